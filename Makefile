@@ -1,0 +1,43 @@
+# A newcomer needs two commands: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LOCALES := bot/locales
+POT := $(LOCALES)/messages.pot
+
+.PHONY: run test lint format catalogs translations-check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m bot.launch
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy questions scoring bot
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-extract every UI and bank string and merge it into each language's catalog.
+# Then translate the new entries (empty msgstr) and run `make test`: a test fails on any gap.
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-by-file \
+		--project readiness-bot --copyright-holder "Readiness Bot" -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALES) --no-fuzzy-matching --ignore-obsolete
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Readiness Bot: community readiness interviews over Telegram and the terminal."""

@@ -1,0 +1,1 @@
+"""Interview state machines: pure and transport-agnostic (state + event -> state + prompt)."""

@@ -1,0 +1,67 @@
+"""What a respondent can do in an interview, independent of the channel they use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to the current question.
+
+    `question_id` names the question the channel showed; when it is not the current one
+    (a stale button, a message typed after Back elsewhere) the answer is refused.
+    """
+
+    value: str | int | tuple[str, ...]
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Continue:
+    """Move on from an information message."""
+
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """Select or unselect one option of a multiple-choice question before confirming it."""
+
+    option: str
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class Skip:
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Show the current question again (the respondent came back, or asked to see it)."""
+
+
+@dataclass(frozen=True)
+class ChangeLanguage:
+    locale: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """From the review screen: change one answer, then return to the review."""
+
+    question_id: str
+
+
+@dataclass(frozen=True)
+class Submit:
+    pass
+
+
+Event = Answer | Continue | Toggle | Back | Skip | Resume | ChangeLanguage | Edit | Submit

@@ -1,0 +1,340 @@
+"""The interview state machine: a bank and a state in, the next state and prompt out. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.flows.events import (
+    Answer,
+    Back,
+    ChangeLanguage,
+    Continue,
+    Edit,
+    Event,
+    Resume,
+    Skip,
+    Submit,
+    Toggle,
+)
+from bot.flows.values import (
+    BANDS,
+    DONT_KNOW,
+    EXPECTED,
+    MAX_TEXT_LENGTH,
+    AnswerValue,
+    Reason,
+    band_levels,
+    validate,
+)
+from bot.i18n import N_
+from questions.schema import Bank, Kind, Question, Section
+
+Phase = Literal["asking", "review", "done"]
+
+
+class InterviewState(BaseModel):
+    """Everything needed to carry on an interview; small and JSON-serialisable."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bank: str
+    version: int
+    locale: str
+    phase: Phase = "asking"
+    position: int = 0
+    answers: dict[str, AnswerValue] = {}
+    history: tuple[int, ...] = ()
+    band: str | None = None
+    """The first tap of a level rating, while the second is awaited."""
+    selection: tuple[str, ...] = ()
+    """Options ticked so far on a multiple-choice question."""
+    editing: bool = False
+    """True while changing an answer from the review screen."""
+
+    def to_json(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def from_json(cls, text: str) -> InterviewState:
+        return cls.model_validate_json(text)
+
+
+@dataclass(frozen=True)
+class Progress:
+    number: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Show one question (or one tap of a level rating)."""
+
+    question: Question
+    section: Section
+    progress: Progress
+    band: str | None = None
+    selection: tuple[str, ...] = ()
+    previous: AnswerValue | None = None
+    """The answer already given, when the respondent came back to this question."""
+    can_go_back: bool = True
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    question: Question
+    value: AnswerValue | None
+    answered: bool
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    section: Section
+    items: tuple[ReviewItem, ...]
+
+
+@dataclass(frozen=True)
+class Review:
+    sections: tuple[ReviewSection, ...]
+
+
+@dataclass(frozen=True)
+class Finished:
+    answers: dict[str, AnswerValue]
+
+
+Prompt = Ask | Review | Finished
+
+
+@dataclass(frozen=True)
+class Step:
+    """The outcome of one event. When `refused` is set the state is the one given."""
+
+    state: InterviewState
+    prompt: Prompt
+    refused: Reason | None = None
+    recorded: Question | None = None
+    """The question whose answer this event stored or cleared, for the channel to echo."""
+    changed: bool = field(default=True)
+
+
+NOT_NOW = Reason(N_("That button belongs to another question. Here is the current one."))
+FINISHED_ALREADY = Reason(N_("This interview is already finished."))
+NOT_OPTIONAL = Reason(N_("This question cannot be skipped."))
+AT_START = Reason(N_("This is the first question, there is nothing before it."))
+NOT_IN_REVIEW = Reason(N_("Please answer the current question first."))
+UNKNOWN_QUESTION = Reason(N_("There is no such question in this interview."))
+
+
+def start(bank: Bank, locale: str) -> tuple[InterviewState, Prompt]:
+    state = InterviewState(bank=bank.id, version=bank.version, locale=locale)
+    return state, prompt_for(bank, state)
+
+
+def prompt_for(bank: Bank, state: InterviewState) -> Prompt:
+    if state.phase == "done":
+        return Finished(answers=dict(state.answers))
+    if state.phase == "review":
+        return _review(bank, state)
+    questions = bank.questions
+    question = questions[state.position]
+    return Ask(
+        question=question,
+        section=bank.section_of(question.id),
+        progress=progress(bank, state.position),
+        band=state.band,
+        selection=state.selection,
+        previous=state.answers.get(question.id),
+        can_go_back=bool(state.history) or state.band is not None or state.editing,
+    )
+
+
+def progress(bank: Bank, position: int) -> Progress:
+    """'Question n of m', counting only questions that ask for an answer."""
+    questions = bank.questions
+    answerable = [i for i, q in enumerate(questions) if q.answerable]
+    before = sum(1 for i in answerable if i <= position)
+    return Progress(number=max(before, 1), total=len(answerable))
+
+
+def step(bank: Bank, state: InterviewState, event: Event) -> Step:
+    if state.bank != bank.id:
+        raise ValueError(f"state of bank {state.bank!r} driven with bank {bank.id!r}")
+    match event:
+        case Resume():
+            return _same(bank, state)
+        case ChangeLanguage(locale=locale):
+            moved = state.model_copy(update={"locale": locale})
+            return Step(moved, prompt_for(bank, moved))
+    if state.phase == "done":
+        return _refuse(bank, state, FINISHED_ALREADY)
+    match event:
+        case Submit():
+            if state.phase != "review":
+                return _refuse(bank, state, NOT_IN_REVIEW)
+            done = state.model_copy(update={"phase": "done"})
+            return Step(done, prompt_for(bank, done))
+        case Edit(question_id=question_id):
+            return _edit(bank, state, question_id)
+        case Back():
+            return _back(bank, state)
+    if state.phase == "review":
+        return _refuse(bank, state, NOT_IN_REVIEW)
+    question = bank.questions[state.position]
+    if getattr(event, "question_id", None) not in (None, question.id):
+        return _refuse(bank, state, NOT_NOW)
+    match event:
+        case Continue():
+            if question.answerable:
+                return _refuse(bank, state, EXPECTED[question.kind])
+            return _advance(bank, state, question, None, store=False)
+        case Skip():
+            if not question.optional:
+                return _refuse(bank, state, NOT_OPTIONAL)
+            return _advance(bank, state, question, None)
+        case Toggle(option=option):
+            return _toggle(bank, state, question, option)
+        case Answer(value=value):
+            return _answer(bank, state, question, value)
+    raise TypeError(f"unknown event {event!r}")
+
+
+def expected_reason(question: Question) -> Reason:
+    """What kind of answer a question wants, for input of the wrong kind (a sticker, a photo)."""
+    return EXPECTED[question.kind]
+
+
+def _answer(bank: Bank, state: InterviewState, question: Question, raw: object) -> Step:
+    if question.kind is Kind.INFO:
+        return _advance(bank, state, question, None, store=False)
+    if question.kind is Kind.LEVEL:
+        return _level(bank, state, question, raw)
+    if question.kind is Kind.MULTI_CHOICE and raw == () and state.selection:
+        raw = state.selection
+    value, reason = validate(question, raw)
+    if reason is not None:
+        return _refuse(bank, state, reason)
+    return _advance(bank, state, question, value)
+
+
+def _level(bank: Bank, state: InterviewState, question: Question, raw: object) -> Step:
+    text = str(raw).strip().lower()
+    if state.band is None:
+        if text == DONT_KNOW:
+            return _advance(bank, state, question, DONT_KNOW)
+        if text not in BANDS:
+            return _refuse(bank, state, EXPECTED[Kind.LEVEL])
+        banded = state.model_copy(update={"band": text})
+        return Step(banded, prompt_for(bank, banded))
+    allowed = band_levels(state.band)
+    if not text.isdigit() or int(text) not in allowed:
+        return _refuse(
+            bank, state, Reason(N_("Please choose one of the levels shown with the buttons."))
+        )
+    return _advance(bank, state, question, int(text))
+
+
+def _toggle(bank: Bank, state: InterviewState, question: Question, option: str) -> Step:
+    if question.kind is not Kind.MULTI_CHOICE:
+        return _refuse(bank, state, EXPECTED[question.kind])
+    if option not in {o.id for o in question.options}:
+        return _refuse(bank, state, EXPECTED[Kind.CHOICE])
+    chosen = set(state.selection) ^ {option}
+    ordered = tuple(o.id for o in question.options if o.id in chosen)
+    toggled = state.model_copy(update={"selection": ordered})
+    return Step(toggled, prompt_for(bank, toggled))
+
+
+def _advance(
+    bank: Bank,
+    state: InterviewState,
+    question: Question,
+    value: AnswerValue | None,
+    *,
+    store: bool = True,
+) -> Step:
+    answers = dict(state.answers)
+    if store:
+        answers[question.id] = value
+    base = {"answers": answers, "band": None, "selection": ()}
+    if state.editing:
+        moved = state.model_copy(update={**base, "phase": "review", "editing": False})
+    else:
+        following = state.position + 1
+        if following >= len(bank.questions):
+            moved = state.model_copy(update={**base, "phase": "review"})
+        else:
+            history = (*state.history, state.position)
+            moved = state.model_copy(update={**base, "position": following, "history": history})
+    return Step(moved, prompt_for(bank, moved), recorded=question if store else None)
+
+
+def _back(bank: Bank, state: InterviewState) -> Step:
+    if state.phase == "review":
+        # From the review, Back reopens the last question, as if the respondent never left.
+        last = state.model_copy(update={"phase": "asking", "position": len(bank.questions) - 1})
+        return Step(last, prompt_for(bank, last))
+    if state.band is not None or state.selection:
+        cleared = state.model_copy(update={"band": None, "selection": ()})
+        return Step(cleared, prompt_for(bank, cleared))
+    if state.editing:
+        reviewing = state.model_copy(update={"phase": "review", "editing": False})
+        return Step(reviewing, prompt_for(bank, reviewing))
+    if not state.history:
+        return _refuse(bank, state, AT_START)
+    *rest, previous = state.history
+    moved = state.model_copy(update={"position": previous, "history": tuple(rest)})
+    return Step(moved, prompt_for(bank, moved))
+
+
+def _edit(bank: Bank, state: InterviewState, question_id: str) -> Step:
+    if state.phase != "review":
+        return _refuse(bank, state, NOT_IN_REVIEW)
+    positions = {q.id: i for i, q in enumerate(bank.questions) if q.answerable}
+    if question_id not in positions:
+        return _refuse(bank, state, UNKNOWN_QUESTION)
+    editing = state.model_copy(
+        update={"phase": "asking", "position": positions[question_id], "editing": True}
+    )
+    return Step(editing, prompt_for(bank, editing))
+
+
+def _review(bank: Bank, state: InterviewState) -> Review:
+    sections = []
+    for section in bank.sections:
+        items = tuple(
+            ReviewItem(question=q, value=state.answers.get(q.id), answered=q.id in state.answers)
+            for q in section.questions
+            if q.answerable
+        )
+        if items:
+            sections.append(ReviewSection(section=section, items=items))
+    return Review(sections=tuple(sections))
+
+
+def _same(bank: Bank, state: InterviewState) -> Step:
+    return Step(state, prompt_for(bank, state), changed=False)
+
+
+def _refuse(bank: Bank, state: InterviewState, reason: Reason) -> Step:
+    return Step(state, prompt_for(bank, state), refused=reason, changed=False)
+
+
+__all__ = [
+    "MAX_TEXT_LENGTH",
+    "Ask",
+    "Finished",
+    "InterviewState",
+    "Progress",
+    "Prompt",
+    "Review",
+    "ReviewItem",
+    "ReviewSection",
+    "Step",
+    "expected_reason",
+    "prompt_for",
+    "start",
+    "step",
+]

@@ -1,0 +1,100 @@
+"""Answer values: what each question kind accepts, and why an answer is refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.i18n import N_
+from questions.schema import Kind, Question
+
+MAX_TEXT_LENGTH = 2000
+SCALE = range(1, 11)
+YES_NO = ("yes", "partly", "no", "not_sure")
+DONT_KNOW = "dont_know"
+# The anchored rating's first tap: the statement of level 2, 5 or 8 closest to the community.
+BANDS = {"low": (1, 2, 3), "mid": (4, 5, 6), "high": (7, 8, 9)}
+BAND_ANCHORS = {"low": 2, "mid": 5, "high": 8}
+
+AnswerValue = str | int | list[str] | None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an answer was refused: a msgid (translated by the presenter) and its placeholders."""
+
+    message: str
+    params: dict[str, int | str] = field(default_factory=dict)
+
+
+EXPECTED = {
+    Kind.TEXT: Reason(N_("Please type your answer as a message.")),
+    Kind.SCALE: Reason(N_("Please pick a number from 1 to 10 with the buttons.")),
+    Kind.CHOICE: Reason(N_("Please choose one of the buttons.")),
+    Kind.MULTI_CHOICE: Reason(N_("Please tick the options that apply, then press Done.")),
+    Kind.YES_NO: Reason(N_("Please choose Yes, Partly, No or Not sure.")),
+    Kind.LEVEL: Reason(N_("Please choose one of the statements with the buttons.")),
+    Kind.INFO: Reason(N_("Please press Continue when you are ready.")),
+}
+"""What each kind of question wants, said when the input is of another kind."""
+
+
+def band_levels(band: str) -> tuple[int, ...]:
+    return BANDS[band]
+
+
+def validate(question: Question, raw: object) -> tuple[AnswerValue, Reason | None]:
+    """The value to store for `raw`, or a reason to ask again."""
+    match question.kind:
+        case Kind.TEXT:
+            return _text(raw)
+        case Kind.SCALE:
+            return _scale(raw)
+        case Kind.CHOICE:
+            return _choice(question, raw)
+        case Kind.MULTI_CHOICE:
+            return _multi(question, raw)
+        case Kind.YES_NO:
+            text = str(raw).strip().lower()
+            if text in YES_NO:
+                return text, None
+            return None, EXPECTED[Kind.YES_NO]
+    raise ValueError(f"{question.kind} answers are not validated here")
+
+
+def _text(raw: object) -> tuple[AnswerValue, Reason | None]:
+    if not isinstance(raw, str) or not raw.strip():
+        return None, EXPECTED[Kind.TEXT]
+    text = raw.strip()
+    if len(text) > MAX_TEXT_LENGTH:
+        return None, Reason(
+            N_(
+                "Your answer has {length} characters; please shorten it to "
+                "{limit} or fewer and send it again."
+            ),
+            {"length": len(text), "limit": MAX_TEXT_LENGTH},
+        )
+    return text, None
+
+
+def _scale(raw: object) -> tuple[AnswerValue, Reason | None]:
+    text = str(raw).strip()
+    if text.isdigit() and int(text) in SCALE:
+        return int(text), None
+    return None, EXPECTED[Kind.SCALE]
+
+
+def _choice(question: Question, raw: object) -> tuple[AnswerValue, Reason | None]:
+    text = str(raw).strip()
+    if text in {o.id for o in question.options}:
+        return text, None
+    return None, EXPECTED[Kind.CHOICE]
+
+
+def _multi(question: Question, raw: object) -> tuple[AnswerValue, Reason | None]:
+    chosen = raw if isinstance(raw, tuple | list) else ()
+    known = {o.id for o in question.options}
+    if not chosen:
+        return None, Reason(N_("Please tick at least one option, then press Done."))
+    if not set(chosen) <= known:
+        return None, EXPECTED[Kind.CHOICE]
+    return [o.id for o in question.options if o.id in chosen], None

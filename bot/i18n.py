@@ -1,0 +1,106 @@
+"""Locale negotiation and per-request translators over the shipped gettext catalogs."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DEFAULT_LOCALE = "en"
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a module-level string for extraction; it is translated later, at render time."""
+    return message
+
+
+@cache
+def shipped_locales() -> tuple[str, ...]:
+    """Locales with a catalog, English first (it is the source language and the fallback)."""
+    found = {path.parent.parent.name for path in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    found.add(DEFAULT_LOCALE)
+    return (DEFAULT_LOCALE, *sorted(found - {DEFAULT_LOCALE}))
+
+
+def negotiate(tag: str | None, available: tuple[str, ...] | None = None) -> str:
+    """The closest shipped locale for an IETF tag such as 'es-MX' or 'pt_br'; English otherwise."""
+    available = available or shipped_locales()
+    if not tag:
+        return DEFAULT_LOCALE
+    try:
+        wanted = Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return DEFAULT_LOCALE
+    full = str(wanted)
+    if full in available:
+        return full
+    if wanted.language in available:
+        return wanted.language
+    return DEFAULT_LOCALE
+
+
+def language_name(locale: str) -> str:
+    """The language's own name for itself ('Español'), for language pickers."""
+    name = Locale.parse(locale).get_display_name(locale) or locale
+    return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything a presenter needs to speak one locale."""
+
+    locale: str
+    translations: Translations
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message) if message else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def number(self, value: int | Fraction | Decimal, *, decimals: int | None = None) -> str:
+        """A localised number; Fractions are cut (not rounded) to `decimals` places."""
+        if isinstance(value, Fraction):
+            places = 2 if decimals is None else decimals
+            scaled = value.numerator * 10**places // value.denominator
+            value = Decimal(scaled).scaleb(-places)
+            pattern = "0." + "0" * places if places else "0"
+            return format_decimal(value, format=pattern, locale=self.locale)
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, value: date) -> str:
+        return format_date(value, format="medium", locale=self.locale)
+
+
+@cache
+def translator(locale: str) -> Translator:
+    """One cached translator per locale, compiled from its .po file in memory."""
+    if locale not in shipped_locales():
+        raise ValueError(f"no catalog for locale {locale!r}")
+    return Translator(locale=locale, translations=_load(locale))
+
+
+def _load(locale: str) -> Translations:
+    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.exists():
+        return Translations()  # English: msgids are the English text
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    # Fuzzy entries are guesses a translator has not confirmed; they must not reach respondents.
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)

@@ -1,0 +1,196 @@
+"""Channel-neutral rendering of prompts: translated text plus the choices a channel shows as buttons.
+
+Question text is Telegram-flavoured HTML (<b>, <i>, escaped text); the console strips the tags.
+Answers, labels and review lines are plain text.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from bot.flows.interview import Ask, Review
+from bot.flows.values import BAND_ANCHORS, BANDS, DONT_KNOW, SCALE, YES_NO, AnswerValue, Reason
+from bot.i18n import N_, Translator
+from questions.schema import Kind, Question, ReadinessModel
+
+YES_NO_LABELS = {
+    "yes": N_("Yes"),
+    "partly": N_("Partly"),
+    "no": N_("No"),
+    "not_sure": N_("Not sure"),
+}
+BAND_LETTERS = {"low": "A", "mid": "B", "high": "C"}
+TEXT_PREVIEW = 80
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RenderedQuestion:
+    """A question ready for any channel: a progress line, the text, and its choices (if any)."""
+
+    progress: str
+    text: str
+    choices: tuple[Choice, ...]
+    wants_text: bool
+    can_skip: bool
+    can_go_back: bool
+    is_info: bool
+    multi: bool = False
+    selection: tuple[str, ...] = ()
+
+
+def reason(tr: Translator, refused: Reason) -> str:
+    return tr.gettext(refused.message).format(**refused.params)
+
+
+def stage_label(tr: Translator, model: ReadinessModel, level: int) -> str:
+    return tr.gettext(N_("Level {level} · {stage}")).format(
+        level=level, stage=tr.gettext(model.level(level).stage)
+    )
+
+
+def render_ask(ask: Ask, tr: Translator, model: ReadinessModel) -> RenderedQuestion:
+    question = ask.question
+    parts = [_html(tr, question.prompt)]
+    if question.probe:
+        parts.append(f"<i>{_html(tr, question.probe)}</i>")
+    choices: tuple[Choice, ...] = ()
+    match question.kind:
+        case Kind.SCALE:
+            assert question.scale is not None
+            parts.append(
+                _html(tr, N_("1 = {low}, 10 = {high}")).format(
+                    low=_html(tr, question.scale.low), high=_html(tr, question.scale.high)
+                )
+            )
+            choices = tuple(Choice(str(n), str(n)) for n in SCALE)
+        case Kind.CHOICE | Kind.MULTI_CHOICE:
+            choices = tuple(Choice(o.id, tr.gettext(o.label)) for o in question.options)
+        case Kind.YES_NO:
+            choices = tuple(Choice(v, tr.gettext(YES_NO_LABELS[v])) for v in YES_NO)
+        case Kind.LEVEL:
+            body, choices = _level(question, ask.band, tr, model)
+            parts.append(body)
+    if question.hint:
+        parts.append(_html(tr, question.hint))
+    if question.kind is Kind.TEXT:
+        parts.append(_html(tr, N_("Type your answer and send it as one message.")))
+    if ask.previous is not None and question.kind is not Kind.LEVEL:
+        parts.append(
+            _html(tr, N_("Your answer so far: {answer}")).format(
+                answer=html.escape(describe_answer(question, ask.previous, tr, model))
+            )
+        )
+    progress = (
+        ""
+        if not question.answerable
+        else tr.gettext(N_("Question {number} of {total}")).format(
+            number=ask.progress.number, total=ask.progress.total
+        )
+    )
+    return RenderedQuestion(
+        progress=progress,
+        text="\n\n".join(parts),
+        choices=choices,
+        wants_text=question.kind is Kind.TEXT,
+        can_skip=question.optional,
+        can_go_back=ask.can_go_back,
+        is_info=question.kind is Kind.INFO,
+        multi=question.kind is Kind.MULTI_CHOICE,
+        selection=ask.selection,
+    )
+
+
+def _level(
+    question: Question, band: str | None, tr: Translator, model: ReadinessModel
+) -> tuple[str, tuple[Choice, ...]]:
+    """The two taps of an anchored rating: a statement first, then a level within its band."""
+    assert question.dimension is not None
+    if band is None:
+        lines = [_html(tr, N_("Which statement is closest?"))]
+        for name, anchor in BAND_ANCHORS.items():
+            characteristic = model.level(anchor).characteristics[question.dimension]
+            lines.append(f"<b>{BAND_LETTERS[name]}.</b> {_html(tr, characteristic)}")
+        choices = tuple(Choice(name, BAND_LETTERS[name]) for name in BAND_ANCHORS)
+        return "\n\n".join(lines), (*choices, Choice(DONT_KNOW, tr.gettext(N_("I don't know"))))
+    lines = [_html(tr, N_("Which of these levels fits your community best?"))]
+    for level in BANDS[band]:
+        characteristic = model.level(level).characteristics[question.dimension]
+        label = html.escape(stage_label(tr, model, level))
+        lines.append(f"<b>{label}</b>\n{_html(tr, characteristic)}")
+    choices = tuple(Choice(str(level), stage_label(tr, model, level)) for level in BANDS[band])
+    return "\n\n".join(lines), choices
+
+
+def _html(tr: Translator, message: str) -> str:
+    return html.escape(tr.gettext(message), quote=False)
+
+
+def describe_answer(
+    question: Question, value: AnswerValue, tr: Translator, model: ReadinessModel
+) -> str:
+    """A short, translated rendering of a stored answer (echo after a tap, review screen)."""
+    if value is None:
+        return tr.gettext(N_("(skipped)"))
+    match question.kind:
+        case Kind.YES_NO:
+            return tr.gettext(YES_NO_LABELS[str(value)])
+        case Kind.CHOICE:
+            return _option_label(question, str(value), tr)
+        case Kind.MULTI_CHOICE:
+            values = value if isinstance(value, list) else [str(value)]
+            return ", ".join(_option_label(question, v, tr) for v in values)
+        case Kind.LEVEL:
+            if value == DONT_KNOW:
+                return tr.gettext(N_("I don't know"))
+            return stage_label(tr, model, int(value))  # type: ignore[arg-type]
+        case Kind.TEXT:
+            text = str(value)
+            return text if len(text) <= TEXT_PREVIEW else text[: TEXT_PREVIEW - 1] + "…"
+    return str(value)
+
+
+def _option_label(question: Question, option_id: str, tr: Translator) -> str:
+    for option in question.options:
+        if option.id == option_id:
+            return tr.gettext(option.label)
+    return option_id
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    question_id: str
+    number: int
+    title: str
+    answer: str
+
+
+def review_lines(
+    review: Review, tr: Translator, model: ReadinessModel
+) -> list[tuple[str, list[ReviewLine]]]:
+    """Sections with numbered answers, numbered across the whole review."""
+    number = 0
+    out: list[tuple[str, list[ReviewLine]]] = []
+    for block in review.sections:
+        lines = []
+        for item in block.items:
+            number += 1
+            answer = (
+                describe_answer(item.question, item.value, tr, model)
+                if item.answered
+                else tr.gettext(N_("(not answered)"))
+            )
+            lines.append(ReviewLine(item.question.id, number, _short(item.question, tr), answer))
+        out.append((tr.gettext(block.section.title), lines))
+    return out
+
+
+def _short(question: Question, tr: Translator) -> str:
+    prompt = tr.gettext(question.prompt)
+    return prompt if len(prompt) <= TEXT_PREVIEW else prompt[: TEXT_PREVIEW - 1] + "…"

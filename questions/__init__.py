@@ -1,0 +1,1 @@
+"""Question banks and the Community Readiness Model as validated data."""

@@ -1,0 +1,138 @@
+"""Loads and cross-checks the YAML question banks; every problem names its file, id and reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from questions.schema import Bank, Kind, ReadinessModel
+
+BANK_DIR = Path(__file__).parent
+BANK_IDS = ("preassessment", "capacity_checklist")
+
+
+class BankError(ValueError):
+    """A bank file that cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Library:
+    """The readiness model and every question bank, loaded and checked together."""
+
+    model: ReadinessModel
+    banks: dict[str, Bank]
+
+    def bank(self, bank_id: str) -> Bank:
+        try:
+            return self.banks[bank_id]
+        except KeyError:
+            raise BankError(f"no question bank called {bank_id!r}") from None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise BankError(f"{path}: file not found") from None
+    except yaml.YAMLError as error:
+        raise BankError(f"{path}: not valid YAML: {error}") from None
+
+
+def _describe(error: ValidationError, data: Any) -> str:
+    """Turn pydantic's error into 'id: field: reason' lines a content editor can act on."""
+    lines = []
+    for item in error.errors():
+        location = item["loc"]
+        owner = _owning_id(data, location)
+        where = ".".join(str(part) for part in location)
+        lines.append(f"{owner + ': ' if owner else ''}{where}: {item['msg']}")
+    return "; ".join(lines)
+
+
+def _owning_id(data: Any, location: tuple[int | str, ...]) -> str:
+    """The id (or level) of the innermost object on the error's path, if it has one."""
+    owner = ""
+    node = data
+    for part in location:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict):
+            for key in ("id", "level"):
+                if key in node:
+                    owner = str(node[key])
+    return owner
+
+
+def load_model(path: Path = BANK_DIR / "readiness_model.yaml") -> ReadinessModel:
+    data = _read_yaml(path)
+    try:
+        return ReadinessModel.model_validate(data)
+    except ValidationError as error:
+        raise BankError(f"{path}: {_describe(error, data)}") from None
+
+
+def load_bank(path: Path, model: ReadinessModel) -> Bank:
+    data = _read_yaml(path)
+    try:
+        bank = Bank.model_validate(data)
+    except ValidationError as error:
+        raise BankError(f"{path}: {_describe(error, data)}") from None
+    _check_references(bank, model, path)
+    return bank
+
+
+def _check_references(bank: Bank, model: ReadinessModel, path: Path) -> None:
+    ids = [section.id for section in bank.sections] + [q.id for q in bank.questions]
+    for duplicate, count in Counter(ids).items():
+        if count > 1:
+            raise BankError(f"{path}: {duplicate}: duplicate id")
+    dimension_ids = {d.id for d in model.dimensions}
+    seen: dict[str, Kind] = {}
+    for section in bank.sections:
+        for question in section.questions:
+            if question.dimension is not None and question.dimension not in dimension_ids:
+                raise BankError(f"{path}: {question.id}: unknown dimension {question.dimension}")
+            if question.explains is not None:
+                target = seen.get(question.explains)
+                if target is None:
+                    raise BankError(
+                        f"{path}: {question.id}: explains {question.explains!r}, "
+                        "which is not an earlier question of this bank"
+                    )
+                if target is Kind.INFO:
+                    raise BankError(f"{path}: {question.id}: explains an info message")
+            if section.dimension and question.dimension and question.dimension != section.dimension:
+                raise BankError(
+                    f"{path}: {question.id}: dimension {question.dimension} inside "
+                    f"section {section.id} of dimension {section.dimension}"
+                )
+            seen[question.id] = question.kind
+    if not any(q.answerable for q in bank.questions):
+        raise BankError(f"{path}: {bank.id}: the bank asks nothing")
+
+
+def load_library(directory: Path = BANK_DIR) -> Library:
+    model = load_model(directory / "readiness_model.yaml")
+    banks = {}
+    for bank_id in BANK_IDS:
+        path = directory / f"{bank_id}.yaml"
+        bank = load_bank(path, model)
+        if bank.id != bank_id:
+            raise BankError(f"{path}: {bank.id}: the bank id must match the file name")
+        banks[bank_id] = bank
+    return Library(model=model, banks=banks)
+
+
+@cache
+def default_library() -> Library:
+    """The shipped banks, loaded once per process."""
+    return load_library()
