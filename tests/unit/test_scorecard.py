@@ -1,0 +1,181 @@
+"""Tests of scoring.scorecard: reading the guide's Combined Scorecard from CSV."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import pytest
+
+from questions.schema import ReadinessModel
+from scoring import Decision, OverallResult, ScorecardError, assess, parse_scorecard
+from tests.helpers.models import make_readiness_model
+
+HEADER = "Dimensions,#1,#2,#3,#4,#5,#6,#7,#8\n"
+
+# The guide's example: each row averages to its calculated score in Appendix E step 9.
+GUIDE_CSV = (
+    HEADER
+    + "A. Community equity,4.5,4.5,4.5,4.5,4.5,4.5,4.5,4.5\n"
+    + "B. Existing community efforts,4,4.5,3.5,4,5,3,4,4\n"
+    + "C. Community knowledge of the efforts,5,5,5,5,5,5,5,5\n"
+    + "D. Leadership,2,3,2,3,2,3,2,3\n"
+    + "E. Community climate,3,3,3,3,3,3,3,3\n"
+    + "F. Community knowledge about the issue,6,6.5,5.5,6,6,6,6,6\n"
+    + "G. Resources related to the issue,4,5,4,5,4,5,4,5\n"
+)
+
+
+@pytest.fixture(scope="module")
+def model() -> ReadinessModel:
+    return make_readiness_model()
+
+
+def rows(*lines: str) -> str:
+    return HEADER + "".join(f"{line}\n" for line in lines)
+
+
+def full(**overrides: str) -> list[str]:
+    """Seven valid rows A..G of two respondents, with some rows replaced by letter."""
+    lines = {d: f"{d},4,5" for d in "ABCDEFG"}
+    lines.update(overrides)
+    return list(lines.values())
+
+
+def error_of(text: str, model: ReadinessModel) -> ScorecardError:
+    with pytest.raises(ScorecardError) as caught:
+        parse_scorecard(text, model)
+    return caught.value
+
+
+def test_the_guides_example(model: ReadinessModel) -> None:
+    scorecard = parse_scorecard(GUIDE_CSV, model)
+    assert list(scorecard) == list("ABCDEFG")
+    assert scorecard["B"] == [F(4), F(9, 2), F(7, 2), F(4), F(5), F(3), F(4), F(4)]
+    assert all(len(values) == 8 for values in scorecard.values())
+    assessment = assess(scorecard)
+    assert [r.score for r in assessment.dimensions.values()] == [
+        F(9, 2), F(4), F(5), F(5, 2), F(3), F(6), F(9, 2)
+    ]  # fmt: skip
+    assert assessment.dimensions["A"].total == F(36)
+    assert assessment.overall == OverallResult(F(59, 14), 4)
+    assert assessment.decision is Decision.PROCEED
+
+
+def test_bom_crlf_and_spreadsheet_export(model: ReadinessModel) -> None:
+    text = "\ufeff" + GUIDE_CSV.replace("\n", "\r\n")
+    assert parse_scorecard(text, model) == parse_scorecard(GUIDE_CSV, model)
+
+
+def test_letters_names_and_labels_in_any_case(model: ReadinessModel) -> None:
+    text = rows(
+        " a ,4",
+        "Existing Community Efforts,4",
+        "c.   community  knowledge of the efforts,4",
+        "LEADERSHIP,4",
+        "E.,4",
+        "G. Resources related to the issue,4",
+        "  Community knowledge about the issue  ,4",
+    )
+    assert parse_scorecard(text, model) == {d: [F(4)] for d in "ABCDEFG"}
+
+
+def test_rows_in_any_order_come_back_in_letter_order(model: ReadinessModel) -> None:
+    scorecard = parse_scorecard(rows(*reversed(full())), model)
+    assert list(scorecard) == list("ABCDEFG")
+
+
+def test_blank_cells_are_not_scored_and_short_rows_are_padded(model: ReadinessModel) -> None:
+    text = rows(*full(A="A,4,,5", B="B, ,3", C="C,2"))
+    scorecard = parse_scorecard(text, model)
+    assert scorecard["A"] == [F(4), None, F(5)]
+    assert scorecard["B"] == [None, F(3), None]
+    assert scorecard["C"] == [F(2), None, None]
+    assert scorecard["D"] == [F(4), F(5), None]
+    assessment = assess(scorecard)
+    assert assessment.dimensions["B"].respondents == 1
+    assert assessment.dimensions["A"].respondents == 2
+
+
+def test_trailing_empty_columns_are_not_respondents(model: ReadinessModel) -> None:
+    text = rows(*(line + ",,," for line in full()))
+    assert all(len(values) == 2 for values in parse_scorecard(text, model).values())
+
+
+def test_blank_lines_are_skipped(model: ReadinessModel) -> None:
+    text = rows("", *full()[:3], ",,", *full()[3:], "")
+    assert parse_scorecard(text, model) == parse_scorecard(rows(*full()), model)
+
+
+def test_blank_lines_before_the_header_still_count_as_rows(model: ReadinessModel) -> None:
+    text = "\n , \n" + rows(*full(G="G,4,9.5"))
+    assert parse_scorecard("\n\n" + rows(*full()), model) == parse_scorecard(rows(*full()), model)
+    assert (error_of(text, model).row, error_of(text, model).column) == (10, 3)
+
+
+def test_a_total_column_is_left_out(model: ReadinessModel) -> None:
+    text = "Dimensions,#1,#2,Total\n" + "".join(f"{d},4,5,9\n" for d in "ABCDEFG")
+    assert parse_scorecard(text, model) == {d: [F(4), F(5)] for d in "ABCDEFG"}
+
+
+@pytest.mark.parametrize("text", ["", "\ufeff", "\n\n", " , \n"])
+def test_empty_file(text: str, model: ReadinessModel) -> None:
+    error = error_of(text, model)
+    assert (error.row, error.column) == (None, None)
+    assert str(error) == "the file is empty"
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [("9.5", "9.5"), ("3.3", "3.3"), ("abc", "abc"), ("0", "0"), ("1e1", "1e1"), ("4,5", "4,5")],
+)
+def test_a_value_that_is_not_a_level(cell: str, shown: str, model: ReadinessModel) -> None:
+    text = rows(*full(B=f'B,4,5,"{cell}"'))
+    error = error_of(text, model)
+    assert (error.row, error.column) == (3, 4)
+    assert str(error) == f"row 3, column 4: {shown} is not a level (1 to 9 in steps of 0.5)"
+    assert error.reason == f"{shown} is not a level (1 to 9 in steps of 0.5)"
+    assert isinstance(error, ValueError)
+
+
+@pytest.mark.parametrize("cell", ["H", "Leadership and vision", "A. Leadership", "", "1"])
+def test_unknown_dimension(cell: str, model: ReadinessModel) -> None:
+    text = rows(*full(), f"{cell},4")
+    error = error_of(text, model)
+    assert (error.row, error.column) == (9, 1)
+    assert "not a dimension" in error.reason
+
+
+def test_duplicate_dimension(model: ReadinessModel) -> None:
+    text = rows(*full(), "Leadership,3")
+    error = error_of(text, model)
+    assert (error.row, error.column) == (9, 1)
+    assert error.reason == "dimension D appears twice (first in row 5)"
+
+
+def test_missing_dimensions(model: ReadinessModel) -> None:
+    lines = [line for line in full() if line[0] not in "CF"]
+    error = error_of(rows(*lines), model)
+    assert (error.row, error.column) == (None, None)
+    assert str(error) == "missing dimension(s): C, F"
+
+
+def test_header_only(model: ReadinessModel) -> None:
+    assert str(error_of(HEADER, model)) == "missing dimension(s): A, B, C, D, E, F, G"
+
+
+def test_a_file_without_header_says_row_1_is_the_header(model: ReadinessModel) -> None:
+    text = "".join(f"{line}\n" for line in full())
+    assert str(error_of(text, model)) == "missing dimension(s): A (row 1 is read as the header)"
+
+
+@pytest.mark.parametrize("line", ["E", "E,,", "E, , ,"])
+def test_a_dimension_without_scores(line: str, model: ReadinessModel) -> None:
+    error = error_of(rows(*full(E=line)), model)
+    assert (error.row, error.column) == (6, None)
+    assert str(error) == "row 6: dimension E has no scores"
+
+
+def test_the_first_problem_is_reported(model: ReadinessModel) -> None:
+    text = rows(*full(B="B,4,x", F="F,10"))
+    error = error_of(text, model)
+    assert (error.row, error.column) == (3, 3)
