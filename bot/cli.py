@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.console import ConsoleInterview
 from bot.i18n import negotiate, shipped_locales, translator
 from bot.scorecard_report import scorecard_json, scorecard_text
+from bot.settings import SettingsError
 from questions.loader import BankError, default_library
 from scoring import ScorecardError, assess, parse_scorecard
 
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except BankError as error:
+    except (BankError, SettingsError) as error:
         print(f"readiness-bot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Channel-neutral rendering of prompts: translated text plus the choices a channel shows as buttons.
+"""Channel-neutral rendering of prompts: translated text plus choices a channel shows as buttons.
 
 Question text is Telegram-flavoured HTML (<b>, <i>, escaped text); the console strips the tags.
 Answers, labels and review lines are plain text.

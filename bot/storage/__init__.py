@@ -1,0 +1,1 @@
+"""Storage: SQLite through aiosqlite; the only package that speaks SQL."""

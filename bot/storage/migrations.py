@@ -1,0 +1,141 @@
+"""Schema migrations: an ordered list of small steps, numbered by `PRAGMA user_version`."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import aiosqlite
+
+Migration = Callable[[aiosqlite.Connection], Awaitable[None]]
+
+
+async def _run(db: aiosqlite.Connection, script: str) -> None:
+    # Not executescript(): it commits first, which would break the migration's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            await db.execute(statement)
+
+
+async def _001_initial(db: aiosqlite.Connection) -> None:
+    await _run(
+        db,
+        """
+        CREATE TABLE campaigns (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            community_type TEXT NOT NULL CHECK (community_type IN ('rural', 'suburban', 'urban')),
+            flow TEXT NOT NULL,
+            respondent_token TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE TABLE coordinators (
+            telegram_id INTEGER PRIMARY KEY,
+            locale TEXT NOT NULL DEFAULT 'en',
+            joined_at TEXT NOT NULL
+        );
+        CREATE TABLE campaign_coordinators (
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            telegram_id INTEGER NOT NULL REFERENCES coordinators(telegram_id),
+            PRIMARY KEY (campaign_id, telegram_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE invites (
+            token_digest TEXT PRIMARY KEY,
+            campaign_id TEXT REFERENCES campaigns(id),
+            created_at TEXT NOT NULL,
+            used_at TEXT
+        ) WITHOUT ROWID;
+        -- Open interviews. Answers live in `state` (already redacted) until submission.
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            respondent_key TEXT NOT NULL,
+            campaign_id TEXT REFERENCES campaigns(id),
+            bank TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            state TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            reminder_chat BLOB,
+            reminder_due TEXT,
+            reminded INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX sessions_one_open ON sessions (respondent_key);
+        -- Submitted answers, unlinked from the respondent: random ids and no rowid, so neither
+        -- a key nor the insertion order ties a response to a row of `completions`.
+        CREATE TABLE responses (
+            id TEXT PRIMARY KEY,
+            campaign_id TEXT REFERENCES campaigns(id),
+            bank TEXT NOT NULL,
+            bank_version INTEGER NOT NULL,
+            locale TEXT NOT NULL,
+            completed_on TEXT NOT NULL,
+            receipt_digest TEXT NOT NULL UNIQUE
+        ) WITHOUT ROWID;
+        CREATE TABLE answers (
+            response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (response_id, question_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE completions (
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            respondent_key TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, respondent_key)
+        ) WITHOUT ROWID;
+        -- Durable intake: an update is committed here before its offset is confirmed.
+        -- Only a sanitised event is kept (sealed chat id, redacted text, no names).
+        CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            chat_key TEXT,
+            event TEXT,
+            received_at TEXT NOT NULL,
+            processed_at TEXT
+        );
+        CREATE INDEX inbox_pending ON inbox (processed_at, update_id);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_key TEXT NOT NULL,
+            chat BLOB NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_due ON outbox (next_attempt_at, id);
+        -- The bot's own messages in a respondent's chat, so quick exit can delete them.
+        CREATE TABLE bot_messages (
+            chat_key TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            PRIMARY KEY (chat_key, message_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE bot_info (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_001_initial,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+async def migrate(db: aiosqlite.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Apply every migration above the database's version; each in its own transaction."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {current} is newer than this program ({SCHEMA_VERSION})"
+        )
+    for version in range(current + 1, target + 1):
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            await MIGRATIONS[version - 1](db)
+            await db.execute(f"PRAGMA user_version = {version:d}")
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
+    return target

@@ -1,0 +1,1 @@
+"""The python-telegram-bot adapter: durable intake, the respondent journey, the outbox sender."""

@@ -1,0 +1,72 @@
+"""Turns a Telegram Update into a sanitised Incoming event, redacting text before anything else."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot.flows.values import MAX_TEXT_LENGTH
+from bot.inbound import Incoming
+from bot.privacy import redact
+
+MEDIA_KINDS = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "document",
+    "animation",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+)
+
+
+def sanitise(update: Update) -> Incoming | None:
+    """None for updates the bot has no use for (channel posts, member changes, ...)."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message if isinstance(query.message, Message) else None
+        if message is None:
+            return None
+        return Incoming(
+            update_id=update.update_id,
+            chat_id=message.chat.id,
+            chat_type=message.chat.type,  # type: ignore[arg-type]
+            user_id=query.from_user.id,
+            language_code=query.from_user.language_code,
+            kind="callback",
+            callback_id=query.id,
+            callback_data=query.data,
+            message_id=message.message_id,
+            message_html=message.text_html if message.text else None,
+        )
+    message = update.message or update.edited_message
+    if message is None or message.from_user is None:
+        return None
+    user = message.from_user
+    base = {
+        "update_id": update.update_id,
+        "chat_id": message.chat.id,
+        "chat_type": message.chat.type,
+        "user_id": user.id,
+        "language_code": user.language_code,
+    }
+    if update.edited_message is not None:
+        return Incoming(**base, kind="edited")
+    text = message.text
+    if text is not None and text.startswith("/"):
+        command, _, args = text[1:].partition(" ")
+        name = command.split("@", 1)[0].lower()
+        return Incoming(**base, kind="command", command=name, args=args.strip()[:200])
+    if text is not None:
+        length = len(text.strip())
+        if length > MAX_TEXT_LENGTH:
+            return Incoming(**base, kind="text", text=None, text_length=length)
+        names = [n for n in (user.first_name, user.last_name, user.username) if n]
+        return Incoming(**base, kind="text", text=redact(text, names=names), text_length=length)
+    media = next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), None)
+    return Incoming(**base, kind="media" if media else "other", media=media)

@@ -1,0 +1,115 @@
+"""Fixed respondent-facing texts of the Telegram channel (translated at render time)."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+
+HOTLINE = N_(
+    "U.S. National Human Trafficking Hotline: call 1-888-373-7888 or text 233733, "
+    "24/7, in more than 200 languages. In an emergency, call 911."
+)
+WELCOME = N_(
+    "Hello! I run the community readiness preassessment and the organisational capacity "
+    "checklist for task forces working against human trafficking.\n\n"
+    "If your task force sent you a link, please open that link to take part in its "
+    "assessment. You can also try an interview for yourself: only you will see the result."
+)
+FOR_COORDINATORS = N_(
+    "Coordinators: ask the person who runs this bot for a coordinator invite link, "
+    "then create an assessment and share its link with your key respondents."
+)
+PRIVACY = N_(
+    "Before we start, what is kept and what is not:\n"
+    "• Your answers are stored without your name, username, phone number or Telegram id.\n"
+    "• E-mail addresses, phone numbers, links and names are removed from what you type.\n"
+    "• When you submit, your answers are separated from you for good; you get a receipt "
+    "code to erase them later.\n"
+    "• Please do not write names of people in your answers.\n\n"
+    "You can stop at any time and come back later, go back to change an answer, "
+    "or leave at once with the Leave now button or /exit."
+)
+HELP = N_(
+    "This bot asks a few questions about how ready your community is to act against "
+    "human trafficking. Nothing you write is linked to you.\n\n"
+    "• ◀ Back changes your previous answer.\n"
+    "• /start continues where you left off.\n"
+    "• /language changes the language.\n"
+    "• /exit or 🚪 Leave now deletes this bot's messages from the chat at once.\n"
+    "• /delete erases your answers (after submitting: /delete followed by your receipt code)."
+)
+GROUP_ONLY_PRIVATE = N_("Interviews are private. Please open a private chat with me to take part.")
+RESUME_OFFER = N_(
+    "Welcome back. Your answers so far are kept. Shall we continue where you left off?"
+)
+CONTINUE = N_("Continue ▶")
+NOT_NOW = N_("Not now")
+START_PERSONAL_PRE = N_("Try the preassessment")
+START_PERSONAL_CHECKLIST = N_("Try the capacity checklist")
+CONSENT_DECLINED = N_("No problem. Nothing was stored. Open the link again whenever you are ready.")
+ALREADY_DONE = N_(
+    "You have already completed this assessment. Thank you! To erase your answers, send "
+    "/delete followed by your receipt code."
+)
+CAMPAIGN_CLOSED = N_("This assessment has closed and no longer takes answers. Thank you.")
+UNKNOWN_LINK = N_(
+    "This link is not valid (it may have been mistyped or withdrawn). Please ask the "
+    "person who sent it for a new one."
+)
+OTHER_INTERVIEW_OPEN = N_(
+    "You already have an interview in progress. Please finish it first, or erase it with "
+    "/delete and then open the new link again."
+)
+STALE_BUTTON = N_("That button belongs to an interview that is no longer open.")
+EDITED_IGNORED = N_(
+    "I noticed you edited a message. Edits do not change answers already given: use "
+    "◀ Back to change an answer."
+)
+USE_BUTTONS = N_("Please use the buttons above.")
+NO_INTERVIEW = N_("There is no interview in progress. Send /start to begin.")
+THANKS = N_(
+    "Thank you! Your answers have been submitted and are no longer linked to you. "
+    "The task force combines all answers to decide on next steps."
+)
+THANKS_PERSONAL = N_("Thank you! Here is your result. It has been shown only to you.")
+RECEIPT = N_(
+    "Your receipt code: <code>{code}</code>\n"
+    "Keep it if you might want your answers erased later: send /delete {code}."
+)
+DELETE_CONFIRM = N_("Erase every answer of the interview in progress? This cannot be undone.")
+DELETE_YES = N_("Erase my answers")
+DELETE_NO = N_("Keep them")
+DELETED_OPEN = N_("Your answers have been erased.")
+DELETE_HOW = N_(
+    "To erase submitted answers, send /delete followed by the receipt code you were "
+    "given, for example: /delete BCDF-GHJK-LMNP"
+)
+DELETED_RECEIPT = N_("The answers with that receipt code have been erased.")
+RECEIPT_UNKNOWN = N_(
+    "No answers match that receipt code. They may have been erased already; please check the code."
+)
+KEPT = N_("Your answers are kept.")
+TOO_LONG = N_(
+    "Your answer has {length} characters; please shorten it to {limit} or fewer and send it again."
+)
+REMINDER = N_(
+    "You have an unfinished assessment. Send /start to continue where you left off, "
+    "or /delete to erase it."
+)
+COORDINATOR_JOINED = N_(
+    "You are now a coordinator of “{name}”. You will get a summary message each time a "
+    "respondent completes it."
+)
+COORDINATOR_JOINED_GENERAL = N_("You are now a coordinator.")
+INVITE_USED = N_("This coordinator link has already been used. Please ask for a new one.")
+SUMMARY_TITLE = N_("New response for “{name}”")
+SUMMARY_COUNT = N_("Completed: {count} (recommended {low}-{high} key respondents)")
+SUMMARY_RESPONDENT = N_("This respondent's suggested levels:")
+SUMMARY_BASELINE = N_("Their suggested baseline: {level}")
+SUMMARY_NO_BASELINE = N_("Their suggested baseline: not all dimensions rated")
+SUMMARY_GAPS = N_("Gaps reported by this organisation: {count}")
+SUMMARY_CAMPAIGN = N_("Assessment so far: overall {score}, {level}")
+SUMMARY_CAMPAIGN_NONE = N_("Assessment so far: not enough ratings for an overall level yet")
+SUMMARY_PROVISIONAL = N_("(provisional: fewer respondents than recommended)")
+SUMMARY_PROCEED = N_("Decision so far: proceed with the full assessment.")
+SUMMARY_WAIT = N_("Decision so far: wait and work on the level 1-3 strategies first.")
+SUMMARY_CHECKLIST_TOTAL = N_("Most common gaps across organisations:")

@@ -1,0 +1,104 @@
+"""Runs the real bot (Application + loops) against the fake Bot API, and answers like a person."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bot.settings import Settings
+from bot.storage.db import Database
+from bot.telegram.app import serve
+from bot.telegram.coordinators import CreatedCampaign, create_campaign
+from tests.fakes import FakeBotApi, FakeUser
+
+TOKEN = "424242:TEST-token-for-the-fake-bot-api"
+
+
+def settings_for(api: FakeBotApi, tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "telegram_token": SecretStr(TOKEN),
+        "telegram_api_url": f"{api.url}/bot",
+        "database": tmp_path / "readiness.db",
+        "reminder_after": timedelta(0),
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@dataclass
+class RunningBot:
+    settings: Settings
+    stop: asyncio.Event
+    task: asyncio.Task[None]
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop=stop))
+    try:
+        yield RunningBot(settings, stop, task)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+
+
+async def new_campaign(
+    settings: Settings, *, name: str = "Riverside County", community_type: str = "rural",
+    flow: str = "preassessment",
+) -> CreatedCampaign:
+    database = await Database.open(settings.database)
+    try:
+        async with database.transaction() as db:
+            return await create_campaign(
+                db, name=name, community_type=community_type, flow=flow
+            )
+    finally:
+        await database.close()
+
+
+def data_of(user: FakeUser, prefix: str, suffix: str = "") -> str:
+    for _, data in user.buttons():
+        if data and data.startswith(prefix) and data.endswith(suffix):
+            return data
+    raise AssertionError(f"no button {prefix}…{suffix} in {user.buttons()}")
+
+
+async def tap_data(user: FakeUser, prefix: str, suffix: str = "") -> None:
+    data = data_of(user, prefix, suffix)
+    label = next(text for text, d in user.buttons() if d == data)
+    user.tap(data)
+    del label
+    await settle(user)
+
+
+async def settle(user: FakeUser, timeout: float = 10.0) -> None:
+    """Wait until the bot has answered the last update (a new message or edit arrived)."""
+    await user.wait_for_message(timeout=timeout)
+
+
+async def answer_everything(
+    user: FakeUser, *, text: str = "Some programmes exist.", pick: int = 0, level: str = "mid"
+) -> None:
+    """Answer question after question until the review screen, the way a respondent would."""
+    for _ in range(200):
+        buttons = [d for _, d in user.buttons() if d]
+        if any(d.startswith("S:") for d in buttons):
+            return
+        continues = [d for d in buttons if d.startswith("n:")]
+        answers = [d for d in buttons if d.startswith("a:")]
+        if continues:
+            user.tap(continues[0])
+        elif answers:
+            bands = [d for d in answers if d.endswith(f":{level}")]
+            user.tap(bands[0] if bands else answers[min(pick, len(answers) - 1)])
+        else:
+            user.send(text)
+        await settle(user)
+    raise AssertionError("the interview did not reach the review screen")

@@ -1,0 +1,677 @@
+"""Tests of bot.flows.interview: whole interviews of the shipped banks, and every way to go wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.flows.events import (
+    Answer,
+    Back,
+    ChangeLanguage,
+    Continue,
+    Edit,
+    Event,
+    Resume,
+    Skip,
+    Submit,
+    Toggle,
+)
+from bot.flows.interview import (
+    AT_START,
+    FINISHED_ALREADY,
+    NOT_IN_REVIEW,
+    NOT_NOW,
+    NOT_OPTIONAL,
+    UNKNOWN_QUESTION,
+    Ask,
+    Finished,
+    InterviewState,
+    Review,
+    Step,
+    prompt_for,
+    start,
+    step,
+)
+from bot.flows.values import BAND_ANCHORS, BANDS, DONT_KNOW, EXPECTED, MAX_TEXT_LENGTH, validate
+from questions.loader import default_library
+from questions.schema import Bank, Kind, Option, Question
+from tests.helpers.models import make_bank, make_question, make_section
+
+LIBRARY = default_library()
+PRE = LIBRARY.bank("preassessment")
+CHECKLIST = LIBRARY.bank("capacity_checklist")
+BANKS = {"preassessment": PRE, "capacity_checklist": CHECKLIST}
+
+# Levels the respondent picks per dimension in a full preassessment.
+LEVELS = {"A": 4, "B": 5, "C": 5, "D": 2, "E": 3, "F": 6, "G": 4}
+
+
+def band_of(level: int) -> str:
+    return next(band for band, levels in BANDS.items() if level in levels)
+
+
+def valid_events(question: Question) -> list[Event]:
+    """The events a respondent sends to answer `question` validly (two for a level rating)."""
+    qid = question.id
+    match question.kind:
+        case Kind.INFO:
+            return [Continue(qid)]
+        case Kind.TEXT:
+            return [Answer(f"  Answer about {qid}  ", qid)]
+        case Kind.SCALE:
+            return [Answer("7", qid)]
+        case Kind.CHOICE:
+            return [Answer(question.options[-1].id, qid)]
+        case Kind.MULTI_CHOICE:
+            return [Toggle(question.options[-1].id, qid), Toggle(question.options[0].id, qid),
+                    Answer((), qid)]  # fmt: skip
+        case Kind.YES_NO:
+            return [Answer("partly", qid)]
+        case Kind.LEVEL:
+            assert question.dimension is not None
+            level = LEVELS[question.dimension]
+            return [Answer(band_of(level), qid), Answer(str(level), qid)]
+    raise AssertionError(question.kind)
+
+
+def expected_answer(question: Question) -> object:
+    match question.kind:
+        case Kind.TEXT:
+            return f"Answer about {question.id}"
+        case Kind.SCALE:
+            return 7
+        case Kind.CHOICE:
+            return question.options[-1].id
+        case Kind.MULTI_CHOICE:
+            return [question.options[0].id, question.options[-1].id]
+        case Kind.YES_NO:
+            return "partly"
+        case Kind.LEVEL:
+            assert question.dimension is not None
+            return LEVELS[question.dimension]
+    raise AssertionError(question.kind)
+
+
+def ok(bank: Bank, state: InterviewState, event: Event) -> Step:
+    outcome = step(bank, state, event)
+    assert outcome.refused is None, (event, outcome.refused)
+    return outcome
+
+
+def refused(bank: Bank, state: InterviewState, event: Event) -> Step:
+    """Step an event that must be refused, leaving the state exactly as it was."""
+    outcome = step(bank, state, event)
+    assert outcome.refused is not None, event
+    assert outcome.refused.message
+    assert outcome.state == state
+    assert outcome.state.to_json() == state.to_json()
+    assert outcome.changed is False
+    assert outcome.prompt == prompt_for(bank, state)
+    return outcome
+
+
+def walk(bank: Bank) -> Iterator[tuple[InterviewState, Event | None, Step | None]]:
+    """Every state of a full, valid interview, with the event that led to it, up to the review."""
+    state, _ = start(bank, "en")
+    yield state, None, None
+    while state.phase == "asking":
+        question = bank.questions[state.position]
+        for event in valid_events(question):
+            outcome = ok(bank, state, event)
+            state = outcome.state
+            yield state, event, outcome
+
+
+def at(bank: Bank, question_id: str) -> InterviewState:
+    """The state of a valid interview when it first reaches `question_id`."""
+    for state, _, _ in walk(bank):
+        if state.phase == "asking" and bank.questions[state.position].id == question_id:
+            if state.band is None and not state.selection:
+                return state
+    raise AssertionError(question_id)
+
+
+def in_review(bank: Bank) -> InterviewState:
+    *_, (state, _, _) = walk(bank)
+    assert state.phase == "review"
+    return state
+
+
+def position_of(bank: Bank, question_id: str) -> int:
+    return [q.id for q in bank.questions].index(question_id)
+
+
+def ask(outcome: Step) -> Ask:
+    assert isinstance(outcome.prompt, Ask), outcome.prompt
+    return outcome.prompt
+
+
+# --- whole interviews ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bank", BANKS.values(), ids=BANKS.keys())
+def test_a_whole_interview_to_finished(bank: Bank) -> None:
+    state = in_review(bank)
+    review = prompt_for(bank, state)
+    assert isinstance(review, Review)
+    items = [item for block in review.sections for item in block.items]
+    assert [item.question.id for item in items] == [q.id for q in bank.questions if q.answerable]
+    assert all(item.answered for item in items)
+
+    done = ok(bank, state, Submit())
+    assert done.state.phase == "done"
+    assert isinstance(done.prompt, Finished)
+    expected = {q.id: expected_answer(q) for q in bank.questions if q.answerable}
+    assert done.prompt.answers == expected
+    assert done.state.answers == expected
+
+
+@pytest.mark.parametrize("bank", BANKS.values(), ids=BANKS.keys())
+def test_json_round_trip_at_every_step(bank: Bank) -> None:
+    states = [state for state, _, _ in walk(bank)]
+    states.append(ok(bank, states[-1], Submit()).state)
+    assert {s.phase for s in states} == {"asking", "review", "done"}
+    for state in states:
+        text = state.to_json()
+        again = InterviewState.from_json(text)
+        assert again == state
+        assert again.to_json() == text
+        assert prompt_for(bank, again) == prompt_for(bank, state)
+
+
+@pytest.mark.parametrize("bank", BANKS.values(), ids=BANKS.keys())
+def test_progress_counts_answerable_questions(bank: Bank) -> None:
+    answerable = [q for q in bank.questions if q.answerable]
+    first_seen: dict[str, tuple[int, int]] = {}
+    state, prompt = start(bank, "en")
+    prompts = [prompt] + [outcome.prompt for _, _, outcome in walk(bank) if outcome is not None]
+    for prompt in prompts:
+        if isinstance(prompt, Ask) and prompt.question.answerable:
+            number, total = prompt.progress.number, prompt.progress.total
+            assert first_seen.setdefault(prompt.question.id, (number, total)) == (number, total)
+    assert [q.id for q in answerable] == list(first_seen)
+    assert [n for n, _ in first_seen.values()] == list(range(1, len(answerable) + 1))
+    assert {t for _, t in first_seen.values()} == {len(answerable)}
+    assert state.position == 0
+
+
+def test_the_first_prompt() -> None:
+    state, prompt = start(PRE, "es")
+    assert state == InterviewState(bank="preassessment", version=PRE.version, locale="es")
+    assert isinstance(prompt, Ask)
+    assert prompt.question.id == "greeting"
+    assert prompt.can_go_back is False
+    assert prompt.progress.number == 1
+
+
+def test_each_answer_is_recorded_once() -> None:
+    recorded = [
+        outcome.recorded.id
+        for _, _, outcome in walk(PRE)
+        if outcome is not None and outcome.recorded is not None
+    ]
+    assert recorded == [q.id for q in PRE.questions if q.answerable]
+
+
+# --- back ------------------------------------------------------------------------------------------
+
+
+def test_back_at_the_first_question_is_refused() -> None:
+    state, _ = start(PRE, "en")
+    assert refused(PRE, state, Back()).refused == AT_START
+
+
+def test_back_across_a_two_tap_level_rating() -> None:
+    state = at(PRE, "level_a")
+    # From the second tap back to the first.
+    banded = ok(PRE, state, Answer("mid", "level_a"))
+    assert banded.state.band == "mid"
+    assert ask(banded).band == "mid"
+    assert ask(banded).can_go_back
+    first_tap = ok(PRE, banded.state, Back())
+    assert first_tap.state == state
+    assert ask(first_tap).band is None
+    assert ask(first_tap).question.id == "level_a"
+
+    # Rate it, move on, then come back from the next question: the rating is kept as `previous`.
+    rated = ok(PRE, ok(PRE, first_tap.state, Answer("mid", "level_a")).state, Answer("5"))
+    assert ask(rated).question.id == "level_b"
+    back = ok(PRE, rated.state, Back())
+    assert back.state.position == position_of(PRE, "level_a")
+    assert back.state.band is None
+    assert back.state.answers["level_a"] == 5
+    assert ask(back).previous == 5
+    assert ask(back).band is None
+
+    # Rating it again replaces the answer; Back from the first tap goes to the message before.
+    again = ok(PRE, ok(PRE, back.state, Answer("high")).state, Answer("8"))
+    assert again.state.answers["level_a"] == 8
+    assert ask(again).question.id == "level_b"
+    before = ok(PRE, back.state, Back())
+    assert ask(before).question.id == "ratings_intro"
+
+
+def test_back_then_forward_keeps_later_answers() -> None:
+    state = at(PRE, "diversity")
+    back = ok(PRE, state, Back())
+    assert ask(back).question.id == "reflect"
+    back = ok(PRE, back.state, Back())
+    assert ask(back).question.id == "sector"
+    assert ask(back).previous == "other"
+    forward = ok(PRE, back.state, Answer("police", "sector"))
+    assert forward.state.answers["sector"] == "police"
+    assert forward.state.answers["community"] == "Answer about community"
+
+
+# --- skip ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question_id", ["community", "greeting", "leaders_concern", "level_a"])
+def test_skip_refused_when_not_optional(question_id: str) -> None:
+    state = at(PRE, question_id)
+    assert refused(PRE, state, Skip()).refused == NOT_OPTIONAL
+    assert refused(PRE, state, Skip(question_id)).refused == NOT_OPTIONAL
+
+
+def test_skip_accepted_on_sector() -> None:
+    state = at(PRE, "sector")
+    skipped = ok(PRE, state, Skip("sector"))
+    assert "sector" in skipped.state.answers
+    assert skipped.state.answers["sector"] is None
+    assert skipped.recorded is not None and skipped.recorded.id == "sector"
+    assert ask(skipped).question.id == "reflect"
+
+
+def test_skip_on_optional_checklist_items() -> None:
+    state = at(CHECKLIST, "part_member")
+    skipped = ok(CHECKLIST, state, Skip())
+    assert skipped.state.answers["part_member"] is None
+    assert ask(skipped).question.id == "part_incorporate"
+
+
+# --- invalid answers -------------------------------------------------------------------------------
+
+TOO_LONG = "x" * (MAX_TEXT_LENGTH + 1)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "value"),
+    [
+        ("leaders_concern", "0"),
+        ("leaders_concern", "11"),
+        ("leaders_concern", "abc"),
+        ("leaders_concern", ""),
+        ("leaders_concern", "5.5"),
+        ("leaders_concern", "-3"),
+        ("leaders_concern", 0),
+        ("leaders_concern", ("5",)),
+        ("sector", "spaceships"),
+        ("sector", ""),
+        ("willing", "yes please"),
+        ("community", ""),
+        ("community", "   "),
+        ("community", "\n\t "),
+        ("community", TOO_LONG),
+        ("community", 42),
+        ("level_a", "5"),
+        ("level_a", "medium"),
+        ("level_a", ""),
+    ],
+)
+def test_invalid_answers_are_refused(question_id: str, value: object) -> None:
+    state = at(PRE, question_id)
+    outcome = refused(PRE, state, Answer(value, question_id))  # type: ignore[arg-type]
+    assert ask(outcome).question.id == question_id
+
+
+def test_too_long_text_says_how_long() -> None:
+    state = at(PRE, "community")
+    outcome = refused(PRE, state, Answer(TOO_LONG))
+    assert outcome.refused is not None
+    assert outcome.refused.params == {"length": MAX_TEXT_LENGTH + 1, "limit": MAX_TEXT_LENGTH}
+    accepted = ok(PRE, state, Answer("y" * MAX_TEXT_LENGTH))
+    assert accepted.state.answers["community"] == "y" * MAX_TEXT_LENGTH
+
+
+@pytest.mark.parametrize("band", list(BANDS))
+def test_a_level_outside_the_chosen_band_is_refused(band: str) -> None:
+    banded = ok(PRE, at(PRE, "level_b"), Answer(band)).state
+    outside = [n for n in range(0, 11) if n not in BANDS[band]]
+    for value in [*map(str, outside), DONT_KNOW, band, "abc"]:
+        outcome = refused(PRE, banded, Answer(value, "level_b"))
+        assert ask(outcome).band == band
+    for level in BANDS[band]:
+        assert ok(PRE, banded, Answer(str(level))).state.answers["level_b"] == level
+
+
+def test_i_dont_know_on_the_first_tap() -> None:
+    outcome = ok(PRE, at(PRE, "level_c"), Answer(DONT_KNOW))
+    assert outcome.state.answers["level_c"] == DONT_KNOW
+    assert ask(outcome).question.id == "level_d"
+
+
+def test_yes_no_refuses_other_words() -> None:
+    state = at(CHECKLIST, "prep_trained")
+    for value in ("maybe", "", "y", "2"):
+        refused(CHECKLIST, state, Answer(value))
+    for value in ("yes", "partly", "no", "not_sure", " YES "):
+        assert ok(CHECKLIST, state, Answer(value)).state.answers["prep_trained"] in {
+            "yes",
+            "partly",
+            "no",
+            "not_sure",
+        }
+
+
+def test_continue_on_a_question_is_refused() -> None:
+    state = at(PRE, "community")
+    assert refused(PRE, state, Continue()).refused == EXPECTED[Kind.TEXT]
+
+
+def test_stale_question_ids_are_refused() -> None:
+    state = at(PRE, "sector")
+    for event in (
+        Answer("government", "community"),
+        Answer("Our county", "community"),
+        Continue("greeting"),
+        Skip("community"),
+        Toggle("government", "willing"),
+    ):
+        assert refused(PRE, state, event).refused == NOT_NOW
+    # The right id, or none at all, is accepted.
+    assert ok(PRE, state, Answer("government", "sector")).state.answers["sector"] == "government"
+    assert ok(PRE, state, Answer("government")).state.answers["sector"] == "government"
+
+
+def test_stale_question_id_during_the_second_tap() -> None:
+    banded = ok(PRE, at(PRE, "level_a"), Answer("low")).state
+    assert refused(PRE, banded, Answer("2", "level_b")).refused == NOT_NOW
+
+
+# --- language, resume ------------------------------------------------------------------------------
+
+
+def test_change_language_keeps_position_and_answers() -> None:
+    banded = ok(PRE, at(PRE, "level_d"), Answer("low")).state
+    changed = ok(PRE, banded, ChangeLanguage("es"))
+    assert changed.state.locale == "es"
+    assert changed.state.model_copy(update={"locale": "en"}) == banded
+    assert ask(changed).question.id == "level_d"
+    assert ask(changed).band == "low"
+
+    review = in_review(PRE)
+    in_spanish = ok(PRE, review, ChangeLanguage("es"))
+    assert in_spanish.state.phase == "review"
+    assert in_spanish.state.answers == review.answers
+    assert isinstance(in_spanish.prompt, Review)
+
+
+def test_resume_shows_the_same_prompt() -> None:
+    banded = ok(PRE, at(PRE, "level_e"), Answer("high")).state
+    outcome = step(PRE, banded, Resume())
+    assert outcome.refused is None
+    assert outcome.changed is False
+    assert outcome.state == banded
+    assert outcome.prompt == prompt_for(PRE, banded)
+
+
+# --- review, edit, submit --------------------------------------------------------------------------
+
+
+def test_edit_returns_to_the_review_after_answering() -> None:
+    review = in_review(PRE)
+    editing = ok(PRE, review, Edit("leaders_concern"))
+    assert editing.state.editing
+    assert ask(editing).question.id == "leaders_concern"
+    assert ask(editing).previous == 7
+    assert ask(editing).can_go_back
+    changed = ok(PRE, editing.state, Answer("3"))
+    assert isinstance(changed.prompt, Review)
+    assert changed.state.phase == "review"
+    assert not changed.state.editing
+    assert changed.state.answers == {**review.answers, "leaders_concern": 3}
+
+
+def test_edit_a_level_rating_takes_both_taps() -> None:
+    review = in_review(PRE)
+    editing = ok(PRE, review, Edit("level_c"))
+    banded = ok(PRE, editing.state, Answer("low"))
+    assert ask(banded).band == "low"
+    # Back from the second tap returns to the first, still editing.
+    first = ok(PRE, banded.state, Back())
+    assert first.state == editing.state
+    done = ok(PRE, ok(PRE, first.state, Answer("low")).state, Answer("1"))
+    assert isinstance(done.prompt, Review)
+    assert done.state.answers["level_c"] == 1
+
+
+def test_back_while_editing_returns_to_the_review_unchanged() -> None:
+    review = in_review(PRE)
+    editing = ok(PRE, review, Edit("community"))
+    back = ok(PRE, editing.state, Back())
+    assert isinstance(back.prompt, Review)
+    assert back.state == review
+
+
+def test_edit_refuses_unknown_and_info_questions() -> None:
+    review = in_review(PRE)
+    assert refused(PRE, review, Edit("nope")).refused == UNKNOWN_QUESTION
+    assert refused(PRE, review, Edit("greeting")).refused == UNKNOWN_QUESTION
+
+
+def test_edit_only_from_the_review() -> None:
+    state = at(PRE, "diversity")
+    assert refused(PRE, state, Edit("community")).refused == NOT_IN_REVIEW
+
+
+def test_answers_are_refused_in_the_review() -> None:
+    review = in_review(PRE)
+    for event in (Answer("yes"), Skip(), Continue(), Toggle("yes")):
+        assert refused(PRE, review, event).refused == NOT_IN_REVIEW
+
+
+def test_back_from_the_review_reopens_the_last_question() -> None:
+    review = in_review(PRE)
+    back = ok(PRE, review, Back())
+    assert back.state.phase == "asking"
+    assert ask(back).question.id == "willing"
+    assert ask(back).previous == "no"
+    again = ok(PRE, back.state, Answer("maybe"))
+    assert isinstance(again.prompt, Review)
+    assert again.state.answers["willing"] == "maybe"
+    # And Back twice walks on into the ratings.
+    twice = ok(PRE, ok(PRE, review, Back()).state, Back())
+    assert ask(twice).question.id == "level_g"
+
+
+def test_submit_only_from_the_review() -> None:
+    state, _ = start(PRE, "en")
+    assert refused(PRE, state, Submit()).refused == NOT_IN_REVIEW
+    assert refused(PRE, at(PRE, "willing"), Submit()).refused == NOT_IN_REVIEW
+    editing = ok(PRE, in_review(PRE), Edit("community")).state
+    assert refused(PRE, editing, Submit()).refused == NOT_IN_REVIEW
+
+
+def test_events_after_finished_are_refused() -> None:
+    done = ok(PRE, in_review(PRE), Submit()).state
+    for event in (
+        Answer("yes"),
+        Back(),
+        Skip(),
+        Continue(),
+        Toggle("yes"),
+        Edit("community"),
+        Submit(),
+    ):
+        outcome = refused(PRE, done, event)
+        assert outcome.refused == FINISHED_ALREADY
+        assert isinstance(outcome.prompt, Finished)
+    resumed = step(PRE, done, Resume())
+    assert resumed.refused is None
+    assert resumed.state == done
+    assert isinstance(resumed.prompt, Finished)
+
+
+def test_a_state_of_another_bank_is_rejected() -> None:
+    state, _ = start(PRE, "en")
+    with pytest.raises(ValueError, match="preassessment"):
+        step(CHECKLIST, state, Resume())
+
+
+# --- multiple choice (no shipped bank has one yet) -------------------------------------------------
+
+MULTI = make_bank(
+    make_section(
+        "main",
+        make_question(
+            "tools",
+            Kind.MULTI_CHOICE,
+            options=(
+                Option(id="phone", label="Phone"),
+                Option(id="mail", label="Mail"),
+                Option(id="visit", label="Visit"),
+            ),
+        ),
+        make_question("notes", optional=True),
+    ),
+    bank_id="multi",
+)
+
+
+def test_multi_choice_toggles_then_confirms() -> None:
+    state, _ = start(MULTI, "en")
+    one = ok(MULTI, state, Toggle("visit"))
+    two = ok(MULTI, one.state, Toggle("phone"))
+    assert ask(two).selection == ("phone", "visit")
+    untoggled = ok(MULTI, two.state, Toggle("visit"))
+    assert untoggled.state.selection == ("phone",)
+    assert refused(MULTI, two.state, Toggle("fax")).refused == EXPECTED[Kind.CHOICE]
+    done = ok(MULTI, two.state, Answer(()))
+    assert done.state.answers["tools"] == ["phone", "visit"]
+    assert done.state.selection == ()
+
+
+def test_multi_choice_refuses_nothing_and_unknown_options() -> None:
+    state, _ = start(MULTI, "en")
+    refused(MULTI, state, Answer(()))
+    refused(MULTI, state, Answer(("fax",)))
+    refused(MULTI, state, Answer("phone"))
+    direct = ok(MULTI, state, Answer(("visit", "mail")))
+    assert direct.state.answers["tools"] == ["mail", "visit"]
+
+
+def test_back_clears_a_selection_first() -> None:
+    state, _ = start(MULTI, "en")
+    ticked = ok(MULTI, state, Toggle("mail")).state
+    cleared = ok(MULTI, ticked, Back())
+    assert cleared.state == state
+
+
+def test_toggle_on_another_kind_is_refused() -> None:
+    state = at(PRE, "sector")
+    assert refused(PRE, state, Toggle("government")).refused == EXPECTED[Kind.CHOICE]
+
+
+# --- production bugs -------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: values._scale calls int() on any str.isdigit() text; '²' is a digit to "
+    "isdigit() but int('²') raises ValueError, so step() crashes instead of re-asking",
+)
+def test_superscript_digit_on_a_scale_is_refused() -> None:
+    refused(PRE, at(PRE, "leaders_concern"), Answer("²"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: interview._level calls int() on any str.isdigit() text; Answer('²') on the "
+    "second tap of a level rating raises ValueError instead of re-asking",
+)
+def test_superscript_digit_on_a_level_band_is_refused() -> None:
+    banded = ok(PRE, at(PRE, "level_a"), Answer("low")).state
+    refused(PRE, banded, Answer("²"))
+
+
+# --- property: any sequence of events --------------------------------------------------------------
+
+# Text without Unicode "other number" characters (such as '²'): those crash step() today and
+# are covered by the xfail tests above; keep them out so this property tests everything else.
+free_text = st.text(
+    alphabet=st.characters(blacklist_categories=("No", "Cs")), max_size=12
+) | st.sampled_from(["", " ", TOO_LONG, "x" * MAX_TEXT_LENGTH])
+tokens = st.sampled_from(
+    [*map(str, range(-1, 12)), *BANDS, DONT_KNOW, "yes", "partly", "no", "not_sure", "maybe",
+     "government", "other", "phone", "visit", "a great concern"]
+)  # fmt: skip
+values = tokens | free_text | st.integers(-2, 12) | st.tuples(tokens) | st.just(())
+question_ids = st.sampled_from(
+    [None, "community", "sector", "level_a", "willing", "prep_trained", "part_member", "tools"]
+)
+events = st.one_of(
+    st.builds(Answer, values, question_ids),
+    st.builds(Skip, question_ids),
+    st.builds(Continue, question_ids),
+    st.builds(Toggle, tokens, question_ids),
+    st.just(Back()),
+    st.just(Resume()),
+    st.builds(ChangeLanguage, st.sampled_from(["en", "es"])),
+    st.builds(Edit, st.sampled_from(["community", "level_a", "greeting", "tools", "nope"])),
+    st.just(Submit()),
+)
+
+
+def assert_valid(bank: Bank, state: InterviewState) -> None:
+    assert 0 <= state.position < len(bank.questions)
+    assert state.band is None or state.band in BANDS
+    questions = {q.id: q for q in bank.questions}
+    for question_id, value in state.answers.items():
+        question = questions[question_id]
+        assert question.answerable
+        if value is None:
+            assert question.optional, question_id
+        elif question.kind is Kind.LEVEL:
+            assert value == DONT_KNOW or (type(value) is int and 1 <= value <= 9), value
+        else:
+            assert validate(question, value) == (value, None), (question_id, value)
+    if state.band is not None:
+        assert bank.questions[state.position].kind is Kind.LEVEL
+    if state.selection:
+        assert bank.questions[state.position].kind is Kind.MULTI_CHOICE
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    bank=st.sampled_from([PRE, CHECKLIST, MULTI]),
+    script=st.lists(events, max_size=60),
+    forward=st.integers(0, 40),
+)
+def test_any_sequence_of_events_keeps_the_state_valid(
+    bank: Bank, script: list[Event], forward: int
+) -> None:
+    state, _ = start(bank, "en")
+    # Start somewhere inside the interview, so later questions and the review are reached too.
+    for _ in range(forward):
+        if state.phase != "asking":
+            break
+        for event in valid_events(bank.questions[state.position]):
+            state = ok(bank, state, event).state
+    for event in script:
+        outcome = step(bank, state, event)
+        if outcome.refused is not None:
+            assert outcome.state == state
+        state = outcome.state
+        assert_valid(bank, state)
+        assert InterviewState.from_json(state.to_json()) == state
+        assert outcome.prompt == prompt_for(bank, state)
+
+
+def test_band_anchors_sit_inside_their_bands() -> None:
+    assert {band: anchor in BANDS[band] for band, anchor in BAND_ANCHORS.items()} == {
+        band: True for band in BANDS
+    }
