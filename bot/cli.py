@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import operations
 from bot.console import ConsoleInterview
 from bot.i18n import negotiate, shipped_locales, translator
 from bot.scorecard_report import scorecard_json, scorecard_text
@@ -38,7 +39,37 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print one JSON object")
     score.add_argument("--lang", default="en", help="language of the text output")
     score.set_defaults(handler=lambda a: score_command(a.scorecard, as_json=a.json, lang=a.lang))
+    _add_operator_commands(commands)
     return parser
+
+
+def _add_operator_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    run = commands.add_parser("run", help="start the Telegram bot (long polling by default)")
+    run.add_argument("--webhook-url", help="public HTTPS URL: run in webhook mode instead")
+    run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
+    run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    run.set_defaults(handler=lambda a: operations.run_command(a.webhook_url, a.listen, a.port))
+
+    campaign = commands.add_parser("campaign", help="create or list campaigns")
+    campaign_commands = campaign.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = campaign_commands.add_parser("create", help="create a campaign and print its links")
+    create.add_argument("--name", required=True)
+    create.add_argument("--community-type", required=True, choices=("rural", "suburban", "urban"))
+    create.add_argument("--flow", choices=sorted(operations.FLOWS), default="preassessment")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(
+        handler=lambda a: operations.campaign_create_command(
+            a.name, a.community_type, a.flow, a.json
+        )
+    )
+    listing = campaign_commands.add_parser("list", help="list campaigns")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=lambda a: operations.campaign_list_command(a.json))
+
+    coordinator = commands.add_parser("coordinator", help="coordinator access")
+    coordinator_commands = coordinator.add_subparsers(dest="action", required=True)
+    invite = coordinator_commands.add_parser("invite", help="print a one-time coordinator link")
+    invite.set_defaults(handler=lambda a: operations.coordinator_invite_command())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

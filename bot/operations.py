@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 
 from telegram import Bot as TelegramBot
@@ -21,6 +22,7 @@ FLOWS = {"preassessment": "preassessment", "capacity": "capacity_checklist"}
 def run_command(webhook_url: str | None, listen: str, port: int) -> int:
     from bot.telegram.app import serve
 
+    os.environ.setdefault("PTB_TIMEDELTA", "true")  # RetryAfter as a timedelta, without warnings
     settings = load_settings()
     if settings.telegram_token is None:
         raise SettingsError("READINESS_TELEGRAM_TOKEN: not set (see README: BotFather set-up)")

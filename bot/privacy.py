@@ -3,6 +3,7 @@ and the redaction of free-text answers before anything is stored."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -10,7 +11,7 @@ import re
 import secrets
 import stat
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import phonenumbers
@@ -162,7 +163,9 @@ _RECEIPT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 
 def new_receipt_code() -> str:
     """A fresh one-time receipt code such as "BCDF-GHJK-LMNP"."""
-    return _format_receipt("".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12)))
+    return _format_receipt(
+        "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(_RECEIPT_LENGTH))
+    )
 
 
 def _format_receipt(letters: str) -> str:
@@ -277,23 +280,34 @@ def redact(
     regions: Sequence[str] = DEFAULT_REGIONS,
 ) -> str:
     """Replace e-mails, links, phones, @handles, long digit runs and the given names."""
+    name_re = _name_pattern(tuple(names))
+    rules: list[Callable[[str], list[tuple[int, int, str]]]] = [
+        _find_emails,  # first: an address contains both a handle and a domain
+        _find_links,
+        _find_handles,
+        # After links so the digits of a URL are not read as a phone number.
+        functools.partial(_find_phones, regions=regions),
+        _find_digit_runs,
+    ]
+    if name_re is not None:
+        rules.append(lambda work: [(m.start(), m.end(), _NAME) for m in name_re.finditer(work)])
     spans: list[tuple[int, int, str]] = []
     # Placeholders already present (text redacted before) are kept as they are.
     work = _mask(text, [(m.start(), m.end(), "") for m in _PLACEHOLDER.finditer(text)])
-    name_re = _name_pattern(tuple(names))
-    for finder in (_find_emails, _find_links, _find_handles):
-        work = _apply(work, finder(work), spans)
-    # After links so the digits of a URL are not read as a phone number.
-    work = _apply(work, _find_phones(work, regions), spans)
-    work = _apply(work, _find_digit_runs(work), spans)
-    if name_re is not None:
-        work = _apply(work, [(m.start(), m.end(), _NAME) for m in name_re.finditer(work)], spans)
+    # Until nothing new is found: masking can open a boundary an earlier rule needs
+    # ("000000www.x.org" is a link once the digits are gone), and redacting the output
+    # again must not find more than this call did.
+    while True:
+        found_any = False
+        for rule in rules:
+            found = rule(work)
+            if found:
+                found_any = True
+                spans.extend(found)
+                work = _mask(work, found)
+        if not found_any:
+            break
     return _assemble(text, spans)
-
-
-def _apply(work: str, found: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]) -> str:
-    spans.extend(found)
-    return _mask(work, found)
 
 
 def _mask(work: str, found: Sequence[tuple[int, int, str]]) -> str:
@@ -308,9 +322,7 @@ def _mask(work: str, found: Sequence[tuple[int, int, str]]) -> str:
 def _assemble(text: str, spans: list[tuple[int, int, str]]) -> str:
     out: list[str] = []
     pos = 0
-    for start, end, label in sorted(spans):
-        if start < pos:  # overlaps what is already replaced (phone matches from two regions)
-            continue
+    for start, end, label in _merge(spans):
         out.append(text[pos:start])
         out.append(label)
         pos = end
@@ -349,7 +361,7 @@ def _find_handles(work: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), _HANDLE) for m in _HANDLE_RE.finditer(work)]
 
 
-def _find_phones(work: str, regions: Sequence[str]) -> list[tuple[int, int, str]]:
+def _find_phones(work: str, *, regions: Sequence[str]) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     # The matchers are the costly part, so they only see the stretches of digits and phone
     # punctuation that could hold a number, plus one character either side because VALID

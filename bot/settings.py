@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     database: Path = Path("readiness.db")
     secret_key_file: Path | None = None
     reminder_after: timedelta = Field(default=timedelta(hours=24))
-    """An ISO 8601 duration or seconds, e.g. 'PT24H' or 86400; 0 disables the reminder."""
+    """Seconds, '24h'-style, or ISO 8601 ('PT24H'); 0 disables the reminder."""
     webhook_secret: SecretStr | None = None
 
     @field_validator("telegram_token")
@@ -38,6 +38,19 @@ class Settings(BaseSettings):
         if not head.isdigit() or len(tail) < 20:
             raise ValueError("does not look like a BotFather token (digits:letters)")
         return SecretStr(token)
+
+    @field_validator("reminder_after", mode="before")
+    @classmethod
+    def _plain_duration(cls, value: object) -> object:
+        """Also accept '0', '86400' (seconds) and '24h', '30m', '2d' in the environment."""
+        if isinstance(value, str):
+            text = value.strip().lower()
+            units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+            if text.isdigit():
+                return timedelta(seconds=int(text))
+            if text[:-1].isdigit() and text[-1:] in units:
+                return timedelta(seconds=int(text[:-1]) * units[text[-1]])
+        return value
 
     @field_validator("reminder_after")
     @classmethod

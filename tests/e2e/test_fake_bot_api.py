@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dtm
 import socket
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -66,7 +67,7 @@ async def bot(api: FakeBotApi) -> AsyncIterator[Bot]:
         yield b
 
 
-def build_app(api: FakeBotApi) -> Application:  # type: ignore[type-arg]
+def build_app(api: FakeBotApi) -> Application:
     return (
         ApplicationBuilder()
         .token(TOKEN)
@@ -121,6 +122,32 @@ async def test_application_polls_commands_and_taps_through_the_fake(api: FakeBot
     assert api.answer_to(tap) == {"callback_query_id": tap["callback_query"]["id"], "text": "Saved"}
     assert api.pending_updates == []  # Updater.stop confirmed everything it fetched
     assert [m for m, _ in api.calls][:2] == ["getMe", "deleteWebhook"]
+
+
+CHILD_BOT = """
+import sys
+from telegram.ext import ApplicationBuilder, CommandHandler
+
+async def start(update, context):
+    await update.effective_message.reply_text("hello from another process")
+
+app = ApplicationBuilder().token(sys.argv[2]).base_url(sys.argv[1] + "/bot").build()
+app.add_handler(CommandHandler("start", start))
+app.run_polling(poll_interval=0, timeout=1)
+"""
+
+
+async def test_a_bot_in_another_process_needs_only_the_url(api: FakeBotApi) -> None:
+    ana = api.user(42)
+    child = await asyncio.create_subprocess_exec(sys.executable, "-c", CHILD_BOT, api.url, TOKEN)
+    try:
+        ana.send("/start")
+        reply = await ana.wait_for_message("another process", timeout=5)
+    finally:
+        child.terminate()  # run_polling stops cleanly on SIGTERM and confirms what it fetched
+        await child.wait()
+    assert reply.text == "hello from another process"
+    assert api.pending_updates == []
 
 
 # --- Bot API basics ---------------------------------------------------------------------------

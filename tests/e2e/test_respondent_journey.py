@@ -20,8 +20,9 @@ async def test_full_preassessment_in_spanish(tmp_path: Path) -> None:
         settings = settings_for(api, tmp_path)
         created = await new_campaign(settings)
         coordinator = api.user(500, first_name="Coord", language_code="en")
-        ana = api.user(1001, first_name="Ana", last_name="Ruiz", username="ana_r",
-                       language_code="es-MX")
+        ana = api.user(
+            1001, first_name="Ana", last_name="Ruiz", username="ana_r", language_code="es-MX"
+        )
         async with running_bot(settings):
             coordinator.start(created.coordinator_token)
             await coordinator.wait_for_message(contains="coordinator")

@@ -50,15 +50,16 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
 
 
 async def new_campaign(
-    settings: Settings, *, name: str = "Riverside County", community_type: str = "rural",
+    settings: Settings,
+    *,
+    name: str = "Riverside County",
+    community_type: str = "rural",
     flow: str = "preassessment",
 ) -> CreatedCampaign:
     database = await Database.open(settings.database)
     try:
         async with database.transaction() as db:
-            return await create_campaign(
-                db, name=name, community_type=community_type, flow=flow
-            )
+            return await create_campaign(db, name=name, community_type=community_type, flow=flow)
     finally:
         await database.close()
 

@@ -23,6 +23,10 @@ pytestmark = pytest.mark.skipif(
     not (GUIDE.exists() and CHECKLIST.exists()), reason="the seed documents are not available"
 )
 
+APPENDIX_B = "Appendix B: Characteristics for Each Level of Readiness"
+APPENDIX_C = "Appendix C: Conducting the Preassessment"
+APPENDIX_E = "Appendix E: Scoring the Community Readiness Assessment"
+APPENDIX_F = "Appendix F: Strategies to Increase Level of Readiness"
 STAGES = (
     "No Awareness",
     "Denial/Resistance",
@@ -41,7 +45,7 @@ STRATEGY_PREFIX = re.compile(
 )
 
 
-# --- reading the seeds ---------------------------------------------------------------------------
+# --- reading the seeds ----------------------------------------------------------------------------
 
 
 @cache
@@ -76,8 +80,7 @@ def appendix_b() -> dict[int, list[str]]:
     """Level -> its seven characteristic bullets, in the guide's dimension order (A to G)."""
     levels: dict[int, list[str]] = {}
     current = 0
-    for line in appendix("Appendix B: Characteristics for Each Level of Readiness", "Appendix C: "
-                         "Conducting the Preassessment"):  # fmt: skip
+    for line in appendix(APPENDIX_B, APPENDIX_C):
         numbered = re.match(r"^(\d)\. (.+)$", line)
         if numbered:
             current = int(numbered.group(1))
@@ -92,9 +95,7 @@ def appendix_b() -> dict[int, list[str]]:
 @cache
 def appendix_f() -> tuple[list[str], list[str]]:
     """The nine goals and the 63 strategies (level 1 A..G, level 2 A..G, ...), prefixes cut."""
-    text = " ".join(
-        appendix("Appendix F: Strategies to Increase Level of Readiness", "References")
-    )
+    text = " ".join(appendix("Appendix F: Strategies to Increase Level of Readiness", "References"))
     goals, strategies = [], []
     for paragraph in re.findall(r"<p>(.*?)</p>", text):
         if paragraph.startswith("GOAL: "):
@@ -106,8 +107,7 @@ def appendix_f() -> tuple[list[str], list[str]]:
 
 @cache
 def appendix_e_stages() -> list[str]:
-    lines = appendix("Appendix E: Scoring the Community Readiness Assessment", "Appendix F: "
-                     "Strategies to Increase Level of Readiness")  # fmt: skip
+    lines = appendix(APPENDIX_E, APPENDIX_F)
     start = next(i for i, line in enumerate(lines) if line.startswith("Score\tStage of Readiness"))
     return [line.split("\t")[1] for line in lines[start + 1 : start + 10]]
 
@@ -116,7 +116,7 @@ def appendix_e_stages() -> list[str]:
 def appendix_c_bullets() -> list[tuple[str, str]]:
     """(heading, bullet) for the live-interview questions, from 'Community Equity' to 'Online
     Survey'."""
-    c_start = heading("Appendix C: Conducting the Preassessment", 100)
+    c_start = heading(APPENDIX_C, 100)
     start = heading("Community Equity", c_start)
     end = heading("Online Survey", start)
     found, current = [], ""
@@ -155,7 +155,7 @@ def checklist_tail(marker: str, pattern: str) -> list[str]:
     return found
 
 
-# --- the shipped data ------------------------------------------------------------------------------
+# --- the shipped data -----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -240,8 +240,7 @@ def test_the_nine_stage_names(model: ReadinessModel) -> None:
     assert tuple(appendix_e_stages()) == STAGES
     headings = [
         re.match(r"^\d\. (.+)$", line).group(1)  # type: ignore[union-attr]
-        for line in appendix("Appendix B: Characteristics for Each Level of Readiness",
-                             "Appendix C: Conducting the Preassessment")  # fmt: skip
+        for line in appendix(APPENDIX_B, APPENDIX_C)
         if re.match(r"^\d\. ", line)
     ]
     assert tuple(headings) == STAGES
@@ -386,7 +385,7 @@ def test_intro_carries_the_definition_and_confidentiality(pre: Bank) -> None:
         assert spaces(line.removeprefix("• ")) in script
 
 
-# --- capacity checklist: seed 001 -------------------------------------------------------------------
+# --- capacity checklist: seed 001 -----------------------------------------------------------------
 
 # Seed items the bank rewords as questions or splits in two; each maps to the question ids asked.
 REWORDED = {
@@ -496,7 +495,5 @@ def test_the_six_action_plan_items(checklist: Bank) -> None:
     assert [q.id for q in plan.questions][-1] == "plan_resources"
     # Known fixes: the template's trailing colons are dropped, "Actions steps" -> "Action steps".
     fixed = [s.removesuffix(":").replace("Actions steps", "Action steps") for s in seed]
-    assert [spaces(q.prompt).lower() for q in plan.questions] == [
-        spaces(s).lower() for s in fixed
-    ]
+    assert [spaces(q.prompt).lower() for q in plan.questions] == [spaces(s).lower() for s in fixed]
     assert all(q.kind is Kind.TEXT for q in plan.questions)

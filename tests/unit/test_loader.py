@@ -60,7 +60,7 @@ def one_section_bank(questions: str, *, bank_id: str = "tiny", section: str = "m
     )
 
 
-# --- the shipped library -----------------------------------------------------------------------
+# --- the shipped library --------------------------------------------------------------------------
 
 
 def test_the_shipped_library_loads() -> None:
@@ -111,7 +111,7 @@ def test_a_small_valid_bank_loads(tmp_path: Path, model: ReadinessModel) -> None
     assert bank.questions[2].kind is Kind.LEVEL
 
 
-# --- bank errors: each names the file, the id and the reason ------------------------------------
+# --- bank errors: each names the file, the id and the reason --------------------------------------
 
 
 def test_unknown_key(tmp_path: Path, model: ReadinessModel) -> None:
@@ -417,7 +417,7 @@ def test_missing_bank_in_a_library_directory(tmp_path: Path) -> None:
     assert str(caught.value) == f"{tmp_path / 'preassessment.yaml'}: file not found"
 
 
-# --- readiness model errors ---------------------------------------------------------------------
+# --- readiness model errors -----------------------------------------------------------------------
 
 
 def edited_model(tmp_path: Path, old: str, new: str) -> Path:

@@ -6,6 +6,8 @@ import os
 import re
 import stat
 import string
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,8 @@ from hypothesis import strategies as st
 
 from bot.privacy import (
     RECEIPT_ALPHABET,
-    SealError,
     Sealer,
+    SealError,
     SecretFileError,
     chat_key,
     derive_key,
@@ -99,8 +101,7 @@ def test_derive_key_refuses_an_empty_secret() -> None:
 
 
 @pytest.mark.parametrize("key_fn", [respondent_key, chat_key])
-def test_pseudonyms_are_stable_and_secret_dependent(key_fn: object) -> None:
-    assert callable(key_fn)
+def test_pseudonyms_are_stable_and_secret_dependent(key_fn: Callable[[bytes, int], str]) -> None:
     user_id = 123456789
 
     key = key_fn(SECRET, user_id)
@@ -332,7 +333,11 @@ def test_redact_cases(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "names", "expected"),
     [
-        ("Maria said so, then MARIA and maria.", ["Maria"], "[name] said so, then [name] and [name]."),
+        (
+            "Maria said so, then MARIA and maria.",
+            ["Maria"],
+            "[name] said so, then [name] and [name].",
+        ),
         ("José, josé y JOSÉ", ["José"], "[name], [name] y [name]"),
         ("Jose\u0301 vino", ["José"], "[name] vino"),  # decomposed accent
         ("STRASSE und straße", ["Straße"], "[name] und [name]"),
@@ -365,8 +370,6 @@ def test_redact_mixed_sentence() -> None:
 
 
 def test_redact_is_fast_enough_for_long_answers() -> None:
-    import time
-
     text = ("Llame al 55 1234 5678 o escriba a x@y.com; en 2021 hubo 3 casos. " * 40)[:2000]
     start = time.perf_counter()
     for _ in range(10):
@@ -454,8 +457,9 @@ _NAME = st.text(alphabet=st.characters(categories=["L"]), min_size=2, max_size=1
     after=_SURROUNDING,
     casing=st.sampled_from([str, str.lower, str.upper, str.title, str.casefold]),
 )
-def test_names_never_survive(name: str, before: str, after: str, casing: object) -> None:
-    assert callable(casing)
+def test_names_never_survive(
+    name: str, before: str, after: str, casing: Callable[[str], str]
+) -> None:
     assume(not any(name.casefold() in p for p in PLACEHOLDERS))
     assume(name.casefold() not in (before + after).casefold())
 

@@ -1,0 +1,120 @@
+"""An organisation's capacity checklist, from the campaign link to the coordinator's summary."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from questions.loader import default_library
+from tests.fakes import FakeBotApi, FakeUser
+from tests.helpers.bot_harness import (
+    TOKEN,
+    new_campaign,
+    running_bot,
+    settings_for,
+    settle,
+    tap_data,
+)
+
+CHECKLIST = default_library().bank("capacity_checklist")
+# Items where Yes is the gap ("Does staff need training ...?") are answered No, the others Yes,
+# except these: one Partly, one Not sure and one No among the gaps, and Screening to change.
+ANSWERS = {
+    "prep_trained": "partly",
+    "prep_need_ident": "no",
+    "prep_need_other": "not_sure",
+    "screen_intake": "no",
+    "conf_policies": "no",
+}
+SKIPPED = {"part_incorporate"}
+TEXTS = {
+    "role_support": "We run a shelter and a legal clinic.",
+    "review_gaps": "No interpreter on night shifts.",
+    "plan_goal": "Screen every new client for signs of trafficking.",
+    "plan_actions": "Train intake staff and adopt a screening form.",
+    "plan_timeline": "By the end of next quarter.",
+}
+
+
+def asked(user: FakeUser) -> str:
+    """The id of the question the bot asked last."""
+    last = user.last
+    assert last is not None
+    return next(q.id for q in CHECKLIST.questions if q.prompt[:60] in last.content)
+
+
+async def answer_checklist(user: FakeUser) -> None:
+    """Answers question after question, as planned above, until the review screen."""
+    for _ in range(len(CHECKLIST.questions) + 1):
+        buttons = [d for _, d in user.buttons() if d]
+        if any(d.startswith("S:") for d in buttons):
+            return
+        qid = asked(user)
+        if qid in SKIPPED:
+            user.tap(f"s:{buttons[0].split(':')[1]}:{qid}")
+        elif any(d.startswith("n:") for d in buttons):
+            user.tap(next(d for d in buttons if d.startswith("n:")))
+        elif any(d.startswith("a:") for d in buttons):
+            default = "no" if _yes_means_gap(qid) else "yes"
+            user.tap(next(d for d in buttons if d.endswith(f":{ANSWERS.get(qid, default)}")))
+        else:
+            user.send(TEXTS.get(qid, "Some notes."))
+        await settle(user)
+    raise AssertionError("the checklist did not reach the review screen")
+
+
+def _yes_means_gap(qid: str) -> bool:
+    return next(q for q in CHECKLIST.questions if q.id == qid).yes_means_gap
+
+
+async def test_capacity_checklist_in_english(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings, flow="capacity_checklist")
+        coordinator = api.user(500, first_name="Coord", language_code="en")
+        org = api.user(2001, first_name="Maya", username="maya_shelter", language_code="en")
+        async with running_bot(settings):
+            coordinator.start(created.coordinator_token)
+            await coordinator.wait_for_message(contains="coordinator")
+
+            org.start(created.campaign.respondent_token)
+            await org.wait_for_message()
+            await tap_data(org, "l:", ":en")
+            assert "Before we start" in org.last.content  # type: ignore[union-attr]
+            await tap_data(org, "c:", ":yes")
+            await answer_checklist(org)
+
+            review = org.last
+            assert review is not None
+            assert "Please review your answers." in review.content
+            for section in CHECKLIST.sections[1:]:
+                assert section.title in review.content, section.id
+            assert TEXTS["review_gaps"] in review.content
+
+            # From the review, Screening changes from No to Yes; then the review comes back.
+            await tap_data(org, "e:", ":screen_intake")
+            assert asked(org) == "screen_intake"
+            await tap_data(org, "a:", ":screen_intake:yes")
+            assert "Please review your answers." in org.last.content  # type: ignore[union-attr]
+
+            await tap_data(org, "S:")
+            final = org.last
+            assert final is not None
+            content = final.content
+            assert "Your answers per area (yes / partly / no / not sure):" in content
+            assert "Assess internal preparedness" in content
+            assert re.search(r"training needs[^\n]*: 0 / 1 / 1 / 1\n", content)
+            assert re.search(r"in your organization\.: 1 / 0 / 0 / 0\n", content)  # screening
+            assert "3 items to work on:" in content
+            for answer in ("(Partly)", "(Not sure)", "(No)"):
+                assert answer in content
+            assert "Your action plan:" in content
+            for qid in ("plan_goal", "plan_actions", "plan_timeline"):
+                assert TEXTS[qid] in content
+            assert re.search(r"Your receipt code: [B-Z]{4}-[B-Z]{4}-[B-Z]{4}", content)
+
+            summary = await coordinator.wait_for_message(contains="New response")
+            assert "Gaps reported by this organisation: 3" in summary.content
+            assert "Completed: 1" in summary.content
+            for text in (*TEXTS.values(), "Some notes", "Maya"):
+                assert text not in summary.content

@@ -1,0 +1,463 @@
+"""What respondents do that an interview does not expect, through the real bot: each gets a kind
+reply, and none of it changes a stored answer."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+from questions.loader import default_library
+from tests.fakes import FakeBotApi, FakeUser
+from tests.helpers.bot_harness import (
+    TOKEN,
+    answer_everything,
+    data_of,
+    new_campaign,
+    running_bot,
+    settings_for,
+    settle,
+    tap_data,
+)
+
+PREASSESSMENT = default_library().bank("preassessment")
+HOTLINE = ("1-888-373-7888", "233733", "911")
+TYPE_IT = "Please type your answer as a message."
+USE_A_BUTTON = "Please choose one of the buttons."
+COMMUNITY = "Riverside and the two valley towns."
+
+
+# --- reading the database as it is on disk ----------------------------------------------------
+
+
+def rows(settings: Settings, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    with contextlib.closing(sqlite3.connect(settings.database)) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def interview(settings: Settings) -> dict[str, Any]:
+    """The one open interview: its stage, current question id and answers."""
+    (found,) = rows(settings, "SELECT stage, state FROM sessions")
+    stage, raw = found
+    state = json.loads(raw)
+    qid = PREASSESSMENT.questions[state["position"]].id
+    return {"stage": stage, "question": qid, "phase": state["phase"], **state}
+
+
+def count(settings: Settings, table: str) -> int:
+    return int(rows(settings, f"SELECT COUNT(*) FROM {table}")[0][0])  # noqa: S608
+
+
+# --- getting a respondent somewhere ------------------------------------------------------------
+
+
+async def at_text_question(user: FakeUser, token: str) -> str:
+    """Opens the campaign link in English up to the first typed question; returns the session id."""
+    user.start(token)
+    await user.wait_for_message()
+    sid = data_of(user, "l:", ":en").split(":")[1]
+    await tap_data(user, "l:", ":en")
+    await tap_data(user, "c:", ":yes")
+    while any(d and d.startswith("n:") for _, d in user.buttons()):
+        await tap_data(user, "n:")
+    assert "how you define your community" in _last(user)
+    return sid
+
+
+async def at_button_question(user: FakeUser, token: str) -> str:
+    """... and one step further, the sector question (one button per sector)."""
+    sid = await at_text_question(user, token)
+    user.send(COMMUNITY)
+    await settle(user)
+    assert "Which sector do you work in?" in _last(user)
+    return sid
+
+
+def _last(user: FakeUser) -> str:
+    assert user.last is not None
+    return user.last.content
+
+
+def asking(user: FakeUser, qid: str) -> bool:
+    """Whether the latest keyboard belongs to question ``qid``."""
+    return any(d and d.split(":")[2:3] == [qid] for _, d in user.buttons())
+
+
+async def reply_to(user: FakeUser, push: Callable[[], object]) -> str:
+    """Sends something and returns the bot's reply."""
+    push()
+    return (await user.wait_for_message()).content
+
+
+# --- input of the wrong kind -------------------------------------------------------------------
+
+MEDIA: dict[str, Callable[[FakeUser], object]] = {
+    "sticker": lambda u: u.send_sticker(),
+    "photo": lambda u: u.send_photo(caption="our flyer"),
+    "voice": lambda u: u.send_voice(),
+    "document": lambda u: u.send_document(),
+    "location": lambda u: u.send_location(),
+    "contact": lambda u: u.send_contact("+1 415 555 0199"),
+}
+
+
+@pytest.mark.parametrize("kind", MEDIA)
+async def test_media_gets_told_what_is_expected_and_stores_nothing(
+    tmp_path: Path, kind: str
+) -> None:
+    send = MEDIA[kind]
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            assert await reply_to(ana, lambda: send(ana)) == TYPE_IT
+            assert interview(settings)["answers"] == {}
+
+            ana.send(COMMUNITY)
+            await settle(ana)
+            assert await reply_to(ana, lambda: send(ana)) == USE_A_BUTTON
+            after = interview(settings)
+            assert (after["question"], after["answers"]) == ("sector", {"community": COMMUNITY})
+            # The next proper answer still lands on the same question.
+            await tap_data(ana, "a:", ":sector:shelter")
+            assert interview(settings)["answers"]["sector"] == "shelter"
+    stored = settings.database.read_bytes()
+    with contextlib.suppress(FileNotFoundError):
+        stored += settings.database.with_name(settings.database.name + "-wal").read_bytes()
+    for secret in (b"415 555 0199", b"4155550199", b"our flyer"):
+        assert secret not in stored
+
+
+async def test_an_overlong_answer_is_refused_with_the_limit(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            reply = await reply_to(ana, lambda: ana.send("word " * 500))  # 2,499 characters
+            assert "2499 characters" in reply and "2000 or fewer" in reply
+            assert interview(settings)["answers"] == {}
+            ana.send(COMMUNITY)
+            await settle(ana)
+            assert interview(settings)["answers"] == {"community": COMMUNITY}
+
+
+async def test_an_edited_message_does_not_change_the_answer(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            sent = ana.send(COMMUNITY)
+            await settle(ana)
+            reply = await reply_to(
+                ana, lambda: ana.edit(sent["message"]["message_id"], "Just the city.")
+            )
+            assert "Back" in reply and "edit" in reply
+            after = interview(settings)
+            assert (after["question"], after["answers"]) == ("sector", {"community": COMMUNITY})
+
+
+# --- the same update or tap twice -------------------------------------------------------------
+
+
+async def test_a_redelivered_text_answer_is_processed_once(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            sent = ana.send(COMMUNITY)
+            await settle(ana)
+            api.redeliver(sent["update_id"])
+            await api.wait_until(lambda: not api.pending_updates)
+            # Updates are handled in order: once the next tap is answered, so was the copy.
+            await tap_data(ana, "a:", ":sector:faith")
+            after = interview(settings)
+            assert after["answers"] == {"community": COMMUNITY, "sector": "faith"}
+            sector = [m for m in ana.messages if "Which sector" in m.content]
+            assert len(sector) == 1
+            assert not [m for m in ana.messages if "another question" in m.content]
+
+
+async def test_a_redelivered_tap_is_processed_once(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_button_question(ana, created.campaign.respondent_token)
+            tap = ana.tap(data_of(ana, "a:", ":sector:faith"))
+            await settle(ana)
+            sent_before = len(ana.chat.messages)
+            answered_before = len(api.calls_to("answerCallbackQuery"))
+            api.redeliver(tap["update_id"])
+            await api.wait_until(lambda: not api.pending_updates)
+            ana.send("/help")
+            await ana.wait_for_message(contains="hotline")
+            assert len(ana.chat.messages) == sent_before + 1  # only the help
+            assert len(api.calls_to("answerCallbackQuery")) == answered_before
+            after = interview(settings)
+            assert after["answers"] == {"community": COMMUNITY, "sector": "faith"}
+            assert after["question"] == "reflect"
+
+
+async def test_a_double_tap_counts_once_and_the_second_gets_a_toast(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_button_question(ana, created.campaign.respondent_token)
+            data = data_of(ana, "a:", ":sector:faith")
+            first = ana.tap(data)
+            second = ana.tap_data(data, first["callback_query"]["message"]["message_id"])
+            toast = await api.wait_until(lambda: api.answer_to(second))
+            assert toast.get("text")
+            assert not api.answer_to(first).get("text")  # type: ignore[union-attr]
+            after = interview(settings)
+            assert after["answers"] == {"community": COMMUNITY, "sector": "faith"}
+            assert after["question"] == "reflect"
+            assert len([m for m in ana.messages if "As you answer each question" in m.content]) == 1
+
+
+# --- buttons that are not (or no longer) valid ------------------------------------------------
+
+
+async def test_stale_forged_and_garbage_buttons_are_refused(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        other = await new_campaign(settings, name="Lakeside")
+        ana = api.user(1001, language_code="en")
+        ben = api.user(1002, first_name="Ben", language_code="en")
+        async with running_bot(settings):
+            ben_sid = await at_text_question(ben, other.campaign.respondent_token)
+            sid = await at_button_question(ana, created.campaign.respondent_token)
+            question = ana.keyboard_message()
+            old = data_of(ana, "a:", ":sector:faith")
+            await tap_data(ana, "a:", ":sector:police")
+            before = interview(settings)
+            sent = len(ana.chat.messages)
+
+            forged = [
+                old,  # the sector question was answered already
+                f"a:{sid}:level_a:high",  # a question not asked yet
+                f"a:{ben_sid}:community:x",  # someone else's interview
+                f"D:{ben_sid}",  # erase someone else's interview
+                f"l:{ben_sid}:es",
+                f"S:{sid}",  # submit before the review
+                "zzz",
+                "a:::",
+                "p:nothing",
+            ]
+            for data in forged:
+                tap = ana.tap_data(data, question.message_id)
+                toast = await api.wait_until(lambda tap=tap: api.answer_to(tap))
+                assert toast.get("text"), data
+            assert interview(settings) == before
+            assert len(ana.chat.messages) == sent
+            assert count(settings, "sessions") == 2  # Ben's interview is untouched
+
+
+async def test_unknown_command_gets_help_and_help_has_the_hotline(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            reply = await reply_to(ana, lambda: ana.send("/foo"))
+            assert "/start continues where you left off" in reply
+            reply = await reply_to(ana, lambda: ana.send("/help"))
+            assert "/delete erases your answers" in reply
+            for number in HOTLINE:
+                assert number in reply
+
+
+async def test_a_group_is_pointed_to_a_private_chat(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        group = api.group(-1001234, title="Task force")
+        async with running_bot(settings):
+            group.send(ana, "/start")
+            reply = await group.wait_for_message()
+            assert "private" in reply.content
+            group.send(ana, f"/start@{api.bot_username} {created.campaign.respondent_token}")
+            reply = await group.wait_for_message()
+            assert "private" in reply.content
+            assert reply.inline_keyboard is None
+            assert count(settings, "sessions") == 0
+
+
+# --- leaving, erasing, changing language ------------------------------------------------------
+
+
+async def test_quick_exit_clears_the_chat_and_keeps_the_answers(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_button_question(ana, created.campaign.respondent_token)
+            assert len(ana.messages) >= 6
+            ana.tap("x")
+            await api.wait_until(lambda: not ana.messages)
+            assert all(m.deleted for m in ana.chat.messages)
+            assert interview(settings)["answers"] == {"community": COMMUNITY}
+
+            ana.start()
+            offer = await ana.wait_for_message()
+            assert "continue where you left off" in offer.content
+            await ana.wait_for_message(contains="Which sector")
+            assert asking(ana, "sector")
+            assert interview(settings)["question"] == "sector"
+
+
+async def test_delete_erases_an_open_interview_after_confirming(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_button_question(ana, created.campaign.respondent_token)
+            confirm = await reply_to(ana, lambda: ana.send("/delete"))
+            assert "cannot be undone" in confirm
+            assert count(settings, "sessions") == 1
+            await tap_data(ana, "D:")
+            assert "erased" in _last(ana)
+            assert count(settings, "sessions") == 0
+
+
+async def test_delete_with_the_receipt_code_erases_a_submitted_response(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            await answer_everything(ana)
+            await tap_data(ana, "S:")
+            receipt = next(e for e in ana.last.entities if e["type"] == "code")  # type: ignore[union-attr]
+            code = _last(ana)[receipt["offset"] : receipt["offset"] + receipt["length"]]
+            assert (count(settings, "responses"), count(settings, "sessions")) == (1, 0)
+
+            refused = await reply_to(ana, lambda: ana.send("/delete BCDF-GHJK-LMNP"))
+            assert "No answers match that receipt code" in refused
+            refused = await reply_to(ana, lambda: ana.send("/delete not-a-code"))
+            assert "No answers match that receipt code" in refused
+            assert count(settings, "responses") == 1
+
+            done = await reply_to(ana, lambda: ana.send(f"/delete {code.lower()}"))
+            assert "have been erased" in done
+            assert (count(settings, "responses"), count(settings, "answers")) == (0, 0)
+
+
+async def test_language_mid_interview_shows_the_same_question_again(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            sid = await at_button_question(ana, created.campaign.respondent_token)
+            ana.send("/language")
+            await ana.wait_for_message()
+            assert f"l:{sid}:es" in [d for _, d in ana.buttons()]
+            await tap_data(ana, "l:", ":es")
+            assert asking(ana, "sector")
+            assert data_of(ana, "a:", ":sector:faith") == f"a:{sid}:sector:faith"
+            after = interview(settings)
+            assert (after["locale"], after["question"]) == ("es", "sector")
+            assert after["answers"] == {"community": COMMUNITY}
+            # Still the same interview: the next answer lands where it should.
+            await tap_data(ana, "a:", ":sector:faith")
+            assert interview(settings)["answers"]["sector"] == "faith"
+
+
+# --- other people and other states ------------------------------------------------------------
+
+
+async def test_a_user_who_blocked_the_bot_is_skipped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.telegram.runtime")
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        ben = api.user(1002, first_name="Ben", language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            api.block(ana.chat_id)
+            ana.send(COMMUNITY)
+            await api.wait_until(
+                lambda: any(e.status == 403 for e in api.errors), timeout=5
+            )
+            ben.start(created.campaign.respondent_token)
+            await ben.wait_for_message(contains="language")
+            await tap_data(ben, "l:", ":en")
+            assert "Before we start" in _last(ben)
+        assert "chat unreachable" in caplog.text
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_personal_run_shows_the_result_only_to_its_respondent(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        coordinator = api.user(500, first_name="Coord", language_code="en")
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            coordinator.start(created.coordinator_token)
+            await coordinator.wait_for_message(contains="coordinator")
+            ana.start()
+            await ana.wait_for_message(contains="Hello")
+            await tap_data(ana, "p:pre")
+            await tap_data(ana, "l:", ":en")
+            await tap_data(ana, "c:", ":yes")
+            await answer_everything(ana)
+            await tap_data(ana, "S:")
+            result = _last(ana)
+            assert "It has been shown only to you" in result
+            assert "Suggested baseline" in result
+            assert len(coordinator.messages) == 1  # only the welcome as coordinator
+            assert count(settings, "completions") == 0
+
+
+async def test_a_completed_respondent_is_told_so(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            await answer_everything(ana)
+            await tap_data(ana, "S:")
+            again = await reply_to(ana, lambda: ana.start(created.campaign.respondent_token))
+            assert "already completed" in again
+            assert count(settings, "sessions") == 0
+
+
+async def test_a_closed_campaign_takes_no_new_respondents(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        with contextlib.closing(sqlite3.connect(settings.database)) as db, db:
+            db.execute("UPDATE campaigns SET closed_at = '2024-01-01T00:00:00+00:00'")
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            closed = await reply_to(ana, lambda: ana.start(created.campaign.respondent_token))
+            assert "has closed" in closed
+            assert count(settings, "sessions") == 0

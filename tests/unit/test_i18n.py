@@ -1,0 +1,120 @@
+"""Tests of bot.i18n: locale negotiation, cached translators and localised numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from bot.i18n import (
+    DEFAULT_LOCALE,
+    N_,
+    language_name,
+    negotiate,
+    shipped_locales,
+    translator,
+)
+
+
+def test_shipped_locales_start_with_english() -> None:
+    locales = shipped_locales()
+    assert locales[0] == "en" == DEFAULT_LOCALE
+    assert "es" in locales
+    assert len(set(locales)) == len(locales)
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("es-MX", "es"),
+        ("es_ES", "es"),
+        ("es", "es"),
+        ("ES", "es"),
+        ("es-419", "es"),
+        ("pt-br", "en"),
+        ("pt_BR", "en"),
+        (None, "en"),
+        ("", "en"),
+        ("zz-ZZ", "en"),
+        ("not a tag", "en"),
+        ("EN-us", "en"),
+        ("en", "en"),
+        ("-", "en"),
+        ("es-", "en"),
+    ],
+)
+def test_negotiate(tag: str | None, expected: str) -> None:
+    assert negotiate(tag) == expected
+
+
+def test_negotiate_against_a_given_list() -> None:
+    assert negotiate("pt-BR", ("en", "pt")) == "pt"
+    assert negotiate("pt-BR", ("en", "pt_BR", "pt")) == "pt_BR"
+    assert negotiate("es-MX", ("en",)) == "en"
+
+
+def test_translator_is_cached_per_locale() -> None:
+    assert translator("en") is translator("en")
+    assert translator("es") is translator("es")
+    assert translator("es") is not translator("en")
+    assert translator("es").locale == "es"
+    assert translator("en").locale == "en"
+
+
+def test_translator_refuses_a_locale_without_a_catalog() -> None:
+    with pytest.raises(ValueError, match="no catalog for locale 'zz'"):
+        translator("zz")
+
+
+def test_english_is_the_msgid() -> None:
+    tr = translator("en")
+    assert tr.gettext("Question {number} of {total}") == "Question {number} of {total}"
+    assert tr.gettext("") == ""
+    assert tr.ngettext("{count} item", "{count} items", 1) == "{count} item"
+    assert tr.ngettext("{count} item", "{count} items", 3) == "{count} items"
+
+
+def test_n_marks_without_translating() -> None:
+    assert N_("back") == "back"
+
+
+@pytest.mark.parametrize(("locale", "expected"), [("en", "4.21"), ("es", "4,21")])
+def test_the_guides_overall_score(locale: str, expected: str) -> None:
+    # Appendix E: 29.5 / 7 = 4.2142857..., shown as 4.21.
+    assert Fraction(59, 14) == Fraction(59, 2) / 7
+    assert translator(locale).number(Fraction(59, 14)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Fraction(4999, 1000), "4.99"),
+        (Fraction(2, 3), "0.66"),
+        (Fraction(9), "9.00"),
+        (Fraction(59, 2), "29.50"),
+        (Fraction(1, 200), "0.00"),
+        (Fraction(8999999, 1000000), "8.99"),
+    ],
+)
+def test_fractions_are_cut_not_rounded(value: Fraction, expected: str) -> None:
+    assert translator("en").number(value) == expected
+
+
+def test_decimals_can_be_chosen() -> None:
+    tr = translator("en")
+    assert tr.number(Fraction(59, 14), decimals=1) == "4.2"
+    assert tr.number(Fraction(36), decimals=1) == "36.0"
+    assert tr.number(Fraction(49, 10), decimals=0) == "4"
+    assert translator("es").number(Fraction(59, 2), decimals=1) == "29,5"
+
+
+def test_other_numbers_use_the_locale_format() -> None:
+    assert translator("en").number(12) == "12"
+    assert translator("en").number(Decimal("1234.5")) == "1,234.5"
+    assert translator("es").number(Decimal("1234.5")) in {"1234,5", "1.234,5"}
+
+
+def test_language_names_are_in_their_own_language() -> None:
+    assert language_name("es") == "Español"
+    assert language_name("en") == "English"
