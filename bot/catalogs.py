@@ -40,7 +40,7 @@ def fill_source() -> int:
     catalog = read_catalog(DEFAULT_LOCALE)
     for message in catalog:
         if message.id:
-            message.string = message.id
+            message.string = message.id  # a plural's (singular, plural) pair is its own English
             message.flags.discard("fuzzy")
     write_catalog(catalog, DEFAULT_LOCALE)
     return 0

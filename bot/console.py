@@ -24,7 +24,6 @@ from bot.flows.interview import (
     step,
 )
 from bot.i18n import N_, Translator
-from bot.privacy import redact
 from bot.render import RenderedQuestion, reason, render_ask, review_lines
 from bot.results import (
     checklist_result,
@@ -32,6 +31,7 @@ from bot.results import (
     format_checklist,
     respondent_assessment,
 )
+from bot.text_input import typed_answer
 from questions.loader import Library
 from questions.schema import Bank, Kind
 
@@ -162,11 +162,11 @@ class ConsoleInterview:
         if question.kind is Kind.INFO:
             return Continue()
         if question.kind is Kind.TEXT:
-            return Answer(redact(text))
+            return Answer(typed_answer(text))
         rendered = render_ask(prompt, self.tr, self.library.model)
         values = [c.value for c in rendered.choices]
         picks = [p.strip() for p in text.split(",")] if rendered.multi else [text.strip()]
-        if not all(p.isdigit() and 1 <= int(p) <= len(values) for p in picks):
+        if not all(p.isdecimal() and 1 <= int(p) <= len(values) for p in picks):
             self.say(
                 "! "
                 + self.tr.gettext(N_("Please type a number from 1 to {count}.")).format(

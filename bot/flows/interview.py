@@ -229,7 +229,7 @@ def _level(bank: Bank, state: InterviewState, question: Question, raw: object) -
         banded = state.model_copy(update={"band": text})
         return Step(banded, prompt_for(bank, banded))
     allowed = band_levels(state.band)
-    if not text.isdigit() or int(text) not in allowed:
+    if not text.isdecimal() or int(text) not in allowed:
         return _refuse(
             bank, state, Reason(N_("Please choose one of the levels shown with the buttons."))
         )

@@ -78,7 +78,7 @@ def _text(raw: object) -> tuple[AnswerValue, Reason | None]:
 
 def _scale(raw: object) -> tuple[AnswerValue, Reason | None]:
     text = str(raw).strip()
-    if text.isdigit() and int(text) in SCALE:
+    if text.isdecimal() and int(text) in SCALE:
         return int(text), None
     return None, EXPECTED[Kind.SCALE]
 

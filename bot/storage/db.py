@@ -37,7 +37,11 @@ class Database:
             "PRAGMA secure_delete = ON",
         ):
             await connection.execute(pragma)
-        await migrate(connection)
+        try:
+            await migrate(connection)
+        except BaseException:
+            await connection.close()
+            raise
         return cls(connection, path)
 
     async def close(self) -> None:

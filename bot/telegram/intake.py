@@ -6,7 +6,7 @@ from telegram import Message, Update
 
 from bot.flows.values import MAX_TEXT_LENGTH
 from bot.inbound import Incoming
-from bot.privacy import redact
+from bot.text_input import typed_answer
 
 MEDIA_KINDS = (
     "sticker",
@@ -66,7 +66,7 @@ def sanitise(update: Update) -> Incoming | None:
         length = len(text.strip())
         if length > MAX_TEXT_LENGTH:
             return Incoming(**base, kind="text", text=None, text_length=length)
-        names = [n for n in (user.first_name, user.last_name, user.username) if n]
-        return Incoming(**base, kind="text", text=redact(text, names=names), text_length=length)
+        names = tuple(n for n in (user.first_name, user.last_name, user.username) if n)
+        return Incoming(**base, kind="text", text=typed_answer(text, names), text_length=length)
     media = next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), None)
     return Incoming(**base, kind="media" if media else "other", media=media)

@@ -26,6 +26,7 @@ from bot.flows.events import (
 )
 from bot.flows.interview import (
     MAX_TEXT_LENGTH,
+    NOT_NOW,
     Ask,
     Finished,
     InterviewState,
@@ -59,11 +60,13 @@ from bot.telegram import texts
 from bot.telegram.presenter import (
     LEAVE,
     Message,
+    back_data,
     chosen_suffix,
     language_message,
     leave_row,
     question_message,
     review_message,
+    split_long,
 )
 from bot.telegram.summary import coordinator_summaries
 from questions.loader import Library
@@ -279,7 +282,14 @@ class Journey:
         event = _flow_event(parts)
         if event is None:
             return tr.gettext(texts.STALE_BUTTON)
+        if isinstance(event, Back) and data != self._back_here(session):
+            return reason(tr, NOT_NOW)
         return await self._drive(db, ev, session, event)
+
+    def _back_here(self, session: Session) -> str:
+        bank, state = self._flow(session)
+        prompt = prompt_for(bank, state)
+        return back_data(session.id, prompt if isinstance(prompt, Ask) else None)
 
     async def _language(self, db: Conn, ev: Incoming, session: Session, locale: str) -> None:
         bank, state = self._flow(session)
@@ -512,7 +522,8 @@ class Journey:
         await self.edit(db, ev.chat_id, ev.message_id, Message(text))
 
     async def send(self, db: Conn, chat_id: int, message: Message, *, track: bool = True) -> None:
-        await self._queue(db, chat_id, "send", {**message.payload(), "track": track})
+        for part in split_long(message):
+            await self._queue(db, chat_id, "send", {**part.payload(), "track": track})
 
     async def edit(self, db: Conn, chat_id: int, message_id: int | None, message: Message) -> None:
         if message_id is not None:
@@ -541,7 +552,7 @@ def _flow_event(parts: list[str]) -> Event | None:
             return Answer((), question_id=qid)
         case ["s", _, qid]:
             return Skip(question_id=qid)
-        case ["b", _]:
+        case ["b", _, *_]:
             return Back()
         case ["e", _, qid]:
             return Edit(qid)

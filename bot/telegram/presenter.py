@@ -12,6 +12,8 @@ from questions.schema import Kind, ReadinessModel
 
 Button = tuple[str, str]  # (label, callback data)
 LEAVE = "x"
+MAX_LENGTH = 4000
+"""Telegram takes up to 4,096 characters of text; the margin is for the answer a tap appends."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def question_message(sid: str, ask: Ask, tr: Translator, model: ReadinessModel) 
         rows.extend(_choice_rows(sid, qid, rendered, ask))
     navigation: list[Button] = []
     if rendered.can_go_back:
-        navigation.append((tr.gettext(N_("◀ Back")), f"b:{sid}"))
+        navigation.append((tr.gettext(N_("◀ Back")), back_data(sid, ask)))
     if rendered.can_skip:
         navigation.append((tr.gettext(N_("Skip ⏭")), f"s:{sid}:{qid}"))
     if navigation:
@@ -82,9 +84,18 @@ def review_message(sid: str, review: Review, tr: Translator, model: ReadinessMod
     )
     rows = [numbers[i : i + 6] for i in range(0, len(numbers), 6)]
     rows.append([(tr.gettext(N_("✅ Submit")), f"S:{sid}")])
-    rows.append([(tr.gettext(N_("◀ Back")), f"b:{sid}")])
+    rows.append([(tr.gettext(N_("◀ Back")), back_data(sid, None))])
     rows.append(leave_row(tr))
     return Message("\n".join(parts), rows)
+
+
+def back_data(sid: str, ask: Ask | None) -> str:
+    """Back names the step it was shown on (none: the review), so a second tap of the same
+    button is refused instead of going back twice."""
+    if ask is None:
+        return f"b:{sid}"
+    shown = ask.band or ("+" if ask.selection else "")
+    return f"b:{sid}:{ask.question.id}" + (f":{shown}" if shown else "")
 
 
 def language_message(sid: str, locales: tuple[str, ...], suggested: str, tr: Translator) -> Message:
@@ -94,6 +105,36 @@ def language_message(sid: str, locales: tuple[str, ...], suggested: str, tr: Tra
         for locale in locales
     ]
     return Message(html.escape(text), [buttons, leave_row(tr)])
+
+
+def split_long(message: Message, limit: int = MAX_LENGTH) -> list[Message]:
+    """A message too long for Telegram as several, cut at line breaks outside any HTML tag;
+    the keyboard goes with the last part."""
+    if _length(message.text) <= limit:
+        return [message]
+    parts: list[str] = []
+    current: list[str] = []
+    block: list[str] = []  # lines since the last break outside a tag
+    depth = 0
+    for line in message.text.split("\n"):
+        block.append(line)
+        # Text is escaped, so every "<" starts a tag, and each tag is closed: "<b>" ... "</b>".
+        depth += line.count("<") - 2 * line.count("</")
+        if depth:
+            continue
+        if current and _length("\n".join(current + block)) > limit:
+            parts.append("\n".join(current))
+            current = []
+        current += block
+        block = []
+    parts.append("\n".join(current + block))
+    texts = [part.strip() for part in parts if part.strip()]
+    return [Message(text) for text in texts[:-1]] + [Message(texts[-1], message.buttons)]
+
+
+def _length(text: str) -> int:
+    """Telegram counts UTF-16 code units; markup only makes the source longer than the text."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def chosen_suffix(answer: str) -> str:

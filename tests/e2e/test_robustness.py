@@ -42,9 +42,14 @@ def rows(settings: Settings, sql: str, params: tuple[object, ...] = ()) -> list[
         return db.execute(sql, params).fetchall()
 
 
-def interview(settings: Settings) -> dict[str, Any]:
-    """The one open interview: its stage, current question id and answers."""
-    (found,) = rows(settings, "SELECT stage, state FROM sessions")
+def interview(settings: Settings, campaign_id: str | None = None) -> dict[str, Any]:
+    """The one open interview (of the campaign): its stage, current question id and answers."""
+    found, *others = rows(
+        settings,
+        "SELECT stage, state FROM sessions WHERE ?1 IS NULL OR campaign_id = ?1",
+        (campaign_id,),
+    )
+    assert not others, "more than one open interview"
     stage, raw = found
     state = json.loads(raw)
     qid = PREASSESSMENT.questions[state["position"]].id
@@ -52,7 +57,7 @@ def interview(settings: Settings) -> dict[str, Any]:
 
 
 def count(settings: Settings, table: str) -> int:
-    return int(rows(settings, f"SELECT COUNT(*) FROM {table}")[0][0])  # noqa: S608
+    return int(rows(settings, f"SELECT COUNT(*) FROM {table}")[0][0])
 
 
 # --- getting a respondent somewhere ------------------------------------------------------------
@@ -206,7 +211,7 @@ async def test_a_redelivered_tap_is_processed_once(tmp_path: Path) -> None:
             api.redeliver(tap["update_id"])
             await api.wait_until(lambda: not api.pending_updates)
             ana.send("/help")
-            await ana.wait_for_message(contains="hotline")
+            await ana.wait_for_message(contains="Hotline")
             assert len(ana.chat.messages) == sent_before + 1  # only the help
             assert len(api.calls_to("answerCallbackQuery")) == answered_before
             after = interview(settings)
@@ -227,6 +232,7 @@ async def test_a_double_tap_counts_once_and_the_second_gets_a_toast(tmp_path: Pa
             toast = await api.wait_until(lambda: api.answer_to(second))
             assert toast.get("text")
             assert not api.answer_to(first).get("text")  # type: ignore[union-attr]
+            await ana.wait_for_message(contains="As you answer each question")
             after = interview(settings)
             assert after["answers"] == {"community": COMMUNITY, "sector": "faith"}
             assert after["question"] == "reflect"
@@ -249,7 +255,7 @@ async def test_stale_forged_and_garbage_buttons_are_refused(tmp_path: Path) -> N
             question = ana.keyboard_message()
             old = data_of(ana, "a:", ":sector:faith")
             await tap_data(ana, "a:", ":sector:police")
-            before = interview(settings)
+            before = interview(settings, created.campaign.id)
             sent = len(ana.chat.messages)
 
             forged = [
@@ -267,7 +273,7 @@ async def test_stale_forged_and_garbage_buttons_are_refused(tmp_path: Path) -> N
                 tap = ana.tap_data(data, question.message_id)
                 toast = await api.wait_until(lambda tap=tap: api.answer_to(tap))
                 assert toast.get("text"), data
-            assert interview(settings) == before
+            assert interview(settings, created.campaign.id) == before
             assert len(ana.chat.messages) == sent
             assert count(settings, "sessions") == 2  # Ben's interview is untouched
 
@@ -402,9 +408,7 @@ async def test_a_user_who_blocked_the_bot_is_skipped(
             await at_text_question(ana, created.campaign.respondent_token)
             api.block(ana.chat_id)
             ana.send(COMMUNITY)
-            await api.wait_until(
-                lambda: any(e.status == 403 for e in api.errors), timeout=5
-            )
+            await api.wait_until(lambda: any(e.status == 403 for e in api.errors), timeout=5)
             ben.start(created.campaign.respondent_token)
             await ben.wait_for_message(contains="language")
             await tap_data(ben, "l:", ":en")
@@ -461,3 +465,20 @@ async def test_a_closed_campaign_takes_no_new_respondents(tmp_path: Path) -> Non
             closed = await reply_to(ana, lambda: ana.start(created.campaign.respondent_token))
             assert "has closed" in closed
             assert count(settings, "sessions") == 0
+
+
+async def test_a_double_tap_on_back_goes_back_once(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_button_question(ana, created.campaign.respondent_token)
+            back = data_of(ana, "b:")
+            first = ana.tap(back)
+            second = ana.tap_data(back, first["callback_query"]["message"]["message_id"])
+            toast = await api.wait_until(lambda: api.answer_to(second))
+            assert toast.get("text")
+            await ana.wait_for_message(contains="how you define your community")
+            after = interview(settings)
+            assert (after["question"], after["answers"]) == ("community", {"community": COMMUNITY})

@@ -15,7 +15,8 @@ import pytest
 from questions.loader import default_library
 from questions.schema import DIMENSION_IDS, Bank, Kind, Question, ReadinessModel
 
-SEEDS = Path("/work/shared/seeds")
+# The source documents live beside the repository (../shared/seeds), as DESIGN.md says.
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 GUIDE = SEEDS / "000_07546f3fbb9de2ee.txt"
 CHECKLIST = SEEDS / "001_c917403b2a2a2fe4.txt"
 
@@ -95,7 +96,7 @@ def appendix_b() -> dict[int, list[str]]:
 @cache
 def appendix_f() -> tuple[list[str], list[str]]:
     """The nine goals and the 63 strategies (level 1 A..G, level 2 A..G, ...), prefixes cut."""
-    text = " ".join(appendix("Appendix F: Strategies to Increase Level of Readiness", "References"))
+    text = " ".join(appendix(APPENDIX_F, "References"))
     goals, strategies = [], []
     for paragraph in re.findall(r"<p>(.*?)</p>", text):
         if paragraph.startswith("GOAL: "):
@@ -114,8 +115,7 @@ def appendix_e_stages() -> list[str]:
 
 @cache
 def appendix_c_bullets() -> list[tuple[str, str]]:
-    """(heading, bullet) for the live-interview questions, from 'Community Equity' to 'Online
-    Survey'."""
+    """(heading, bullet) of the script's questions: 'Community Equity' up to 'Online Survey'."""
     c_start = heading(APPENDIX_C, 100)
     start = heading("Community Equity", c_start)
     end = heading("Online Survey", start)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
 from bot.console import ConsoleInterview, plain
 from bot.flows.interview import InterviewState
 from bot.i18n import translator
@@ -51,7 +49,10 @@ def script(bank: Bank, overrides: dict[str, list[str]] | None = None) -> list[st
     return typed
 
 
-def run(bank: Bank, typed: list[str], state: InterviewState | None = None):  # type: ignore[no-untyped-def]
+def run(
+    bank: Bank, typed: list[str], state: InterviewState | None = None
+) -> tuple[InterviewState, str]:
+    """Type `typed` (one line each) into a console interview; the final state and all output."""
     stdin = io.StringIO("".join(f"{line}\n" for line in typed))
     stdout = io.StringIO()
     interview = ConsoleInterview(
@@ -322,12 +323,15 @@ def test_plain_strips_tags_and_entities() -> None:
     assert plain("<b>A.</b> Tom &amp; Jerry&#x27;s <i>probe</i>") == "A. Tom & Jerry's probe"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ConsoleInterview.event_for checks p.isdigit() then int(p); '²' passes isdigit() "
-    "but int('²') raises ValueError, so typing it at any choice crashes the console",
-)
 def test_a_superscript_digit_re_asks() -> None:
     final, out = run(PRE, ["", "", "", "Our county", "²", "1"])
     assert "! Please type a number from 1 to 16." in out
     assert final.answers["sector"] == "government"
+
+
+def test_an_answer_at_the_length_limit_is_accepted_even_with_a_handle() -> None:
+    typed = "x" * 1992 + " @abcdef"
+    assert len(typed) == 2000
+    final, out = run(PRE, ["", "", "", typed, "quit"])
+    assert "characters" not in out
+    assert "@abcdef" not in str(final.answers["community"])

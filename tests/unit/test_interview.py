@@ -187,8 +187,8 @@ def test_json_round_trip_at_every_step(bank: Bank) -> None:
 def test_progress_counts_answerable_questions(bank: Bank) -> None:
     answerable = [q for q in bank.questions if q.answerable]
     first_seen: dict[str, tuple[int, int]] = {}
-    state, prompt = start(bank, "en")
-    prompts = [prompt] + [outcome.prompt for _, _, outcome in walk(bank) if outcome is not None]
+    _, first = start(bank, "en")
+    prompts = [first] + [outcome.prompt for _, _, outcome in walk(bank) if outcome is not None]
     for prompt in prompts:
         if isinstance(prompt, Ask) and prompt.question.answerable:
             number, total = prompt.progress.number, prompt.progress.total
@@ -196,7 +196,6 @@ def test_progress_counts_answerable_questions(bank: Bank) -> None:
     assert [q.id for q in answerable] == list(first_seen)
     assert [n for n, _ in first_seen.values()] == list(range(1, len(answerable) + 1))
     assert {t for _, t in first_seen.values()} == {len(answerable)}
-    assert state.position == 0
 
 
 def test_the_first_prompt() -> None:
@@ -581,20 +580,10 @@ def test_toggle_on_another_kind_is_refused() -> None:
 # --- production bugs ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: values._scale calls int() on any str.isdigit() text; '²' is a digit to "
-    "isdigit() but int('²') raises ValueError, so step() crashes instead of re-asking",
-)
 def test_superscript_digit_on_a_scale_is_refused() -> None:
     refused(PRE, at(PRE, "leaders_concern"), Answer("²"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: interview._level calls int() on any str.isdigit() text; Answer('²') on the "
-    "second tap of a level rating raises ValueError instead of re-asking",
-)
 def test_superscript_digit_on_a_level_band_is_refused() -> None:
     banded = ok(PRE, at(PRE, "level_a"), Answer("low")).state
     refused(PRE, banded, Answer("²"))
@@ -683,9 +672,7 @@ def test_any_sequence_of_events_keeps_the_state_valid(
         for event in valid_events(bank.questions[state.position]):
             state = ok(bank, state, event).state
     for item in script:
-        event = next_valid(bank, state) if item == VALID else item
-        assert not isinstance(event, str)
-        outcome = step(bank, state, event)
+        outcome = step(bank, state, next_valid(bank, state) if isinstance(item, str) else item)
         if outcome.refused is not None:
             assert outcome.state == state
         state = outcome.state
