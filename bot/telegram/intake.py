@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Message, Update
 
 from bot.flows.values import MAX_TEXT_LENGTH
@@ -48,7 +50,7 @@ def sanitise(update: Update) -> Incoming | None:
     if message is None or message.from_user is None:
         return None
     user = message.from_user
-    base = {
+    base: dict[str, Any] = {
         "update_id": update.update_id,
         "chat_id": message.chat.id,
         "chat_type": message.chat.type,

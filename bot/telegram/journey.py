@@ -264,7 +264,8 @@ class Journey:
             return tr.gettext(texts.STALE_BUTTON)
         match parts:
             case ["l", _, locale] if locale in self.locales:
-                return await self._language(db, ev, session, locale)
+                await self._language(db, ev, session, locale)
+                return None
             case ["c", _, "yes"] if session.stage == "consent":
                 await self._close_keyboard(db, ev, tr.gettext(texts.CONTINUE))
                 bank, state = self._flow(session)
@@ -403,6 +404,12 @@ class Journey:
         self, db: Conn, ev: Incoming, session: Session, bank: Bank, state: InterviewState
     ) -> None:
         tr = translator(state.locale)
+        if session.campaign_id is not None:
+            campaign = await repos.campaign_by_id(db, session.campaign_id)
+            if campaign is None or not campaign.is_open:
+                await repos.delete_session(db, session.id)
+                await self.send(db, ev.chat_id, self._plain(tr, texts.CAMPAIGN_CLOSED))
+                return
         code = new_receipt_code()
         await repos.store_response(
             db,

@@ -90,7 +90,7 @@ async def coordinator_summaries(
             if is_provisional(len(responses), community):
                 lines.append(html.escape(tr.gettext(texts.SUMMARY_PROVISIONAL)))
         else:
-            result = checklist_result(bank, answers)
-            lines.append(html.escape(tr.gettext(texts.SUMMARY_GAPS).format(count=len(result.gaps))))
+            gap_count = len(checklist_result(bank, answers).gaps)
+            lines.append(html.escape(tr.gettext(texts.SUMMARY_GAPS).format(count=gap_count)))
         out.append((telegram_id, Message("\n".join(lines))))
     return out

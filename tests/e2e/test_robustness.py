@@ -482,3 +482,20 @@ async def test_a_double_tap_on_back_goes_back_once(tmp_path: Path) -> None:
             await ana.wait_for_message(contains="how you define your community")
             after = interview(settings)
             assert (after["question"], after["answers"]) == ("community", {"community": COMMUNITY})
+
+
+async def test_an_interview_left_open_when_the_campaign_closes_is_not_submitted(
+    tmp_path: Path,
+) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            with contextlib.closing(sqlite3.connect(settings.database)) as db, db:
+                db.execute("UPDATE campaigns SET closed_at = '2024-01-01T00:00:00+00:00'")
+            await answer_everything(ana)
+            closed = await reply_to(ana, lambda: ana.tap(data_of(ana, "S:")))
+            assert "has closed" in closed
+            assert (count(settings, "responses"), count(settings, "sessions")) == (0, 0)
