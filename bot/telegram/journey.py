@@ -197,12 +197,26 @@ class Journey:
 
     async def _resume(self, db: Conn, ev: Incoming, session: Session) -> None:
         tr = self._tr(ev, session)
+        if await self._ended_by_closing(db, ev, session):
+            return
         if session.stage != "interview":
             await self._show_stage(db, ev.chat_id, session)
             return
         await self.send(db, ev.chat_id, self._plain(tr, texts.RESUME_OFFER))
         bank, state = self._flow(session)
         await self._show(db, ev.chat_id, session, state, prompt_for(bank, state))
+
+    async def _ended_by_closing(self, db: Conn, ev: Incoming, session: Session) -> bool:
+        """An interview of a campaign closed since it began ends unsubmitted: a closed
+        campaign's results are final."""
+        if session.campaign_id is None:
+            return False
+        campaign = await repos.campaign_by_id(db, session.campaign_id)
+        if campaign is not None and campaign.is_open:
+            return False
+        await repos.delete_session(db, session.id)
+        await self.send(db, ev.chat_id, self._plain(self._tr(ev, session), texts.CAMPAIGN_CLOSED))
+        return True
 
     async def _show_stage(self, db: Conn, chat_id: int, session: Session) -> None:
         bank, state = self._flow(session)
@@ -404,12 +418,8 @@ class Journey:
         self, db: Conn, ev: Incoming, session: Session, bank: Bank, state: InterviewState
     ) -> None:
         tr = translator(state.locale)
-        if session.campaign_id is not None:
-            campaign = await repos.campaign_by_id(db, session.campaign_id)
-            if campaign is None or not campaign.is_open:
-                await repos.delete_session(db, session.id)
-                await self.send(db, ev.chat_id, self._plain(tr, texts.CAMPAIGN_CLOSED))
-                return
+        if await self._ended_by_closing(db, ev, session):
+            return
         code = new_receipt_code()
         await repos.store_response(
             db,

@@ -499,3 +499,17 @@ async def test_an_interview_left_open_when_the_campaign_closes_is_not_submitted(
             closed = await reply_to(ana, lambda: ana.tap(data_of(ana, "S:")))
             assert "has closed" in closed
             assert (count(settings, "responses"), count(settings, "sessions")) == (0, 0)
+
+
+async def test_coming_back_to_an_interview_of_a_closed_campaign(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(1001, language_code="en")
+        async with running_bot(settings):
+            await at_text_question(ana, created.campaign.respondent_token)
+            with contextlib.closing(sqlite3.connect(settings.database)) as db, db:
+                db.execute("UPDATE campaigns SET closed_at = '2024-01-01T00:00:00+00:00'")
+            closed = await reply_to(ana, lambda: ana.start())
+            assert "has closed" in closed
+            assert count(settings, "sessions") == 0
