@@ -389,8 +389,10 @@ async def outbox_next_due(db: Conn) -> str | None:
     return None if row is None else row[0]
 
 
-async def outbox_sent(db: Conn, outgoing_id: int) -> None:
-    await db.execute("DELETE FROM outbox WHERE id = ?", (outgoing_id,))
+async def outbox_sent(db: Conn, outgoing_id: int) -> bool:
+    """False when the message was withdrawn meanwhile (a quick exit dropped the chat's queue)."""
+    cursor = await db.execute("DELETE FROM outbox WHERE id = ?", (outgoing_id,))
+    return cursor.rowcount > 0
 
 
 async def outbox_retry(db: Conn, outgoing_id: int, when: datetime) -> None:

@@ -180,10 +180,14 @@ class Runtime:
             await self._reschedule(item, backoff)
             return False
         async with self.db.transaction() as db:
-            await repos.outbox_sent(db, item.id)
-            if payload.get("track"):
+            still_wanted = await repos.outbox_sent(db, item.id)
+            if still_wanted and payload.get("track"):
                 for message_id in message_ids:
                     await repos.remember_message(db, item.chat_key, message_id)
+        if not still_wanted and message_ids:
+            # The respondent left while this was on its way: it must not stay on their screen.
+            with contextlib.suppress(TelegramError):
+                await self.bot.delete_messages(chat_id, message_ids)
         return True
 
     async def _reschedule(self, item: repos.Outgoing, delay: timedelta) -> None:
