@@ -11,6 +11,7 @@ Migration = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 async def _run(db: aiosqlite.Connection, script: str) -> None:
     # Not executescript(): it commits first, which would break the migration's transaction.
+    # Statements are split on ";", so comments in a script must not contain one.
     for statement in script.split(";"):
         if statement.strip():
             await db.execute(statement)
@@ -116,7 +117,28 @@ async def _001_initial(db: aiosqlite.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_001_initial,)
+async def _002_coordinator_tools(db: aiosqlite.Connection) -> None:
+    """Campaign set-up from Telegram, muting, co-coordinators and the count-reached notice."""
+    await _run(
+        db,
+        """
+        ALTER TABLE campaigns ADD COLUMN description TEXT NOT NULL DEFAULT '';
+        -- Comma-separated locales offered to respondents (empty: every shipped language).
+        ALTER TABLE campaigns ADD COLUMN languages TEXT NOT NULL DEFAULT '';
+        ALTER TABLE campaigns ADD COLUMN target_reached_at TEXT;
+        ALTER TABLE campaign_coordinators ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE coordinators ADD COLUMN removed_at TEXT;
+        -- A coordinator's unfinished /new set-up (small JSON), deleted when the campaign exists.
+        CREATE TABLE coordinator_drafts (
+            telegram_id INTEGER PRIMARY KEY,
+            draft TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_001_initial, _002_coordinator_tools)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

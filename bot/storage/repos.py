@@ -43,6 +43,13 @@ class Campaign:
     respondent_token: str
     created_at: str
     closed_at: str | None
+    description: str = ""
+    languages: str = ""
+    target_reached_at: str | None = None
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(code for code in self.languages.split(",") if code)
 
     @property
     def is_open(self) -> bool:
@@ -53,7 +60,15 @@ def _campaign(row: aiosqlite.Row | None) -> Campaign | None:
     return None if row is None else Campaign(**dict(row))
 
 
-async def create_campaign(db: Conn, *, name: str, community_type: str, flow: str) -> Campaign:
+async def create_campaign(
+    db: Conn,
+    *,
+    name: str,
+    community_type: str,
+    flow: str,
+    description: str = "",
+    languages: tuple[str, ...] = (),
+) -> Campaign:
     campaign = Campaign(
         id=new_id(4),
         name=name,
@@ -62,10 +77,12 @@ async def create_campaign(db: Conn, *, name: str, community_type: str, flow: str
         respondent_token=new_token(),
         created_at=stamp(),
         closed_at=None,
+        description=description,
+        languages=",".join(languages),
     )
     await db.execute(
-        "INSERT INTO campaigns (id, name, community_type, flow, respondent_token, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO campaigns (id, name, community_type, flow, respondent_token, created_at,"
+        " description, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             campaign.id,
             campaign.name,
@@ -73,9 +90,90 @@ async def create_campaign(db: Conn, *, name: str, community_type: str, flow: str
             campaign.flow,
             campaign.respondent_token,
             campaign.created_at,
+            campaign.description,
+            campaign.languages,
         ),
     )
     return campaign
+
+
+async def campaigns_of(db: Conn, telegram_id: int) -> list[Campaign]:
+    """The campaigns a (current) coordinator may see: only their own."""
+    async with db.execute(
+        "SELECT c.* FROM campaigns c JOIN campaign_coordinators cc ON cc.campaign_id = c.id"
+        " JOIN coordinators k ON k.telegram_id = cc.telegram_id"
+        " WHERE cc.telegram_id = ? AND k.removed_at IS NULL ORDER BY c.created_at, c.id",
+        (telegram_id,),
+    ) as cursor:
+        return [Campaign(**dict(row)) for row in await cursor.fetchall()]
+
+
+async def coordinates(db: Conn, telegram_id: int, campaign_id: str) -> bool:
+    async with db.execute(
+        "SELECT 1 FROM campaign_coordinators cc JOIN coordinators k USING (telegram_id)"
+        " WHERE cc.telegram_id = ? AND cc.campaign_id = ? AND k.removed_at IS NULL",
+        (telegram_id, campaign_id),
+    ) as cursor:
+        return await cursor.fetchone() is not None
+
+
+async def set_closed(db: Conn, campaign_id: str, closed: bool) -> None:
+    await db.execute(
+        "UPDATE campaigns SET closed_at = ? WHERE id = ?",
+        (stamp() if closed else None, campaign_id),
+    )
+
+
+async def mark_target_reached(db: Conn, campaign_id: str) -> bool:
+    """True the first time only: the 'recommended count reached' notice goes out once."""
+    cursor = await db.execute(
+        "UPDATE campaigns SET target_reached_at = ? WHERE id = ? AND target_reached_at IS NULL",
+        (stamp(), campaign_id),
+    )
+    return cursor.rowcount > 0
+
+
+async def set_muted(db: Conn, campaign_id: str, telegram_id: int, muted: bool) -> None:
+    await db.execute(
+        "UPDATE campaign_coordinators SET muted = ? WHERE campaign_id = ? AND telegram_id = ?",
+        (int(muted), campaign_id, telegram_id),
+    )
+
+
+async def remove_coordinator(db: Conn, telegram_id: int, campaign_id: str | None) -> bool:
+    """Off one campaign, or (campaign None) off every campaign and coordinator access."""
+    if campaign_id is None:
+        cursor = await db.execute(
+            "UPDATE coordinators SET removed_at = ? WHERE telegram_id = ? AND removed_at IS NULL",
+            (stamp(), telegram_id),
+        )
+        await db.execute("DELETE FROM campaign_coordinators WHERE telegram_id = ?", (telegram_id,))
+        return cursor.rowcount > 0
+    cursor = await db.execute(
+        "DELETE FROM campaign_coordinators WHERE telegram_id = ? AND campaign_id = ?",
+        (telegram_id, campaign_id),
+    )
+    return cursor.rowcount > 0
+
+
+async def get_draft(db: Conn, telegram_id: int) -> str | None:
+    async with db.execute(
+        "SELECT draft FROM coordinator_drafts WHERE telegram_id = ?", (telegram_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else str(row[0])
+
+
+async def set_draft(db: Conn, telegram_id: int, draft: str | None) -> None:
+    if draft is None:
+        await db.execute("DELETE FROM coordinator_drafts WHERE telegram_id = ?", (telegram_id,))
+        return
+    await db.execute(
+        "INSERT INTO coordinator_drafts (telegram_id, draft, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (telegram_id) DO UPDATE SET draft = excluded.draft,"
+        " updated_at = excluded.updated_at",
+        (telegram_id, draft, stamp()),
+    )
 
 
 async def campaign_by_id(db: Conn, campaign_id: str) -> Campaign | None:
@@ -120,9 +218,10 @@ async def use_invite(db: Conn, token_digest: str) -> tuple[bool, str | None] | N
 
 
 async def add_coordinator(db: Conn, telegram_id: int, campaign_id: str | None, locale: str) -> None:
+    # A fresh invite restores a removed coordinator: someone chose to let them in again.
     await db.execute(
         "INSERT INTO coordinators (telegram_id, locale, joined_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (telegram_id) DO UPDATE SET locale = excluded.locale",
+        " ON CONFLICT (telegram_id) DO UPDATE SET locale = excluded.locale, removed_at = NULL",
         (telegram_id, locale, stamp()),
     )
     if campaign_id is not None:
@@ -132,19 +231,22 @@ async def add_coordinator(db: Conn, telegram_id: int, campaign_id: str | None, l
         )
 
 
-async def coordinators_of(db: Conn, campaign_id: str) -> list[tuple[int, str]]:
+async def coordinators_of(
+    db: Conn, campaign_id: str, *, include_muted: bool = False
+) -> list[tuple[int, str]]:
+    """(telegram id, locale) of the campaign's current coordinators; muted ones left out."""
     async with db.execute(
         "SELECT c.telegram_id, c.locale FROM campaign_coordinators cc"
         " JOIN coordinators c USING (telegram_id) WHERE cc.campaign_id = ?"
-        " ORDER BY c.telegram_id",
-        (campaign_id,),
+        " AND c.removed_at IS NULL AND (? OR cc.muted = 0) ORDER BY c.telegram_id",
+        (campaign_id, int(include_muted)),
     ) as cursor:
         return [(row[0], row[1]) for row in await cursor.fetchall()]
 
 
 async def is_coordinator(db: Conn, telegram_id: int) -> bool:
     async with db.execute(
-        "SELECT 1 FROM coordinators WHERE telegram_id = ?", (telegram_id,)
+        "SELECT 1 FROM coordinators WHERE telegram_id = ? AND removed_at IS NULL", (telegram_id,)
     ) as cursor:
         return await cursor.fetchone() is not None
 
@@ -306,6 +408,23 @@ async def responses_of(db: Conn, campaign_id: str) -> list[StoredResponse]:
             answers = {qid: json.loads(value) for qid, value in await cursor.fetchall()}
         found.append(StoredResponse(**dict(row), answers=answers))
     return found
+
+
+async def count_responses(db: Conn, campaign_id: str) -> int:
+    async with db.execute(
+        "SELECT COUNT(*) FROM responses WHERE campaign_id = ?", (campaign_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def coordinator_locale(db: Conn, telegram_id: int) -> str | None:
+    async with db.execute(
+        "SELECT locale FROM coordinators WHERE telegram_id = ? AND removed_at IS NULL",
+        (telegram_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else str(row[0])
 
 
 async def count_open_sessions(db: Conn, campaign_id: str) -> int:
