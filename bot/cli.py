@@ -10,9 +10,10 @@ from pathlib import Path
 
 from bot import operations
 from bot.console import ConsoleInterview
-from bot.i18n import negotiate, shipped_locales, translator
+from bot.console_store import ConsoleStore
+from bot.i18n import N_, negotiate, shipped_locales, translator
 from bot.scorecard_report import scorecard_json, scorecard_text
-from bot.settings import SettingsError
+from bot.settings import SettingsError, load_settings
 from questions.loader import BankError, default_library
 from scoring import ScorecardError, assess, parse_scorecard
 
@@ -30,7 +31,16 @@ def build_parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="run an interview in this terminal")
     console.add_argument("--flow", choices=sorted(FLOWS), default="preassessment")
     console.add_argument("--lang", default="en", help="language, e.g. en or es (default en)")
-    console.set_defaults(handler=lambda a: console_command(a.flow, a.lang))
+    console.add_argument(
+        "--campaign", help="count this interview in a campaign (an interviewer on the phone)"
+    )
+    console.add_argument("--resume", metavar="CODE", help="continue an unfinished interview")
+    console.add_argument("--no-store", action="store_true", help="keep nothing (a demonstration)")
+    console.set_defaults(
+        handler=lambda a: console_command(
+            a.flow, a.lang, campaign_id=a.campaign, resume=a.resume, store=not a.no_store
+        )
+    )
 
     score = commands.add_parser(
         "score", help="calculate the guide's scorecard from a Combined Scorecard CSV"
@@ -70,6 +80,27 @@ def _add_operator_commands(commands: argparse._SubParsersAction) -> None:  # typ
     coordinator_commands = coordinator.add_subparsers(dest="action", required=True)
     invite = coordinator_commands.add_parser("invite", help="print a one-time coordinator link")
     invite.set_defaults(handler=lambda a: operations.coordinator_invite_command())
+    remove = coordinator_commands.add_parser("remove", help="take away a coordinator's access")
+    remove.add_argument("telegram_id", type=int)
+    remove.add_argument("--campaign", help="only from this campaign (default: from all)")
+    remove.set_defaults(
+        handler=lambda a: operations.coordinator_remove_command(a.telegram_id, a.campaign)
+    )
+
+    report = commands.add_parser("report", help="print a campaign's report")
+    report.add_argument("campaign")
+    report.add_argument("--json", action="store_true")
+    report.add_argument("--chart", type=Path, help="also write the chart PNG here")
+    report.add_argument("--lang", default="en")
+    report.set_defaults(
+        handler=lambda a: operations.report_command(a.campaign, a.json, a.chart, a.lang)
+    )
+
+    export = commands.add_parser("export", help="write a campaign's anonymised answers")
+    export.add_argument("campaign")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("-o", "--output", type=Path, required=True)
+    export.set_defaults(handler=lambda a: operations.export_command(a.campaign, a.format, a.output))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,19 +114,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def console_command(flow: str, lang: str) -> int:
+def console_command(
+    flow: str,
+    lang: str,
+    *,
+    campaign_id: str | None = None,
+    resume: str | None = None,
+    store: bool = True,
+) -> int:
     library = default_library()
     locale = negotiate(lang)
     if locale not in shipped_locales():
         locale = "en"
-    interview = ConsoleInterview(
-        library=library,
-        bank=library.bank(FLOWS[flow]),
-        tr=translator(locale),
-        stdin=sys.stdin,
-        stdout=sys.stdout,
-    )
-    interview.run()
+    bank = library.bank(FLOWS[flow])
+    recorder = ConsoleStore(load_settings(), bank) if store else None
+    try:
+        state = None
+        if recorder is not None and campaign_id is not None:
+            campaign = recorder.campaign_by_id(campaign_id)
+            if campaign is None or campaign.flow != bank.id or not campaign.is_open:
+                print(
+                    f"readiness-bot console: no open {flow} campaign {campaign_id!r}",
+                    file=sys.stderr,
+                )
+                return 2
+            recorder.campaign = campaign
+        if recorder is not None and resume:
+            state = recorder.resume(resume)
+            if state is None:
+                print(f"readiness-bot console: nothing to resume under {resume!r}", file=sys.stderr)
+                return 2
+        interview = ConsoleInterview(
+            library=library,
+            bank=bank,
+            tr=translator(locale),
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            recorder=recorder,
+        )
+        final = interview.run(state)
+        if recorder is not None and final.phase != "done" and final.answers:
+            print(
+                translator(locale)
+                .gettext(
+                    N_("To continue later: readiness-bot console --flow {flow} --resume {code}")
+                )
+                .format(flow=flow, code=recorder.session_id)
+            )
+    finally:
+        if recorder is not None:
+            recorder.close()
     return 0
 
 

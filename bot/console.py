@@ -6,11 +6,8 @@ Standard input may be piped (one answer per line, choices by number).
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from bot.flows.events import Answer, Back, Continue, Edit, Event, Skip, Submit
 from bot.flows.interview import (
@@ -24,7 +21,7 @@ from bot.flows.interview import (
     step,
 )
 from bot.i18n import N_, Translator
-from bot.render import RenderedQuestion, reason, render_ask, review_lines
+from bot.render import RenderedQuestion, plain, reason, render_ask, review_lines
 from bot.results import (
     checklist_result,
     format_assessment,
@@ -38,12 +35,16 @@ from questions.schema import Bank, Kind
 BACK_WORDS = (N_("back"),)
 SKIP_WORDS = (N_("skip"),)
 QUIT_WORDS = (N_("quit"),)
-TAG = re.compile(r"<[^>]+>")
 
 
-def plain(text: str) -> str:
-    """The console shows the renderer's HTML as plain text."""
-    return html.unescape(TAG.sub("", text))
+class Recorder(Protocol):
+    """Where a console interview is kept: each step as it happens, then the submission."""
+
+    def save(self, state: InterviewState) -> None: ...
+
+    def finish(self, state: InterviewState) -> str | None:
+        """Store the submitted answers; returns the receipt code, if any."""
+        ...
 
 
 @dataclass
@@ -55,7 +56,7 @@ class ConsoleInterview:
     tr: Translator
     stdin: TextIO
     stdout: TextIO
-    on_step: Callable[[InterviewState], None] | None = None
+    recorder: Recorder | None = None
 
     def say(self, text: str = "") -> None:
         print(text, file=self.stdout, flush=True)
@@ -85,12 +86,24 @@ class ConsoleInterview:
             if outcome.refused is not None:
                 self.say("! " + reason(self.tr, outcome.refused))
             state, prompt = outcome.state, outcome.prompt
-            if self.on_step is not None and outcome.changed:
-                self.on_step(state)
+            if self.recorder is not None and outcome.changed and state.phase != "done":
+                # Committed before the next question is shown, as in every channel.
+                self.recorder.save(state)
+        receipt = self.recorder.finish(state) if self.recorder is not None else None
         self.say()
         self.say(self.tr.gettext(N_("Thank you. Your answers are complete.")))
         for result_line in self.results(state):
             self.say(result_line)
+        if receipt:
+            self.say()
+            self.say(
+                self.tr.gettext(
+                    N_(
+                        "Receipt code: {code} (to erase these answers later: "
+                        "/delete {code} in the bot)."
+                    )
+                ).format(code=receipt)
+            )
         return state
 
     def _hint_line(self) -> str:

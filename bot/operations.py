@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 
 from telegram import Bot as TelegramBot
 from telegram.error import TelegramError
@@ -142,4 +143,82 @@ def campaign_list_command(as_json: bool) -> int:
         print(f"{c.id}  {c.name}  ({c.community_type}, {c.flow}, {state})")
     if not campaigns:
         print("No campaigns yet: create one with `readiness-bot campaign create`.")
+    return 0
+
+
+async def _campaign_data(campaign_id: str) -> tuple[repos.Campaign, list[repos.StoredResponse]]:
+    settings = load_settings()
+    database = await Database.open(settings.database)
+    try:
+        campaign = await repos.campaign_by_id(database.connection, campaign_id)
+        if campaign is None:
+            raise SettingsError(f"no campaign {campaign_id!r} (see `readiness-bot campaign list`)")
+        return campaign, await repos.responses_of(database.connection, campaign_id)
+    finally:
+        await database.close()
+
+
+def report_command(campaign_id: str, as_json: bool, chart: Path | None, lang: str) -> int:
+    from bot.i18n import negotiate, translator
+    from bot.render import plain
+    from bot.reports import (
+        build_capacity_report,
+        build_preassessment_report,
+        capacity_json,
+        capacity_text,
+        preassessment_json,
+        preassessment_text,
+        readiness_chart,
+    )
+    from questions.loader import default_library
+
+    library = default_library()
+    tr = translator(negotiate(lang))
+    campaign, responses = asyncio.run(_campaign_data(campaign_id))
+    if campaign.flow == "capacity_checklist":
+        capacity = build_capacity_report(campaign, responses, library)
+        output = (
+            json.dumps(capacity_json(capacity, library), ensure_ascii=False)
+            if as_json
+            else plain(capacity_text(capacity, library, tr))
+        )
+        print(output)
+        return 0
+    report = build_preassessment_report(campaign, responses, library)
+    if chart is not None:
+        chart.write_bytes(readiness_chart(report, library, tr))
+    if as_json:
+        print(json.dumps(preassessment_json(report, library), ensure_ascii=False))
+    else:
+        print(plain(preassessment_text(report, library, tr)))
+    return 0
+
+
+def export_command(campaign_id: str, file_format: str, output: Path) -> int:
+    from bot.reports import export_table, to_csv, to_xlsx
+    from questions.loader import default_library
+
+    campaign, responses = asyncio.run(_campaign_data(campaign_id))
+    table = export_table(campaign, responses, default_library())
+    output.write_bytes(to_csv(table) if file_format == "csv" else to_xlsx(table))
+    print(f"{len(responses)} responses written to {output}")
+    return 0
+
+
+async def _remove(telegram_id: int, campaign_id: str | None) -> bool:
+    settings = load_settings()
+    database = await Database.open(settings.database)
+    try:
+        async with database.transaction() as db:
+            return await repos.remove_coordinator(db, telegram_id, campaign_id)
+    finally:
+        await database.close()
+
+
+def coordinator_remove_command(telegram_id: int, campaign_id: str | None) -> int:
+    if not asyncio.run(_remove(telegram_id, campaign_id)):
+        print("readiness-bot coordinator remove: no such coordinator", file=sys.stderr)
+        return 2
+    scope = f"campaign {campaign_id}" if campaign_id else "every campaign"
+    print(f"Coordinator {telegram_id} removed from {scope}.")
     return 0

@@ -7,6 +7,7 @@ Answers, labels and review lines are plain text.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from bot.flows.interview import Ask, Review
@@ -22,6 +23,14 @@ YES_NO_LABELS = {
 }
 BAND_LETTERS = {"low": "A", "mid": "B", "high": "C"}
 TEXT_PREVIEW = 80
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """The renderer's HTML as plain text, for the console and the command line."""
+    return html.unescape(TAG.sub("", text))
 
 
 @dataclass(frozen=True)

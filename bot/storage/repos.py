@@ -267,6 +267,14 @@ class Session:
     reminded: bool
 
 
+async def session_by_id(db: Conn, session_id: str) -> Session | None:
+    async with db.execute(
+        "SELECT respondent_key FROM sessions WHERE id = ?", (session_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else await session_of(db, str(row[0]))
+
+
 async def session_of(db: Conn, respondent_key: str) -> Session | None:
     async with db.execute(
         "SELECT id, respondent_key, campaign_id, bank, stage, state, updated_at, reminder_due,"
