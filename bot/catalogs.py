@@ -32,8 +32,14 @@ def write_catalog(catalog: Catalog, locale: str) -> None:
         write_po(handle, catalog, width=100, omit_header=False, ignore_obsolete=True)
 
 
-def untranslated(catalog: Catalog) -> list[str]:
-    return [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]  # type: ignore[misc]
+def untranslated(catalog: Catalog) -> list[str | list[str]]:
+    """Msgids still to translate; a plural message as its [singular, plural] pair."""
+    missing: list[str | list[str]] = []
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and (not all(strings) or message.fuzzy):
+            missing.append(list(message.id) if isinstance(message.id, tuple) else message.id)
+    return missing
 
 
 def fill_source() -> int:
@@ -47,12 +53,14 @@ def fill_source() -> int:
 
 
 def merge(locale: str, path: Path) -> int:
-    translations: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    translations: dict[str, str | list[str]] = json.loads(path.read_text(encoding="utf-8"))
     catalog = read_catalog(locale)
     merged = 0
     for message in catalog:
-        if message.id in translations:
-            message.string = translations[message.id]  # type: ignore[index]
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if key in translations:
+            value = translations[key]
+            message.string = tuple(value) if isinstance(value, list) else value
             message.flags.discard("fuzzy")
             merged += 1
     write_catalog(catalog, locale)

@@ -18,6 +18,7 @@ from bot.privacy import Sealer, derive_key, load_or_create_secret
 from bot.settings import Settings, SettingsError
 from bot.storage import repos
 from bot.storage.db import Database
+from bot.telegram.desk import Desk
 from bot.telegram.journey import Journey
 from bot.telegram.runtime import Runtime
 from questions.loader import default_library
@@ -59,11 +60,13 @@ async def open_bot(settings: Settings, *, poll_timeout: int = 30) -> Bot:
     sealer = Sealer(secret)
     database = await Database.open(settings.database)
     application = build_application(settings)
+    library = default_library()
     journey = Journey(
-        library=default_library(),
+        library=library,
         secret=secret,
         sealer=sealer,
         reminder_after=settings.reminder,
+        desk=Desk(library),
     )
     runtime = Runtime(
         db=database,
@@ -72,8 +75,16 @@ async def open_bot(settings: Settings, *, poll_timeout: int = 30) -> Bot:
         sealer=sealer,
         secret=secret,
         poll_timeout=poll_timeout,
+        reminder_interval=reminder_check_interval(settings),
     )
     return Bot(application, runtime, database)
+
+
+def reminder_check_interval(settings: Settings) -> float:
+    """Check often enough that a reminder is at most half its delay late, at most each minute."""
+    if settings.reminder is None:
+        return 60.0
+    return max(0.2, min(60.0, settings.reminder.total_seconds() / 2))
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -88,6 +99,8 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
 
 async def remember_username(bot: Bot) -> str:
     username = bot.application.bot.username
+    if bot.runtime.journey.desk is not None:
+        bot.runtime.journey.desk.bot_username = username
     async with bot.database.transaction() as db:
         await repos.set_info(db, "username", username)
     return username
@@ -114,8 +127,9 @@ async def serve(
         tasks = [
             asyncio.create_task(runtime.dispatch()),
             asyncio.create_task(runtime.send_forever()),
-            asyncio.create_task(runtime.remind_forever()),
         ]
+        if settings.reminder is not None:
+            tasks.append(asyncio.create_task(runtime.remind_forever()))
         site_runner = None
         if webhook_url:
             site_runner = await _start_webhook(bot, settings, webhook_url, listen, port)

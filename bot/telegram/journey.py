@@ -7,6 +7,7 @@ it are committed together, or not at all.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ from bot.results import (
 from bot.storage import repos
 from bot.storage.repos import Conn, Session
 from bot.telegram import texts
+from bot.telegram.desk import NOT_MINE, Desk
 from bot.telegram.presenter import (
     LEAVE,
     Message,
@@ -68,7 +70,7 @@ from bot.telegram.presenter import (
     review_message,
     split_long,
 )
-from bot.telegram.summary import coordinator_summaries
+from bot.telegram.summary import coordinator_summaries, target_notices
 from questions.loader import Library
 from questions.schema import Bank
 
@@ -83,6 +85,7 @@ class Journey:
     sealer: Sealer
     reminder_after: timedelta | None
     locales: tuple[str, ...] = ()
+    desk: Desk | None = None
 
     def __post_init__(self) -> None:
         self.locales = self.locales or shipped_locales()
@@ -98,6 +101,10 @@ class Journey:
                     db, ev.chat_id, Message(tr.gettext(texts.GROUP_ONLY_PRIVATE)), track=False
                 )
             return None
+        if self.desk is not None:
+            outcome = await self.desk.handle(self, db, ev)
+            if outcome is not NOT_MINE:
+                return outcome  # type: ignore[return-value]
         key = respondent_key(self.secret, ev.user_id or ev.chat_id)
         session = await repos.session_of(db, key)
         match ev.kind:
@@ -161,7 +168,7 @@ class Journey:
                 if await repos.has_completed(db, campaign.id, key):
                     await self.send(db, ev.chat_id, self._plain(tr, texts.ALREADY_DONE))
                     return
-                await self._open(db, ev, key, campaign.id, campaign.flow)
+                await self._open(db, ev, key, campaign.id, campaign.flow, campaign.locales)
                 return
         if session is not None:
             await self._resume(db, ev, session)
@@ -174,11 +181,20 @@ class Journey:
         await self.send(db, ev.chat_id, Message(html.escape(body), buttons))
 
     async def _open(
-        self, db: Conn, ev: Incoming, key: str, campaign_id: str | None, bank_id: str
+        self,
+        db: Conn,
+        ev: Incoming,
+        key: str,
+        campaign_id: str | None,
+        bank_id: str,
+        offered: tuple[str, ...] = (),
     ) -> None:
         """A new session starts with the language choice, suggested from Telegram's setting."""
         bank = self.library.bank(bank_id)
-        locale = negotiate(ev.language_code, self.locales)
+        locales = tuple(loc for loc in offered if loc in self.locales) or self.locales
+        locale = negotiate(ev.language_code, locales)
+        if locale not in locales:
+            locale = locales[0]
         state, _ = start(bank, locale)
         session = Session(
             id=repos.new_id(6),
@@ -193,7 +209,7 @@ class Journey:
         )
         await self._save(db, session, ev.chat_id)
         tr = translator(locale)
-        await self.send(db, ev.chat_id, language_message(session.id, self.locales, locale, tr))
+        await self.send(db, ev.chat_id, language_message(session.id, locales, locale, tr))
 
     async def _resume(self, db: Conn, ev: Incoming, session: Session) -> None:
         tr = self._tr(ev, session)
@@ -455,6 +471,8 @@ class Journey:
                 db, self.library, session.campaign_id, bank, state.answers
             ):
                 await self.send(db, chat_id, message, track=False)
+            for chat_id, message in await target_notices(db, session.campaign_id):
+                await self.send(db, chat_id, message, track=False)
 
     # --- leaving and erasing -------------------------------------------------------------
 
@@ -545,6 +563,20 @@ class Journey:
     async def edit(self, db: Conn, chat_id: int, message_id: int | None, message: Message) -> None:
         if message_id is not None:
             await self._queue(db, chat_id, "edit", {**message.payload(), "message_id": message_id})
+
+    async def send_photo(self, db: Conn, chat_id: int, png: bytes, caption: str = "") -> None:
+        payload: dict[str, object] = {"data": base64.b64encode(png).decode(), "caption": caption}
+        await self._queue(db, chat_id, "photo", payload)
+
+    async def send_document(
+        self, db: Conn, chat_id: int, data: bytes, filename: str, caption: str = ""
+    ) -> None:
+        payload: dict[str, object] = {
+            "data": base64.b64encode(data).decode(),
+            "filename": filename,
+            "caption": caption,
+        }
+        await self._queue(db, chat_id, "document", payload)
 
     async def _queue(self, db: Conn, chat_id: int, kind: str, payload: dict[str, object]) -> None:
         await repos.outbox_add(

@@ -8,6 +8,7 @@ is committed to the outbox in the same transaction as the answer, then sent with
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -212,6 +213,15 @@ class Runtime:
                 reply_markup=_keyboard(payload.get("buttons") or []),
             )
             return []
+        if kind in ("photo", "document"):
+            data = base64.b64decode(payload["data"])
+            caption = payload.get("caption") or None
+            if kind == "photo":
+                sent = await self.bot.send_photo(chat_id, photo=data, caption=caption)
+            else:
+                document = InputFile(data, filename=payload["filename"])
+                sent = await self.bot.send_document(chat_id, document=document, caption=caption)
+            return [sent.message_id]
         if kind == "delete":
             ids = list(payload["message_ids"])
             for start in range(0, len(ids), 100):

@@ -10,7 +10,7 @@ from bot.render import stage_label
 from bot.results import checklist_result, ratings_of
 from bot.storage import repos
 from bot.storage.repos import Conn
-from bot.telegram import texts
+from bot.telegram import coordinator_texts, texts
 from bot.telegram.presenter import Message
 from questions.loader import Library
 from questions.schema import Bank
@@ -94,3 +94,27 @@ async def coordinator_summaries(
             lines.append(html.escape(tr.gettext(texts.SUMMARY_GAPS).format(count=gap_count)))
         out.append((telegram_id, Message("\n".join(lines))))
     return out
+
+
+async def target_notices(db: Conn, campaign_id: str) -> list[tuple[int, Message]]:
+    """Once, when completions first reach the recommended minimum for the community type."""
+    campaign = await repos.campaign_by_id(db, campaign_id)
+    if campaign is None:
+        return []
+    low, high = RECOMMENDED[CommunityType(campaign.community_type)]
+    count = await repos.count_responses(db, campaign_id)
+    if count < low or not await repos.mark_target_reached(db, campaign_id):
+        return []
+    return [
+        (
+            telegram_id,
+            Message(
+                html.escape(
+                    translator(locale)
+                    .gettext(coordinator_texts.TARGET_REACHED)
+                    .format(name=campaign.name, count=count, low=low, high=high)
+                )
+            ),
+        )
+        for telegram_id, locale in await repos.coordinators_of(db, campaign_id, include_muted=True)
+    ]

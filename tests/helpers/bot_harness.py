@@ -8,13 +8,15 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
 from bot.settings import Settings
+from bot.storage import repos
 from bot.storage.db import Database
 from bot.telegram.app import serve
-from bot.telegram.coordinators import CreatedCampaign, create_campaign
+from bot.telegram.coordinators import CreatedCampaign, create_campaign, invite_digest
 from tests.fakes import FakeBotApi, FakeUser
 
 TOKEN = "424242:TEST-token-for-the-fake-bot-api"
@@ -39,9 +41,9 @@ class RunningBot:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
+async def running_bot(settings: Settings, **serve_options: Any) -> AsyncIterator[RunningBot]:
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop=stop))
+    task = asyncio.create_task(serve(settings, stop=stop, **serve_options))
     try:
         yield RunningBot(settings, stop, task)
     finally:
@@ -103,3 +105,15 @@ async def answer_everything(
             user.send(text)
         await settle(user)
     raise AssertionError("the interview did not reach the review screen")
+
+
+async def new_invite(settings: Settings, campaign_id: str | None = None) -> str:
+    """A one-time coordinator link token, as `readiness-bot coordinator invite` makes."""
+    database = await Database.open(settings.database)
+    try:
+        token = repos.new_token()
+        async with database.transaction() as db:
+            await repos.create_invite(db, invite_digest(token), campaign_id)
+        return token
+    finally:
+        await database.close()

@@ -1,0 +1,155 @@
+"""The coordinator's capacity checklist report: answers per area, common gaps, the action plans."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.i18n import N_, Translator
+from bot.render import YES_NO_LABELS
+from bot.results import ACTION_PLAN_SECTION
+from bot.storage.repos import Campaign, StoredResponse
+from questions.loader import Library
+from questions.schema import Bank, Question
+from scoring import AreaTally, common_gaps, tally_many
+
+CAPACITY = "capacity_checklist"
+TOP_GAPS = 10
+
+
+@dataclass(frozen=True)
+class CapacityReport:
+    campaign: Campaign
+    organisations: int
+    areas: list[AreaTally]
+    common_gaps: list[tuple[Question, int]]
+    """Checklist items that are a gap for at least one organisation, most organisations first."""
+    plans: list[list[tuple[str, str]]]
+    """Each organisation's action plan as (prompt, redacted text); organisations without one left
+    out."""
+
+
+def build_capacity_report(
+    campaign: Campaign, responses: Sequence[StoredResponse], library: Library
+) -> CapacityReport:
+    bank = library.bank(CAPACITY)
+    answers = [r.answers for r in responses if r.bank == bank.id]
+    plans = [plan for a in answers if (plan := _plan(bank, a))]
+    return CapacityReport(
+        campaign=campaign,
+        organisations=len(answers),
+        areas=tally_many(bank, answers),
+        common_gaps=common_gaps(bank, answers),
+        plans=plans,
+    )
+
+
+def _plan(bank: Bank, answers: Mapping[str, object]) -> list[tuple[str, str]]:
+    section = next((s for s in bank.sections if s.id == ACTION_PLAN_SECTION), None)
+    if section is None:
+        return []
+    return [
+        (q.prompt, text)
+        for q in section.questions
+        if isinstance(text := answers.get(q.id), str) and text.strip()
+    ]
+
+
+def capacity_json(report: CapacityReport, library: Library) -> dict[str, Any]:
+    campaign = report.campaign
+    return {
+        "campaign": {
+            "id": campaign.id,
+            "name": campaign.name,
+            "community_type": campaign.community_type,
+            "flow": campaign.flow,
+            "closed": not campaign.is_open,
+        },
+        "respondents": report.organisations,
+        "areas": [
+            {
+                "id": a.section_id,
+                "title": a.title,
+                "yes": a.yes,
+                "partly": a.partly,
+                "no": a.no,
+                "not_sure": a.not_sure,
+                "unanswered": a.unanswered,
+            }
+            for a in report.areas
+        ],
+        "common_gaps": [
+            {"question": q.id, "prompt": q.prompt, "organisations": n}
+            for q, n in report.common_gaps
+        ],
+        "plans": [[{"prompt": p, "text": t} for p, t in plan] for plan in report.plans],
+    }
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> str:
+    """Telegram HTML; action plans are free text and can be long, so a caller may split it."""
+    title = tr.gettext(N_("Capacity checklist report: {name}")).format(name=report.campaign.name)
+    lines = [f"<b>{_e(title)}</b>"]
+    if report.organisations == 0:
+        lines.append(_e(tr.gettext(N_("No checklists completed yet."))))
+        return "\n".join(lines)
+    lines.append(
+        _e(
+            tr.ngettext(
+                "{count} organisation answered.",
+                "{count} organisations answered.",
+                report.organisations,
+            ).format(count=report.organisations)
+        )
+    )
+    lines += [
+        "",
+        f"<b>{_e(tr.gettext(N_('Answers per area')))}</b>",
+    ]
+    for area in report.areas:
+        counts = " · ".join(
+            tr.gettext(N_("{answer} {count}")).format(
+                answer=tr.gettext(YES_NO_LABELS[answer]), count=getattr(area, answer)
+            )
+            for answer in YES_NO_LABELS
+        )
+        # Area titles are whole sentences, so the counts go on a line of their own.
+        lines += [f"<i>{_e(tr.gettext(area.title))}</i>", _e(counts)]
+    lines.append("")
+    if report.common_gaps:
+        lines.append(f"<b>{_e(tr.gettext(N_('The most common gaps:')))}</b>")
+        for question, count in report.common_gaps[:TOP_GAPS]:
+            many = tr.ngettext("{count} organisation", "{count} organisations", count).format(
+                count=count
+            )
+            lines.append(f"• {_e(tr.gettext(question.prompt))} <i>({_e(many)})</i>")
+    else:
+        lines.append(_e(tr.gettext(N_("No gaps in the answered items."))))
+    if report.plans:
+        lines += [
+            "",
+            "<b>"
+            + _e(
+                tr.ngettext(
+                    "{count} action plan submitted:",
+                    "{count} action plans submitted:",
+                    len(report.plans),
+                ).format(count=len(report.plans))
+            )
+            + "</b>",
+        ]
+        for number, plan in enumerate(report.plans, start=1):
+            lines.append("")
+            lines.append(
+                f"<b>{_e(tr.gettext(N_('Action plan {number}')).format(number=number))}</b>"
+            )
+            for prompt, text in plan:
+                lines.append(f"<i>{_e(tr.gettext(prompt))}</i>")
+                lines.append(_e(text))
+    return "\n".join(lines)

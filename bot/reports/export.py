@@ -1,0 +1,385 @@
+"""A campaign's answers as one table (CSV, XLSX) with its data dictionary; no group under 3 shown.
+
+Labels are English in every export, so files made in different languages line up."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.flows.values import DONT_KNOW, AnswerValue
+from bot.render import YES_NO_LABELS
+from bot.reports.preassessment import K_MIN, SECTOR_QUESTION
+from bot.storage.repos import Campaign, StoredResponse
+from questions.loader import Library
+from questions.schema import Bank, Kind, Question, ReadinessModel
+
+Cell = str | int | None
+SUPPRESSED = "suppressed"
+OTHER_LANGUAGE = "other"
+# Stored locale codes and English labels; the English msgids are the English text.
+LEVEL_LABEL = "Level {level} · {stage}"
+DONT_KNOW_LABEL = "I don't know"
+CODED = (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO, Kind.LEVEL, Kind.SCALE)
+MULTI_SEPARATOR = ";"
+# A spreadsheet runs a cell that starts with one of these as a formula, even from a CSV file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REDACTED = (
+    "Free text, redacted before it was stored: e-mail addresses, links, phone numbers, "
+    "@handles and long numbers are replaced by [email], [link], [phone], [handle], [number]."
+)
+ENGLISH_LABELS = "Labels are in English in every export, whatever language the interview was in."
+
+
+@dataclass(frozen=True)
+class DictionaryEntry:
+    column: str
+    question_id: str | None
+    kind: str
+    description: str
+    values: str
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[Cell]]
+    dictionary: list[DictionaryEntry]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a row's cells need beyond its answers: the groups too small to be shown."""
+
+    number: int
+    response: StoredResponse
+    shown_languages: frozenset[str]
+    suppressed_sectors: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Column:
+    entry: DictionaryEntry
+    cell: Callable[[_Context], Cell]
+
+
+GENERATED = (
+    DictionaryEntry(
+        "response",
+        None,
+        "row number",
+        "The completed interview's number in this file (1 to n), not its stored id.",
+        "1 to n",
+    ),
+    DictionaryEntry(
+        "completed_on",
+        None,
+        "date",
+        "The day the interview was completed.",
+        "YYYY-MM-DD",
+    ),
+    DictionaryEntry(
+        "language",
+        None,
+        "language",
+        "The language of the interview; languages used by fewer than 3 respondents show as "
+        "'other', so a rare language cannot point to one person.",
+        "a locale code (en, es, ...) or other",
+    ),
+)
+
+
+def _generated_columns() -> list[_Column]:
+    cells: list[Callable[[_Context], Cell]] = [
+        lambda c: c.number,
+        lambda c: c.response.completed_on,
+        lambda c: c.response.locale if c.response.locale in c.shown_languages else OTHER_LANGUAGE,
+    ]
+    return [_Column(e, cell) for e, cell in zip(GENERATED, cells, strict=True)]
+
+
+def _option_label(question: Question, code: str) -> str:
+    return next((o.label for o in question.options if o.id == code), code)
+
+
+def _label(question: Question, value: AnswerValue, model: ReadinessModel) -> str:
+    """The English label of a stored code, as the respondent saw it in English."""
+    match question.kind:
+        case Kind.CHOICE:
+            return _option_label(question, str(value))
+        case Kind.MULTI_CHOICE:
+            codes = value if isinstance(value, list) else [str(value)]
+            return f"{MULTI_SEPARATOR} ".join(_option_label(question, c) for c in codes)
+        case Kind.YES_NO:
+            return YES_NO_LABELS.get(str(value), str(value))
+        case Kind.LEVEL:
+            if value == DONT_KNOW or not isinstance(value, int):
+                return DONT_KNOW_LABEL if value == DONT_KNOW else str(value)
+            return LEVEL_LABEL.format(level=value, stage=model.level(value).stage)
+        case Kind.SCALE:
+            assert question.scale is not None
+            ends = {1: question.scale.low, 10: question.scale.high}
+            if isinstance(value, int) and value in ends:
+                return f"{value} ({ends[value]})"
+            return str(value)
+    return str(value)
+
+
+def _code(question: Question, value: AnswerValue) -> Cell:
+    if isinstance(value, list):
+        return MULTI_SEPARATOR.join(value)
+    return value
+
+
+def _is_sector(question: Question) -> bool:
+    return question.id == SECTOR_QUESTION and question.kind is Kind.CHOICE
+
+
+def _values(question: Question, model: ReadinessModel) -> str:
+    """The codes a question's column can hold, with their English labels."""
+    match question.kind:
+        case Kind.CHOICE | Kind.MULTI_CHOICE:
+            listed = "; ".join(f"{o.id} = {o.label}" for o in question.options)
+            if question.kind is Kind.MULTI_CHOICE:
+                listed = f"one or more codes, separated by '{MULTI_SEPARATOR}': {listed}"
+            if _is_sector(question):
+                listed += f"; {SUPPRESSED} = a sector given by fewer than 3 respondents"
+            return listed
+        case Kind.YES_NO:
+            listed = "; ".join(f"{code} = {label}" for code, label in YES_NO_LABELS.items())
+            # Analysts count gaps; for an item worded as a need the gap is a yes, not a no.
+            return listed + (
+                " (worded as a need: anything but no is a gap)" if question.yes_means_gap else ""
+            )
+        case Kind.LEVEL:
+            levels = "; ".join(f"{lv.level} = {lv.stage}" for lv in model.levels)
+            return f"{levels}; {DONT_KNOW} = {DONT_KNOW_LABEL}"
+        case Kind.SCALE:
+            assert question.scale is not None
+            return f"1 ({question.scale.low}) to 10 ({question.scale.high})"
+    return ""
+
+
+def _prompt(question: Question) -> str:
+    return " ".join(question.prompt.split())
+
+
+def _question_columns(question: Question, model: ReadinessModel) -> list[_Column]:
+    qid = question.id
+
+    def stored(c: _Context) -> AnswerValue:
+        value = c.response.answers.get(qid)
+        if _is_sector(question) and value in c.suppressed_sectors:
+            return SUPPRESSED
+        return value
+
+    if question.kind is Kind.TEXT:
+        entry = DictionaryEntry(qid, qid, str(question.kind), _prompt(question), REDACTED)
+        return [_Column(entry, lambda c: _code(question, stored(c)))]
+
+    def label(c: _Context) -> Cell:
+        value = stored(c)
+        if value is None:
+            return None
+        if _is_sector(question) and value == SUPPRESSED:
+            return SUPPRESSED
+        return _label(question, value, model)
+
+    skipped = " Empty when skipped." if question.optional else ""
+    code = DictionaryEntry(
+        qid, qid, str(question.kind), _prompt(question) + skipped, _values(question, model)
+    )
+    english = DictionaryEntry(
+        f"{qid}_label",
+        qid,
+        "label",
+        f"The English label of {qid}. {ENGLISH_LABELS}",
+        f"{SUPPRESSED} where {qid} is" if _is_sector(question) else "",
+    )
+    return [_Column(code, lambda c: _code(question, stored(c))), _Column(english, label)]
+
+
+def _columns(bank: Bank, model: ReadinessModel) -> list[_Column]:
+    columns = _generated_columns()
+    for question in bank.questions:
+        if question.answerable:
+            columns += _question_columns(question, model)
+    return columns
+
+
+def _suppressed_sectors(bank: Bank, responses: Sequence[StoredResponse]) -> frozenset[str]:
+    sectors = [q for q in bank.questions if _is_sector(q)]
+    if not sectors:
+        return frozenset()
+    counts = Counter(r.answers.get(sectors[0].id) for r in responses)
+    return frozenset(str(s) for s, n in counts.items() if s is not None and n < K_MIN)
+
+
+def export_table(
+    campaign: Campaign, responses: Sequence[StoredResponse], library: Library
+) -> Table:
+    bank = library.bank(campaign.flow)
+    own = [r for r in responses if r.bank == bank.id]
+    columns = _columns(bank, library.model)
+    languages = Counter(r.locale for r in own)
+    shown = frozenset(code for code, n in languages.items() if n >= K_MIN)
+    suppressed = _suppressed_sectors(bank, own)
+    rows = [
+        [column.cell(_Context(number, response, shown, suppressed)) for column in columns]
+        for number, response in enumerate(own, start=1)
+    ]
+    return Table(
+        header=[c.entry.column for c in columns],
+        rows=rows,
+        dictionary=[c.entry for c in columns],
+    )
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # Free text comes from respondents: a leading quote keeps "=HYPERLINK(...)" plain text.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a byte order mark, which Excel needs to read accented text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.header)
+    writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+MAX_WIDTH = 60
+MIN_WIDTH = 8
+
+
+def to_xlsx(table: Table) -> bytes:
+    # Imported here: openpyxl is needed only by exports, and the bot should start without it.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    def fill(sheet: Worksheet, header: list[str], rows: list[list[Cell]], wrap: bool) -> None:
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row_number, row in enumerate(rows, start=2):
+            for column_number, value in enumerate(row, start=1):
+                cell = sheet.cell(row=row_number, column=column_number)
+                if isinstance(value, str):
+                    # Control characters are invalid in XLSX; assigning the type by hand keeps
+                    # text starting with "=" from becoming a formula.
+                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    cell.data_type = "s"
+                else:
+                    cell.value = value
+                if wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index, name in enumerate(header, start=1):
+            longest = max([len(name)] + [len(str(row[index - 1] or "")) for row in rows], default=0)
+            sheet.column_dimensions[get_column_letter(index)].width = min(
+                MAX_WIDTH, max(MIN_WIDTH, longest + 2)
+            )
+
+    workbook = Workbook()
+    responses = workbook.active
+    assert responses is not None
+    responses.title = "Responses"
+    fill(responses, table.header, table.rows, wrap=False)
+    dictionary = workbook.create_sheet("Data dictionary")
+    fill(
+        dictionary,
+        ["column", "question", "kind", "description", "values"],
+        [[e.column, e.question_id, e.kind, e.description, e.values] for e in table.dictionary],
+        wrap=True,
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- the data dictionary document ---------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def dictionary_markdown(library: Library) -> str:
+    """docs/data-dictionary.md: every column of both exports, generated so it stays true."""
+    out = [
+        "# Data dictionary of the exports",
+        "",
+        "<!-- Generated by bot.reports.export.dictionary_markdown(); a test checks this file",
+        "     against it. Change the code or the banks, then regenerate. -->",
+        "",
+        "A campaign's export (`readiness-bot export`, CSV or XLSX) has one row per completed",
+        "interview and the same columns in both formats. The XLSX file's first sheet,",
+        "*Responses*, holds the table; its second sheet, *Data dictionary*, describes each column",
+        "of that file (`column`, `question`, `kind`, `description`, `values`), as below.",
+        "",
+        "- **Labels are English on purpose**: the file is shared across languages, so every",
+        "  `_label` column is in English whatever language the interview was in.",
+        "- **Groups smaller than 3 are never shown**: a language used by fewer than 3 respondents",
+        f"  is `{OTHER_LANGUAGE}`, and a sector given by fewer than 3 respondents is",
+        f"  `{SUPPRESSED}` (in both `sector` and `sector_label`).",
+        "- A skipped question, or one the respondent's version of the bank did not ask, is empty.",
+        "- Free text is redacted before it is stored: e-mail addresses, links, phone numbers,",
+        "  @handles and long numbers appear as `[email]`, `[link]`, `[phone]`, `[handle]`,",
+        "  `[number]`.",
+        "- CSV files are UTF-8 with a byte order mark (so Excel reads accented text). A CSV",
+        "  cell that would start with `=`, `+`, `-`, `@`, a tab or a carriage return gets a",
+        "  leading `'`, so a spreadsheet shows it as text instead of running it as a formula;",
+        "  XLSX cells are stored as text and need no such mark.",
+        "",
+        "## Columns",
+        "",
+        "| column | kind | description | values |",
+        "| --- | --- | --- | --- |",
+    ]
+    for entry in GENERATED:
+        out.append(
+            f"| `{entry.column}` | {entry.kind} | {_md(entry.description)} | {_md(entry.values)} |"
+        )
+    out += [
+        "| `<question id>` | code or text | The stored answer to that question (see below). | "
+        "the question's codes; free text for text questions |",
+        "| `<question id>_label` | label | For coded questions only (choice, yes/no, level, "
+        "1-10 scale): the English label of the code. | see below |",
+        "",
+    ]
+    for bank in library.banks.values():
+        out += [
+            f"## Bank `{bank.id}` (version {bank.version}): {_md(bank.title)}",
+            "",
+            "Columns in this order: `response`, `completed_on`, `language`, then for each "
+            "question below `<id>` and, for coded kinds, `<id>_label`.",
+            "",
+            "| question id | kind | prompt | codes |",
+            "| --- | --- | --- | --- |",
+        ]
+        for question in bank.questions:
+            if not question.answerable:
+                continue
+            codes = _values(question, library.model) or "free text (redacted)"
+            shown = f"`{question.id}`"
+            if question.kind in CODED:
+                shown += f", `{question.id}_label`"
+            optional = " (optional)" if question.optional else ""
+            out.append(
+                f"| {shown} | {question.kind}{optional} | {_md(question.prompt)} | {_md(codes)} |"
+            )
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,87 @@
+"""Fixed coordinator-facing texts of the Telegram channel (translated at render time)."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+
+COORDINATOR_HELP = N_(
+    "Coordinator commands:\n"
+    "/new: set up an assessment for your community\n"
+    "/campaigns: your assessments, with report, export, link and close buttons\n"
+    "/report: the report of an assessment\n"
+    "/export: the anonymised answers as CSV and XLSX\n"
+    "/mute and /unmute: stop or restart the per-response messages\n"
+    "/cancel: stop setting up an assessment"
+)
+NEW_NAME = N_(
+    "Let's set up an assessment. Step 1 of the guide: define your community.\n\n"
+    "What is the community's name? (for example a county, a city, or a network of "
+    "organisations)"
+)
+NEW_DESCRIPTION = N_(
+    "Describe the community in a sentence or two: a geographic area, or a set of "
+    "organisations serving a common population (for example youth, Indigenous people, "
+    "foreign nationals)."
+)
+NEW_TYPE = N_("What kind of community is it? This sets the recommended number of key respondents.")
+NEW_FLOW = N_("Which interview should respondents take?")
+NEW_LANGUAGES = N_("Which languages should respondents be offered? Tap to select, then Done.")
+NEW_CONFIRM = N_(
+    "Create this assessment?\n\n<b>{name}</b>\n{description}\n{type}, {flow}\n"
+    "Languages: {languages}"
+)
+NEW_CREATED = N_(
+    "Your assessment “{name}” is ready. Share this link (or the QR code) with your key "
+    "respondents:\n{link}\n\nRecommended: {low} to {high} key respondents from different sectors."
+)
+NEW_CANCELLED = N_("Set-up cancelled. Nothing was created.")
+NEW_TEXT_EXPECTED = N_("Please type the answer as a message, or /cancel to stop.")
+NEW_TOO_LONG = N_("Please keep it under {limit} characters.")
+SKIP = N_("Skip ⏭")
+CREATE = N_("✅ Create")
+CANCEL = N_("Cancel")
+DONE = N_("Done ✔")
+RURAL = N_("Rural (6-8 respondents)")
+SUBURBAN = N_("Suburban (9-12 respondents)")
+URBAN = N_("Urban (9-12 respondents)")
+FLOW_PRE = N_("Community readiness preassessment")
+FLOW_CAP = N_("Organisational capacity checklist")
+NO_CAMPAIGNS = N_("You have no assessments yet. Send /new to set one up.")
+CAMPAIGN_LINE = N_(
+    "<b>{name}</b> ({flow}, {state})\n"
+    "Completed: {done} · in progress: {open} · recommended {low}-{high}"
+)
+STATE_OPEN = N_("open")
+STATE_CLOSED = N_("closed")
+BUTTON_REPORT = N_("📊 Report")
+BUTTON_EXPORT = N_("📁 Export")
+BUTTON_LINK = N_("🔗 Link")
+BUTTON_CLOSE = N_("🔒 Close")
+BUTTON_REOPEN = N_("🔓 Reopen")
+BUTTON_INVITE = N_("👥 Invite co-coordinator")
+BUTTON_MUTE = N_("🔕 Mute")
+BUTTON_UNMUTE = N_("🔔 Unmute")
+BUTTON_LEAVE = N_("🚪 Leave this assessment")
+PICK_CAMPAIGN = N_("Which assessment?")
+NOT_FOUND = N_("That assessment was not found among yours.")
+CLOSED_NOW = N_("“{name}” is closed: its link no longer takes new respondents. The data is kept.")
+REOPENED_NOW = N_("“{name}” is open again.")
+MUTED_NOW = N_("You will no longer get a message for each response to “{name}”.")
+UNMUTED_NOW = N_("You will get a message for each response to “{name}” again.")
+LINK_TEXT = N_("Respondent link for “{name}”:\n{link}")
+INVITE_TEXT = N_(
+    "A one-time link that makes its first user a co-coordinator of “{name}”. Forward it only "
+    "to that person:\n{link}"
+)
+LEFT_NOW = N_("You are no longer a coordinator of “{name}”.")
+TARGET_REACHED = N_(
+    "“{name}” has reached the recommended number of key respondents ({count} of "
+    "{low}-{high}). The report is no longer provisional: /report"
+)
+EXPORT_CAPTION = N_(
+    "Anonymised answers of “{name}” ({count} responses). See the data dictionary sheet."
+)
+COMMENTS_BUTTON = N_("💬 {dimension}")
+COMMENTS_TITLE = N_("What respondents said: {dimension}")
+COMMUNITY = N_("How respondents define the community")
+CHART_CAPTION = N_("Readiness by dimension: “{name}”")
