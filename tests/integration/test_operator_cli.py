@@ -1,0 +1,129 @@
+"""The operator's command line against a real database: campaigns, invites, reports, exports."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bot.cli import main
+from bot.storage import repos
+from bot.storage.db import Database
+from tests.helpers.report_samples import preassessment_answers
+
+
+async def seed(database: Path, responses: int) -> str:
+    db_handle = await Database.open(database)
+    try:
+        async with db_handle.transaction() as db:
+            await repos.set_info(db, "username", "readiness_test_bot")
+            campaign = await repos.create_campaign(
+                db, name="Lakeside", community_type="rural", flow="preassessment"
+            )
+            for index in range(responses):
+                await repos.store_response(
+                    db,
+                    campaign_id=campaign.id,
+                    bank="preassessment",
+                    bank_version=1,
+                    locale="en",
+                    answers=preassessment_answers(index),
+                    receipt_digest=f"digest-{index}",
+                    completed_on=date(2026, 11, 20),
+                )
+        return campaign.id
+    finally:
+        await db_handle.close()
+
+
+@pytest.fixture
+def campaign_id(tmp_path: Path) -> str:
+    return asyncio.run(seed(tmp_path / "readiness.db", responses=8))
+
+
+def test_campaign_create_prints_links_from_the_remembered_username(
+    campaign_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["campaign", "create", "--name", "Hill Valley", "--community-type", "urban", "--json"])
+        == 0
+    )
+    created = json.loads(capsys.readouterr().out)
+    assert created["respondent_link"].startswith("https://t.me/readiness_test_bot?start=")
+    token = created["respondent_link"].rsplit("=", 1)[1]
+    assert len(token) >= 22 and set(token) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+    )
+    assert main(["campaign", "list", "--json"]) == 0
+    names = [c["name"] for c in json.loads(capsys.readouterr().out)]
+    assert sorted(names) == ["Hill Valley", "Lakeside"]
+
+
+def test_report_json_has_the_documented_shape_and_writes_a_chart(
+    campaign_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chart = tmp_path / "chart.png"
+    assert main(["report", campaign_id, "--json", "--chart", str(chart)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    for key in (
+        "campaign",
+        "respondents",
+        "recommended",
+        "provisional",
+        "dimensions",
+        "overall",
+        "decision",
+        "priorities",
+        "sectors",
+        "willing",
+        "ratings",
+    ):
+        assert key in report
+    assert report["respondents"] == 8 and report["recommended"] == [6, 8]
+    assert report["provisional"] is False
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_text_is_plain(campaign_id: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", campaign_id]) == 0
+    out = capsys.readouterr().out
+    assert "Preassessment report: Lakeside" in out and "<b>" not in out
+
+
+def test_export_csv_and_xlsx(
+    campaign_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", campaign_id, "--format", "csv", "-o", str(tmp_path / "a.csv")]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text("utf-8-sig"))))
+    assert len(rows) == 8 and {row["completed_on"] for row in rows} == {"2026-11-20"}
+    assert main(["export", campaign_id, "--format", "xlsx", "-o", str(tmp_path / "a.xlsx")]) == 0
+    workbook = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert workbook.sheetnames == ["Responses", "Data dictionary"]
+
+
+def test_unknown_campaign_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], campaign_id: str
+) -> None:
+    assert main(["report", "nope"]) == 1
+    assert capsys.readouterr().err.strip().startswith("readiness-bot: no campaign 'nope'")
+
+
+def test_coordinator_invite_and_remove(
+    campaign_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["coordinator", "invite"]) == 0
+    assert capsys.readouterr().out.startswith("https://t.me/readiness_test_bot?start=")
+    assert main(["coordinator", "remove", "12345"]) == 2
+
+
+def test_links_need_a_token_or_a_remembered_username(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["coordinator", "invite"]) == 1
+    assert "READINESS_TELEGRAM_TOKEN" in capsys.readouterr().err
