@@ -117,9 +117,7 @@ def _bands(axes: Axes, library: Library, tr: Translator) -> None:
     axes.set_xticks(range(1, 11), minor=True)
     axes.tick_params(axis="x", which="major", length=0, labelsize=FONT)
     axes.tick_params(axis="x", which="minor", length=6)
-    axes.set_xlabel(
-        _wrap(tr.gettext(N_("Readiness level (each bar ends at its score)")), 50), fontsize=FONT
-    )
+    axes.set_xlabel(_wrap(tr.gettext(N_("Readiness level")), 50), fontsize=FONT)
     axes.set_ylim(ROWS + 0.4, -0.6)  # A at the top, one spare row below G for the overall label
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
