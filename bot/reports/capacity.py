@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.i18n import N_, Translator
 from bot.render import YES_NO_LABELS
+from bot.reports.preassessment import campaign_json
 from bot.results import ACTION_PLAN_SECTION
 from bot.storage.repos import Campaign, StoredResponse
 from questions.loader import Library
@@ -58,15 +59,8 @@ def _plan(bank: Bank, answers: Mapping[str, object]) -> list[tuple[str, str]]:
 
 
 def capacity_json(report: CapacityReport, library: Library) -> dict[str, Any]:
-    campaign = report.campaign
     return {
-        "campaign": {
-            "id": campaign.id,
-            "name": campaign.name,
-            "community_type": campaign.community_type,
-            "flow": campaign.flow,
-            "closed": not campaign.is_open,
-        },
+        "campaign": campaign_json(report.campaign),
         "respondents": report.organisations,
         "areas": [
             {

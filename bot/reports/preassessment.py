@@ -190,19 +190,23 @@ def _median_json(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
+def campaign_json(campaign: Campaign) -> dict[str, Any]:
+    """The campaign as every report's JSON names it."""
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "community_type": campaign.community_type,
+        "flow": campaign.flow,
+        "closed": not campaign.is_open,
+    }
+
+
 def preassessment_json(report: PreassessmentReport, library: Library) -> dict[str, Any]:
     bank = library.bank(PREASSESSMENT)
     labels = _sector_labels(bank)
-    campaign = report.campaign
     found_spread = report.spread
     return {
-        "campaign": {
-            "id": campaign.id,
-            "name": campaign.name,
-            "community_type": campaign.community_type,
-            "flow": campaign.flow,
-            "closed": not campaign.is_open,
-        },
+        "campaign": campaign_json(report.campaign),
         "respondents": report.respondents,
         "recommended": list(report.recommended),
         "provisional": report.provisional,

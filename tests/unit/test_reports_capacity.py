@@ -9,21 +9,11 @@ import pytest
 
 from bot.i18n import Translator, translator
 from bot.reports import CapacityReport, build_capacity_report, capacity_json, capacity_text
-from questions.loader import Library, default_library
+from questions.loader import Library
 from scoring import common_gaps, tally_many
 from tests.helpers.report_samples import CAPACITY_CAMPAIGN, PLAN, capacity_responses
 
 TAG = re.compile(r"</?([a-z]+)[^>]*>")
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return default_library()
-
-
-@pytest.fixture(scope="module")
-def en() -> Translator:
-    return translator("en")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.reports import Table, dictionary_markdown, export_table, to_csv, to_xlsx
-from questions.loader import Library, default_library
+from questions.loader import Library
 from questions.schema import Kind
 from tests.helpers.report_samples import (
     CAMPAIGN,
@@ -23,11 +23,6 @@ from tests.helpers.report_samples import (
 
 ROOT = Path(__file__).resolve().parents[2]
 CODED = (Kind.CHOICE, Kind.YES_NO, Kind.LEVEL, Kind.SCALE)
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return default_library()
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from bot.reports.preassessment import median
 from bot.results import SELF_RATED_NOTE
 from bot.scorecard_report import scorecard_json
 from bot.storage.repos import StoredResponse
-from questions.loader import Library, default_library
+from questions.loader import Library
 from scoring import Decision, assess
 from tests.helpers.report_samples import (
     BELIEFS,
@@ -35,16 +35,6 @@ from tests.helpers.report_samples import (
 )
 
 TAG = re.compile(r"</?([a-z]+)[^>]*>")
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return default_library()
-
-
-@pytest.fixture(scope="module")
-def en() -> Translator:
-    return translator("en")
 
 
 @pytest.fixture(scope="module")
