@@ -13,25 +13,18 @@ from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
-from bot.i18n import N_, shipped_locales, translator
+from bot.i18n import shipped_locales
 from bot.privacy import Sealer, derive_key, load_or_create_secret
 from bot.settings import Settings, SettingsError
 from bot.storage import repos
 from bot.storage.db import Database
 from bot.telegram.desk import Desk
 from bot.telegram.journey import Journey
+from bot.telegram.menus import RESPONDENT_COMMANDS, menu
 from bot.telegram.runtime import Runtime
 from questions.loader import default_library
 
 log = logging.getLogger(__name__)
-
-COMMANDS = (
-    ("start", N_("Start or continue an interview")),
-    ("help", N_("What this bot does, and the hotline")),
-    ("language", N_("Change the language")),
-    ("exit", N_("Leave now and clear this chat")),
-    ("delete", N_("Erase your answers")),
-)
 
 
 @dataclass
@@ -90,8 +83,7 @@ def reminder_check_interval(settings: Settings) -> float:
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
     """The command menu, in every shipped language (English also as the default)."""
     for locale in shipped_locales():
-        tr = translator(locale)
-        commands = [BotCommand(name, tr.gettext(text)) for name, text in COMMANDS]
+        commands = [BotCommand(name, text) for name, text in menu(RESPONDENT_COMMANDS, locale)]
         await application.bot.set_my_commands(commands, language_code=locale)
         if locale == "en":
             await application.bot.set_my_commands(commands)

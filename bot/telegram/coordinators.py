@@ -54,6 +54,7 @@ async def accept_invite(
         await journey.send(db, ev.chat_id, Message(html.escape(tr.gettext(texts.INVITE_USED))))
         return True
     await repos.add_coordinator(db, ev.user_id, campaign_id, tr.locale)
+    await journey.queue_coordinator_menu(db, ev.chat_id, tr.locale)
     campaign = await repos.campaign_by_id(db, campaign_id) if campaign_id else None
     text = (
         tr.gettext(texts.COORDINATOR_JOINED).format(name=campaign.name)

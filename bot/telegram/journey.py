@@ -564,6 +564,10 @@ class Journey:
         if message_id is not None:
             await self._queue(db, chat_id, "edit", {**message.payload(), "message_id": message_id})
 
+    async def queue_coordinator_menu(self, db: Conn, chat_id: int, locale: str) -> None:
+        """Coordinator commands in this chat's menu (everyone else sees the respondents')."""
+        await self._queue(db, chat_id, "menu", {"locale": locale})
+
     async def send_photo(self, db: Conn, chat_id: int, png: bytes, caption: str = "") -> None:
         payload: dict[str, object] = {"data": base64.b64encode(png).decode(), "caption": caption}
         await self._queue(db, chat_id, "photo", payload)

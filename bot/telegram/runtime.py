@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -29,6 +37,7 @@ from bot.storage.db import Database
 from bot.telegram import texts
 from bot.telegram.intake import sanitise
 from bot.telegram.journey import CHAT_CONTEXT, Journey
+from bot.telegram.menus import COORDINATOR_COMMANDS, menu
 from bot.telegram.presenter import Message
 
 log = logging.getLogger(__name__)
@@ -222,6 +231,13 @@ class Runtime:
                 document = InputFile(data, filename=payload["filename"])
                 sent = await self.bot.send_document(chat_id, document=document, caption=caption)
             return [sent.message_id]
+        if kind == "menu":
+            commands = menu(COORDINATOR_COMMANDS, payload["locale"])
+            await self.bot.set_my_commands(
+                [BotCommand(name, text) for name, text in commands],
+                scope=BotCommandScopeChat(chat_id),
+            )
+            return []
         if kind == "delete":
             ids = list(payload["message_ids"])
             for start in range(0, len(ids), 100):

@@ -90,6 +90,10 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
         async with running_bot(settings):
             coordinator.start(invite)
             await coordinator.wait_for_message(contains="coordinator")
+            menu = await api.wait_until(
+                lambda: api.commands(scope={"type": "chat", "chat_id": 900})
+            )
+            assert [c["command"] for c in menu][:2] == ["new", "campaigns"]
             token = await set_up_campaign(coordinator)
 
             for number, (language, pick, band) in enumerate(RESPONDENTS):
