@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import sqlite3
 import struct
 from fractions import Fraction
 from pathlib import Path
@@ -47,6 +49,11 @@ SECTORS = [
     "health_center",
     "health_center",
 ]
+
+
+def campaign_id_of(buttons: list[tuple[str, str | None]]) -> str:
+    data = next(d for _, d in buttons if d and d.startswith("kw:"))
+    return data.split(":")[1]
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -118,6 +125,12 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
             coordinator.send("/report")
             report = await coordinator.wait_for_message(contains="Preassessment report")
             chart = await coordinator.wait_for_message()
+            coordinator.tap(
+                f"kw:{campaign_id_of(report.buttons())}:A", message_id=report.message_id
+            )
+            said = await coordinator.wait_for_message(contains="What respondents said")
+            assert all(f"Respondent note {n}" in said.content for n in range(8))
+            assert "R0" not in said.content
             coordinator.send("/export")
             csv_message = await coordinator.wait_for_message()
             xlsx_message = await coordinator.wait_for_message()
@@ -165,6 +178,11 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
         sectors = sorted(row["sector"] for row in rows)
         assert sectors == sorted(s if s != "schools" else "suppressed" for s in SECTORS)
         assert xlsx_message.document[:2] == b"PK"
+        with sqlite3.connect(tmp_path / "readiness.db") as db:
+            stored = db.execute("SELECT question_id, value FROM answers").fetchall()
+        for question in ("level_a", "level_g", "willing", "leaders_concern", "community"):
+            from_db = sorted(str(json.loads(v)) for q, v in stored if q == question)
+            assert sorted(row[question] for row in rows) == from_db, question
         raw = (tmp_path / "readiness.db").read_bytes()
         assert b"R0" not in raw and b"7000" not in raw
 

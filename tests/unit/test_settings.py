@@ -1,0 +1,98 @@
+"""Settings: names, defaults, durations, and one clear line for anything malformed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_API_URL, SettingsError, load_settings
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("READINESS_DATABASE")
+    monkeypatch.delenv("READINESS_SECRET_KEY_FILE")
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    assert settings.telegram_token is None
+    assert settings.telegram_api_url == DEFAULT_API_URL
+    assert settings.database == Path("readiness.db")
+    assert settings.key_file == Path("readiness.db.key")
+    assert settings.reminder == timedelta(hours=24)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0", None),
+        ("86400", timedelta(days=1)),
+        ("30m", timedelta(minutes=30)),
+        ("2d", timedelta(days=2)),
+        ("PT24H", timedelta(hours=24)),
+    ],
+)
+def test_reminder_durations(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: timedelta | None
+) -> None:
+    monkeypatch.setenv("READINESS_REMINDER_AFTER", value)
+    assert load_settings().reminder == expected
+
+
+def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READINESS_TELEGRAM_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    settings = load_settings()
+    assert "ABCDEFGHIJ" not in repr(settings)
+    assert settings.telegram_token is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("READINESS_TELEGRAM_TOKEN", "not-a-token"),
+        ("READINESS_REMINDER_AFTER", "soon"),
+        ("READINESS_REMINDER_AFTER", "-5"),
+    ],
+)
+def test_malformed_setting_names_itself(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"^{name}: "):
+        load_settings()
+
+
+def test_run_with_a_malformed_setting_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env={
+            "READINESS_TELEGRAM_TOKEN": "nope",
+            "PATH": "/usr/bin:/bin",
+            "READINESS_DATABASE": str(tmp_path / "r.db"),
+        },
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("readiness-bot: READINESS_TELEGRAM_TOKEN:")
+    assert "Traceback" not in result.stderr
+
+
+def test_make_run_without_a_token_explains_botfather(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.launch"],
+        env={"PATH": "/usr/bin:/bin", "READINESS_DATABASE": str(tmp_path / "r.db")},
+        input="quit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "@BotFather" in result.stdout and "/newbot" in result.stdout
+    assert "Community readiness preassessment" in result.stdout
