@@ -70,7 +70,8 @@ async def create_campaign(
     languages: tuple[str, ...] = (),
 ) -> Campaign:
     campaign = Campaign(
-        id=new_id(4),
+        # Hex: operators type it on the command line, where a leading "-" reads as an option.
+        id=secrets.token_hex(4),
         name=name,
         community_type=community_type,
         flow=flow,

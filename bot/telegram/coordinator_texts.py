@@ -84,4 +84,5 @@ EXPORT_CAPTION = N_(
 COMMENTS_BUTTON = N_("💬 {dimension}")
 COMMENTS_TITLE = N_("What respondents said: {dimension}")
 COMMUNITY = N_("How respondents define the community")
+ALL_PRIORITIES = N_("📋 Every dimension's strategy")
 CHART_CAPTION = N_("Readiness by dimension: “{name}”")

@@ -23,6 +23,7 @@ from bot.reports import (
     comments_text,
     export_table,
     preassessment_text,
+    priorities_text,
     readiness_chart,
     to_csv,
     to_xlsx,
@@ -163,6 +164,12 @@ class Desk:
         campaign = await repos.campaign_by_id(db, parts[1])
         if campaign is None or not await repos.coordinates(db, ev.user_id, campaign.id):
             return tr.gettext(ct.NOT_FOUND)
+        if parts[0] == "kp" and campaign.flow == "preassessment":
+            responses = await repos.responses_of(db, campaign.id)
+            report = build_preassessment_report(campaign, responses, self.library)
+            text = priorities_text(report, self.library, tr)
+            await journey.send(db, ev.chat_id, Message(text), track=False)
+            return None
         if parts[0] == "kw":
             await self._comments(journey, db, ev, tr, campaign, parts[2] if len(parts) > 2 else "")
             return None
@@ -227,6 +234,7 @@ class Desk:
         ]
         buttons = [dimension_buttons[:4], dimension_buttons[4:]]
         buttons.append([(tr.gettext(ct.COMMUNITY), f"kw:{campaign.id}:community")])
+        buttons.append([(tr.gettext(ct.ALL_PRIORITIES), f"kp:{campaign.id}")])
         await journey.send(
             db, ev.chat_id, Message(preassessment_text(pre, self.library, tr), buttons), track=False
         )

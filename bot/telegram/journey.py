@@ -132,8 +132,8 @@ class Journey:
                 await self.send(db, ev.chat_id, Message(html.escape(body)))
             case "language":
                 sid = session.id if session else "-"
-                current = tr.locale
-                await self.send(db, ev.chat_id, language_message(sid, self.locales, current, tr))
+                offered = await self._offered(db, session)
+                await self.send(db, ev.chat_id, language_message(sid, offered, tr.locale, tr))
             case "exit":
                 await self._quick_exit(db, ev)
             case "delete":
@@ -238,9 +238,8 @@ class Journey:
         bank, state = self._flow(session)
         tr = translator(state.locale)
         if session.stage == "language":
-            await self.send(
-                db, chat_id, language_message(session.id, self.locales, state.locale, tr)
-            )
+            offered = await self._offered(db, session)
+            await self.send(db, chat_id, language_message(session.id, offered, state.locale, tr))
         elif session.stage == "consent":
             await self._consent(db, chat_id, session, tr, bank)
 
@@ -293,7 +292,7 @@ class Journey:
         if session is None or len(parts) < 2 or parts[1] != session.id:
             return tr.gettext(texts.STALE_BUTTON)
         match parts:
-            case ["l", _, locale] if locale in self.locales:
+            case ["l", _, locale] if locale in await self._offered(db, session):
                 await self._language(db, ev, session, locale)
                 return None
             case ["c", _, "yes"] if session.stage == "consent":
@@ -522,6 +521,15 @@ class Journey:
         return None
 
     # --- helpers -------------------------------------------------------------------------
+
+    async def _offered(self, db: Conn, session: Session | None) -> tuple[str, ...]:
+        """The languages a session may use: its campaign's choice, else every shipped one."""
+        if session is not None and session.campaign_id is not None:
+            campaign = await repos.campaign_by_id(db, session.campaign_id)
+            if campaign is not None:
+                chosen = tuple(loc for loc in campaign.locales if loc in self.locales)
+                return chosen or self.locales
+        return self.locales
 
     def _flow(self, session: Session) -> tuple[Bank, InterviewState]:
         return self.library.bank(session.bank), InterviewState.from_json(session.state)

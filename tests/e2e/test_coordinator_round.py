@@ -12,6 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from bot.i18n import translator
+from bot.storage import repos
+from bot.storage.db import Database
 from scoring import assess
 from tests.fakes import FakeBotApi, FakeUser
 from tests.helpers.bot_harness import (
@@ -104,7 +106,9 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
             token = await set_up_campaign(coordinator)
 
             for number, (language, pick, band) in enumerate(RESPONDENTS):
-                user = api.user(7000 + number, first_name=f"R{number}", language_code=language)
+                user = api.user(
+                    7000 + number, first_name=f"Zephyrine{number}", language_code=language
+                )
                 user.start(token)
                 await settle(user)
                 await tap_data(user, "l:", f":{language}")
@@ -129,8 +133,11 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
                 f"kw:{campaign_id_of(report.buttons())}:A", message_id=report.message_id
             )
             said = await coordinator.wait_for_message(contains="What respondents said")
+            coordinator.tap(f"kp:{campaign_id_of(report.buttons())}", message_id=report.message_id)
+            every = await coordinator.wait_for_message(contains="Strategy:")
+            assert every.content.count("Strategy:") == 7
             assert all(f"Respondent note {n}" in said.content for n in range(8))
-            assert "R0" not in said.content
+            assert "Zephyrine" not in said.content
             coordinator.send("/export")
             csv_message = await coordinator.wait_for_message()
             xlsx_message = await coordinator.wait_for_message()
@@ -140,7 +147,7 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
             await stranger.wait_for_message(contains="coordinator")
             stranger.send("/campaigns")
             assert "no assessments" in (await stranger.wait_for_message()).content
-            campaign_id = re.search(r"readiness-(\w+)\.csv", csv_message.filename or "")
+            campaign_id = re.search(r"readiness-([\w-]+)\.csv", csv_message.filename or "")
             assert campaign_id is not None
             for command in ("report", "export", "mute"):
                 stranger.send(f"/{command} {campaign_id.group(1)}")
@@ -184,7 +191,7 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
             from_db = sorted(str(json.loads(v)) for q, v in stored if q == question)
             assert sorted(row[question] for row in rows) == from_db, question
         raw = (tmp_path / "readiness.db").read_bytes()
-        assert b"R0" not in raw and b"7000" not in raw
+        assert b"Zephyrine" not in raw
 
 
 async def complete_one(api: FakeBotApi, user_id: int, token: str) -> FakeUser:
@@ -261,3 +268,25 @@ async def test_coordinator_commands_from_a_respondent_get_the_normal_help(
                 reply = await someone.wait_for_message()
                 assert "1-888-373-7888" in reply.content
                 assert "Riverside" not in reply.content
+
+
+async def test_respondents_are_offered_only_the_campaigns_languages(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        database = await Database.open(settings.database)
+        async with database.transaction() as db:
+            campaign = await repos.create_campaign(
+                db, name="Solo", community_type="rural", flow="preassessment", languages=("es",)
+            )
+        await database.close()
+        user = api.user(970, first_name="Ed", language_code="en")
+        async with running_bot(settings):
+            user.start(campaign.respondent_token)
+            await settle(user)
+            assert [d for _, d in user.buttons() if d and d.startswith("l:")] == [
+                d for _, d in user.buttons() if d and d.endswith(":es")
+            ]
+            user.send("/language")
+            await settle(user)
+            languages = [d for _, d in user.buttons() if d and d.startswith("l:")]
+            assert languages and all(d.endswith(":es") for d in languages)
