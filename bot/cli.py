@@ -17,7 +17,6 @@ from bot.settings import SettingsError, load_settings
 from questions.loader import BankError, default_library
 from scoring import ScorecardError, assess, parse_scorecard
 
-FLOWS = {"preassessment": "preassessment", "capacity": "capacity_checklist"}
 EXIT_BAD_INPUT = 2
 
 
@@ -29,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     console = commands.add_parser("console", help="run an interview in this terminal")
-    console.add_argument("--flow", choices=sorted(FLOWS), default="preassessment")
+    console.add_argument("--flow", choices=sorted(operations.FLOWS), default="preassessment")
     console.add_argument("--lang", default="en", help="language, e.g. en or es (default en)")
     console.add_argument(
         "--campaign", help="count this interview in a campaign (an interviewer on the phone)"
@@ -126,7 +125,7 @@ def console_command(
     locale = negotiate(lang)
     if locale not in shipped_locales():
         locale = "en"
-    bank = library.bank(FLOWS[flow])
+    bank = library.bank(operations.FLOWS[flow])
     recorder = ConsoleStore(load_settings(), bank) if store else None
     try:
         state = None

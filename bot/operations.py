@@ -18,6 +18,7 @@ from bot.storage.db import Database
 from bot.telegram.coordinators import create_campaign, deep_link, invite_digest
 
 FLOWS = {"preassessment": "preassessment", "capacity": "capacity_checklist"}
+"""Command-line flow names -> bank ids."""
 
 
 def run_command(webhook_url: str | None, listen: str, port: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.flows.values import DONT_KNOW
@@ -46,9 +46,15 @@ def ratings_of(bank: Bank, answers: Mapping[str, object]) -> dict[str, int | Non
     return ratings
 
 
+def assessment_of(bank: Bank, answer_sets: Iterable[Mapping[str, object]]) -> Assessment:
+    """Appendix E over the anchored self-ratings of one or many respondents."""
+    return assess(
+        combine_respondents(scores_from_ratings(ratings_of(bank, a)) for a in answer_sets)
+    )
+
+
 def respondent_assessment(bank: Bank, answers: Mapping[str, object]) -> Assessment:
-    scores = scores_from_ratings(ratings_of(bank, answers))
-    return assess(combine_respondents([scores]))
+    return assessment_of(bank, [answers])
 
 
 @dataclass(frozen=True)

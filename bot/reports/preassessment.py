@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.i18n import N_, Translator
 from bot.render import stage_label
-from bot.results import SELF_RATED_NOTE, ratings_of
+from bot.results import SELF_RATED_NOTE, assessment_of
 from bot.scorecard_report import DECISIONS, scorecard_json, two_decimals
 from bot.storage.repos import Campaign, StoredResponse
 from questions.loader import Library
@@ -24,11 +24,8 @@ from scoring import (
     CommunityType,
     Priority,
     Spread,
-    assess,
-    combine_respondents,
     is_provisional,
     priorities,
-    scores_from_ratings,
     spread,
 )
 
@@ -92,8 +89,7 @@ def build_preassessment_report(
     # A campaign runs one bank, but a stray response of another would score as all "don't know".
     answers = [r.answers for r in responses if r.bank == bank.id]
     community_type = CommunityType(campaign.community_type)
-    per_respondent = [scores_from_ratings(ratings_of(bank, a)) for a in answers]
-    assessment = assess(combine_respondents(per_respondent))
+    assessment = assessment_of(bank, answers)
     return PreassessmentReport(
         campaign=campaign,
         respondents=len(answers),

@@ -82,7 +82,6 @@ EXPORT_CAPTION = N_(
     "Anonymised answers of “{name}” ({count} responses). See the data dictionary sheet."
 )
 COMMENTS_BUTTON = N_("💬 {dimension}")
-COMMENTS_TITLE = N_("What respondents said: {dimension}")
 COMMUNITY = N_("How respondents define the community")
 ALL_PRIORITIES = N_("📋 Every dimension's strategy")
 CHART_CAPTION = N_("Readiness by dimension: “{name}”")

@@ -32,7 +32,7 @@ from bot.storage import repos
 from bot.storage.repos import Campaign, Conn
 from bot.telegram import coordinator_texts as ct
 from bot.telegram.coordinators import deep_link, invite_digest
-from bot.telegram.presenter import Message
+from bot.telegram.presenter import FLOW_CODES, Message
 from questions.loader import Library
 from scoring import RECOMMENDED, CommunityType
 
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from bot.telegram.journey import Journey
 
 COMMANDS = frozenset({"new", "campaigns", "report", "export", "mute", "unmute", "cancel"})
-FLOWS = {"pre": "preassessment", "cap": "capacity_checklist"}
 FLOW_NAMES = {"preassessment": ct.FLOW_PRE, "capacity_checklist": ct.FLOW_CAP}
 TYPES = {"rural": ct.RURAL, "suburban": ct.SUBURBAN, "urban": ct.URBAN}
 MAX_NAME = 120
@@ -303,8 +302,8 @@ class Desk:
                 draft.update(description="", step="type")
             case "type" if value in TYPES:
                 draft.update(type=value, step="flow")
-            case "flow" if value in FLOWS:
-                draft.update(flow=FLOWS[value], step="languages", languages=[])
+            case "flow" if value in FLOW_CODES:
+                draft.update(flow=FLOW_CODES[value], step="languages", languages=[])
             case "languages" if value in journey.locales:
                 chosen = set(draft.get("languages", [])) ^ {value}
                 draft["languages"] = [loc for loc in journey.locales if loc in chosen]
@@ -349,7 +348,10 @@ class Desk:
         if step == "flow":
             return Message(
                 html.escape(tr.gettext(ct.NEW_FLOW)),
-                [[(tr.gettext(FLOW_NAMES[bank]), f"kn:flow:{key}")] for key, bank in FLOWS.items()],
+                [
+                    [(tr.gettext(FLOW_NAMES[bank]), f"kn:flow:{key}")]
+                    for key, bank in FLOW_CODES.items()
+                ],
             )
         if step == "languages":
             chosen = set(draft.get("languages") or [])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -60,6 +59,7 @@ from bot.storage.repos import Conn, Session
 from bot.telegram import texts
 from bot.telegram.desk import NOT_MINE, Desk
 from bot.telegram.presenter import (
+    FLOW_CODES,
     LEAVE,
     Message,
     back_data,
@@ -75,7 +75,6 @@ from questions.loader import Library
 from questions.schema import Bank
 
 CHAT_CONTEXT = b"chat"
-PERSONAL_FLOWS = {"pre": "preassessment", "cap": "capacity_checklist"}
 
 
 @dataclass
@@ -272,12 +271,12 @@ class Journey:
             await self._quick_exit(db, ev)
             return None
         parts = data.split(":")
-        if parts[0] == "p" and len(parts) == 2 and parts[1] in PERSONAL_FLOWS:
+        if parts[0] == "p" and len(parts) == 2 and parts[1] in FLOW_CODES:
             if session is not None:
                 await self._resume(db, ev, session)
                 return None
             await self._close_keyboard(db, ev, None)
-            await self._open(db, ev, key, None, PERSONAL_FLOWS[parts[1]])
+            await self._open(db, ev, key, None, FLOW_CODES[parts[1]])
             return None
         if parts[0] == "D" and len(parts) == 2:
             return await self._erase_open(db, ev, session, parts[1], tr)
@@ -622,7 +621,3 @@ def _flow_event(parts: list[str]) -> Event | None:
         case ["r", _]:
             return Resume()
     return None
-
-
-def payload_json(payload: dict[str, object]) -> str:
-    return json.dumps(payload, ensure_ascii=False)

@@ -12,6 +12,8 @@ from questions.schema import Kind, ReadinessModel
 
 Button = tuple[str, str]  # (label, callback data)
 LEAVE = "x"
+FLOW_CODES = {"pre": "preassessment", "cap": "capacity_checklist"}
+"""Short flow codes for callback data -> bank ids."""
 MAX_LENGTH = 4000
 """Telegram takes up to 4,096 characters of text; the margin is for the answer a tap appends."""
 

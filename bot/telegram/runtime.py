@@ -26,7 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.flows.interview import InterviewState
 from bot.i18n import translator
@@ -98,7 +98,7 @@ class Runtime:
             except RetryAfter as error:
                 await asyncio.sleep(_seconds(error.retry_after))
                 continue
-            except (NetworkError, TelegramError) as error:
+            except TelegramError as error:
                 log.warning("getUpdates failed: %s", type(error).__name__)
                 await asyncio.sleep(1)
                 continue
@@ -175,16 +175,17 @@ class Runtime:
         except RetryAfter as error:
             await self._reschedule(item, timedelta(seconds=_seconds(error.retry_after)))
             return False
-        except (Forbidden, BadRequest) as error:
-            reason = str(error).lower()
-            if not any(marker in reason for marker in GONE + ALREADY) and isinstance(
-                error, BadRequest
-            ):
-                log.error("Telegram refused a %s: %s; dropped", item.kind, error)
-            elif any(marker in reason for marker in GONE) or isinstance(error, Forbidden):
-                log.info("chat unreachable (%s); message dropped", type(error).__name__)
+        except Forbidden:
+            log.info("chat unreachable (Forbidden); message dropped")
             message_ids = []
-        except (NetworkError, TelegramError) as error:
+        except BadRequest as error:
+            reason = str(error).lower()
+            if any(marker in reason for marker in GONE):
+                log.info("chat unreachable (BadRequest); message dropped")
+            elif not any(marker in reason for marker in ALREADY):
+                log.error("Telegram refused a %s: %s; dropped", item.kind, error)
+            message_ids = []
+        except TelegramError as error:  # NetworkError, TimedOut and the rest: worth a retry
             backoff = min(timedelta(seconds=2 ** min(item.attempts, 10)), MAX_BACKOFF)
             log.warning("sending failed (%s); retry in %s", type(error).__name__, backoff)
             await self._reschedule(item, backoff)

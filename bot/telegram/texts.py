@@ -112,4 +112,3 @@ SUMMARY_CAMPAIGN_NONE = N_("Assessment so far: not enough ratings for an overall
 SUMMARY_PROVISIONAL = N_("(provisional: fewer respondents than recommended)")
 SUMMARY_PROCEED = N_("Decision so far: proceed with the full assessment.")
 SUMMARY_WAIT = N_("Decision so far: wait and work on the level 1-3 strategies first.")
-SUMMARY_CHECKLIST_TOTAL = N_("Most common gaps across organisations:")
