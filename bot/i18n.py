@@ -75,7 +75,7 @@ class Translator:
         """A localised number; Fractions are cut (not rounded) to `decimals` places."""
         if isinstance(value, Fraction):
             places = 2 if decimals is None else decimals
-            scaled = value.numerator * 10**places // value.denominator
+            scaled = int(value * 10**places)  # int() cuts toward zero, for either sign
             value = Decimal(scaled).scaleb(-places)
             pattern = "0." + "0" * places if places else "0"
             return format_decimal(value, format=pattern, locale=self.locale)

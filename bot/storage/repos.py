@@ -473,10 +473,12 @@ async def inbox_done(db: Conn, update_id: int) -> None:
     )
 
 
-async def inbox_last_update_id(db: Conn) -> int | None:
-    async with db.execute("SELECT MAX(update_id) FROM inbox") as cursor:
-        row = await cursor.fetchone()
-    return None if row is None or row[0] is None else int(row[0])
+async def inbox_prune(db: Conn, before: datetime) -> int:
+    """Forget ids of updates handled long ago: Telegram redelivers only within a day."""
+    cursor = await db.execute(
+        "DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?", (stamp(before),)
+    )
+    return cursor.rowcount
 
 
 # --- outbox ------------------------------------------------------------------------------------

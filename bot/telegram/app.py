@@ -8,6 +8,7 @@ import hmac
 import logging
 import signal
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from telegram import BotCommand, Update
@@ -25,6 +26,9 @@ from bot.telegram.runtime import Runtime
 from questions.loader import default_library
 
 log = logging.getLogger(__name__)
+
+# Telegram redelivers an unconfirmed update for at most 24 hours; a week leaves room.
+INBOX_MEMORY = timedelta(days=7)
 
 
 @dataclass
@@ -116,6 +120,8 @@ async def serve(
         runtime = bot.runtime
         # Whatever was committed before a crash is handled first, in order.
         await runtime.drain_inbox()
+        async with bot.database.transaction() as db:
+            await repos.inbox_prune(db, datetime.now(UTC) - INBOX_MEMORY)
         tasks = [
             asyncio.create_task(runtime.dispatch()),
             asyncio.create_task(runtime.send_forever()),

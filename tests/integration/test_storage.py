@@ -137,3 +137,22 @@ async def test_completion_is_not_linked_to_the_response(tmp_path: Path) -> None:
         "completed_on",
         "receipt_digest",
     }
+
+
+async def test_inbox_forgets_old_handled_updates_only(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    database = await Database.open(tmp_path / "r.db")
+    try:
+        async with database.transaction() as db:
+            for update_id in (1, 2, 3):
+                await repos.inbox_add(db, update_id, None, "sealed")
+            await repos.inbox_done(db, 1)
+            await repos.inbox_done(db, 2)
+        async with database.transaction() as db:
+            assert await repos.inbox_prune(db, datetime.now(UTC) - timedelta(days=7)) == 0
+            assert await repos.inbox_prune(db, datetime.now(UTC) + timedelta(seconds=5)) == 2
+        pending = await repos.inbox_pending(database.connection)
+    finally:
+        await database.close()
+    assert [update_id for update_id, _, _ in pending] == [3]  # unhandled updates are kept

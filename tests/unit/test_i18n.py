@@ -118,3 +118,7 @@ def test_other_numbers_use_the_locale_format() -> None:
 def test_language_names_are_in_their_own_language() -> None:
     assert language_name("es") == "Español"
     assert language_name("en") == "English"
+
+
+def test_negative_fractions_are_cut_toward_zero_too() -> None:
+    assert translator("en").number(Fraction(-59, 14)) == "-4.21"
