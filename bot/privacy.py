@@ -19,8 +19,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = [
+    "CHAT_CONTEXT",
     "DEFAULT_REGIONS",
     "RECEIPT_ALPHABET",
+    "Addresses",
     "SealError",
     "Sealer",
     "SecretFileError",
@@ -149,6 +151,27 @@ class Sealer:
         if len(plaintext) != _INT_BYTES:
             raise SealError("sealed value is not an integer")
         return int.from_bytes(plaintext, "big", signed=True)
+
+
+CHAT_CONTEXT = b"chat"
+
+
+class Addresses:
+    """How a channel's chat ids are kept: a keyed hash to find a chat's rows, and the id
+    itself sealed, to be opened only when a message is sent to it."""
+
+    def __init__(self, secret: bytes, sealer: Sealer) -> None:
+        self._secret = secret
+        self._sealer = sealer
+
+    def key(self, chat_id: int) -> str:
+        return chat_key(self._secret, chat_id)
+
+    def seal(self, chat_id: int) -> bytes:
+        return self._sealer.seal_int(chat_id, context=CHAT_CONTEXT)
+
+    def open(self, sealed: bytes) -> int:
+        return self._sealer.open_int(sealed, context=CHAT_CONTEXT)
 
 
 # --- receipt codes -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from questions.schema import Bank, Kind, ReadinessModel
 
 BANK_DIR = Path(__file__).parent
+ARCHIVE = "archive"
+"""Earlier versions of a bank, `archive/<bank>.v<N>.yaml`: open interviews keep their version."""
 BANK_IDS = ("preassessment", "capacity_checklist")
 
 
@@ -27,12 +29,22 @@ class Library:
 
     model: ReadinessModel
     banks: dict[str, Bank]
+    """The current version of each bank."""
+    archive: dict[tuple[str, int], Bank] = field(default_factory=dict)
+    """Earlier versions still shipped, by (bank id, version)."""
 
     def bank(self, bank_id: str) -> Bank:
         try:
             return self.banks[bank_id]
         except KeyError:
             raise BankError(f"no question bank called {bank_id!r}") from None
+
+    def version(self, bank_id: str, version: int) -> Bank | None:
+        """That exact version of a bank, if this program still ships it."""
+        current = self.bank(bank_id)
+        if current.version == version:
+            return current
+        return self.archive.get((bank_id, version))
 
 
 def _read_yaml(path: Path) -> Any:
@@ -129,7 +141,23 @@ def load_library(directory: Path = BANK_DIR) -> Library:
         if bank.id != bank_id:
             raise BankError(f"{path}: {bank.id}: the bank id must match the file name")
         banks[bank_id] = bank
-    return Library(model=model, banks=banks)
+    return Library(
+        model=model, banks=banks, archive=_load_archive(directory / ARCHIVE, model, banks)
+    )
+
+
+def _load_archive(
+    directory: Path, model: ReadinessModel, banks: dict[str, Bank]
+) -> dict[tuple[str, int], Bank]:
+    archive: dict[tuple[str, int], Bank] = {}
+    for path in sorted(directory.glob("*.v*.yaml")):
+        bank = load_bank(path, model)
+        if path.name != f"{bank.id}.v{bank.version}.yaml" or bank.id not in banks:
+            raise BankError(f"{path}: {bank.id}: an archived bank is named <bank>.v<version>.yaml")
+        if bank.version >= banks[bank.id].version:
+            raise BankError(f"{path}: {bank.id}: archived version is not older than the current")
+        archive[(bank.id, bank.version)] = bank
+    return archive
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -100,15 +101,30 @@ class Bank(Strict):
     description: Text
     sections: tuple[Section, ...] = Field(min_length=1)
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for section in self.sections for q in section.questions)
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {q.id: i for i, q in enumerate(self.questions)}
+
+    @cached_property
+    def _sections(self) -> dict[str, Section]:
+        return {q.id: section for section in self.sections for q in section.questions}
+
+    def has(self, question_id: str) -> bool:
+        return question_id in self._positions
+
+    def position(self, question_id: str) -> int:
+        """Where a question stands in the bank; KeyError for an id the bank does not have."""
+        return self._positions[question_id]
+
+    def question(self, question_id: str) -> Question:
+        return self.questions[self._positions[question_id]]
+
     def section_of(self, question_id: str) -> Section:
-        for section in self.sections:
-            if any(q.id == question_id for q in section.questions):
-                return section
-        raise KeyError(question_id)
+        return self._sections[question_id]
 
 
 class Dimension(Strict):

@@ -34,7 +34,10 @@ class Toggle:
 
 @dataclass(frozen=True)
 class Back:
-    pass
+    """Go back one step. `shown` names the step the Back was pressed on (see `step_marker`):
+    a second tap of an old Back is refused instead of going back twice."""
+
+    shown: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from bot.flows.events import (
     Answer,
@@ -36,7 +36,11 @@ Phase = Literal["asking", "review", "done"]
 
 
 class InterviewState(BaseModel):
-    """Everything needed to carry on an interview; small and JSON-serialisable."""
+    """Everything needed to carry on an interview; small and JSON-serialisable.
+
+    Questions are named by id, never by position, and `version` pins the bank version the
+    interview runs on: editing a bank cannot move an open interview to another question.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -44,15 +48,27 @@ class InterviewState(BaseModel):
     version: int
     locale: str
     phase: Phase = "asking"
-    position: int = 0
+    current: str = ""
+    """The id of the question being asked (or last asked, in the review)."""
     answers: dict[str, AnswerValue] = {}
-    history: tuple[int, ...] = ()
+    history: tuple[str, ...] = ()
+    """Ids of the questions passed on the way here, for Back."""
     band: str | None = None
     """The first tap of a level rating, while the second is awaited."""
     selection: tuple[str, ...] = ()
     """Options ticked so far on a multiple-choice question."""
     editing: bool = False
     """True while changing an answer from the review screen."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _positions_to_ids(cls, data: Any) -> Any:
+        """States saved before schema 3 named questions by position: '#3' until `bind` maps it."""
+        if isinstance(data, dict) and "position" in data:
+            data = dict(data)
+            data["current"] = f"#{data.pop('position')}"
+            data["history"] = [f"#{index}" for index in data.get("history", ())]
+        return data
 
     def to_json(self) -> str:
         return self.model_dump_json()
@@ -129,7 +145,8 @@ UNKNOWN_QUESTION = Reason(N_("There is no such question in this interview."))
 
 
 def start(bank: Bank, locale: str) -> tuple[InterviewState, Prompt]:
-    state = InterviewState(bank=bank.id, version=bank.version, locale=locale)
+    first = bank.questions[0].id
+    state = InterviewState(bank=bank.id, version=bank.version, locale=locale, current=first)
     return state, prompt_for(bank, state)
 
 
@@ -138,12 +155,11 @@ def prompt_for(bank: Bank, state: InterviewState) -> Prompt:
         return Finished(answers=dict(state.answers))
     if state.phase == "review":
         return _review(bank, state)
-    questions = bank.questions
-    question = questions[state.position]
+    question = bank.question(state.current)
     return Ask(
         question=question,
         section=bank.section_of(question.id),
-        progress=progress(bank, state.position),
+        progress=progress(bank, question.id),
         band=state.band,
         selection=state.selection,
         previous=state.answers.get(question.id),
@@ -151,10 +167,10 @@ def prompt_for(bank: Bank, state: InterviewState) -> Prompt:
     )
 
 
-def progress(bank: Bank, position: int) -> Progress:
+def progress(bank: Bank, question_id: str) -> Progress:
     """'Question n of m', counting only questions that ask for an answer."""
-    questions = bank.questions
-    answerable = [i for i, q in enumerate(questions) if q.answerable]
+    position = bank.position(question_id)
+    answerable = [i for i, q in enumerate(bank.questions) if q.answerable]
     before = sum(1 for i in answerable if i <= position)
     return Progress(number=max(before, 1), total=len(answerable))
 
@@ -178,11 +194,13 @@ def step(bank: Bank, state: InterviewState, event: Event) -> Step:
             return Step(done, prompt_for(bank, done))
         case Edit(question_id=question_id):
             return _edit(bank, state, question_id)
-        case Back():
+        case Back(shown=shown):
+            if shown is not None and shown != step_marker(state):
+                return _refuse(bank, state, NOT_NOW)
             return _back(bank, state)
     if state.phase == "review":
         return _refuse(bank, state, NOT_IN_REVIEW)
-    question = bank.questions[state.position]
+    question = bank.question(state.current)
     if getattr(event, "question_id", None) not in (None, question.id):
         return _refuse(bank, state, NOT_NOW)
     match event:
@@ -199,6 +217,15 @@ def step(bank: Bank, state: InterviewState, event: Event) -> Step:
         case Answer(value=value):
             return _answer(bank, state, question, value)
     raise TypeError(f"unknown event {event!r}")
+
+
+def step_marker(state: InterviewState) -> str:
+    """Names the screen shown now: the review (''), or a question with its tap in progress."""
+    if state.phase == "review":
+        return ""
+    if state.band is not None:
+        return f"{state.current}:{state.band}"
+    return f"{state.current}:+" if state.selection else state.current
 
 
 def expected_reason(question: Question) -> Reason:
@@ -262,19 +289,20 @@ def _advance(
     if state.editing:
         moved = state.model_copy(update={**base, "phase": "review", "editing": False})
     else:
-        following = state.position + 1
+        following = bank.position(question.id) + 1
         if following >= len(bank.questions):
             moved = state.model_copy(update={**base, "phase": "review"})
         else:
-            history = (*state.history, state.position)
-            moved = state.model_copy(update={**base, "position": following, "history": history})
+            history = (*state.history, question.id)
+            upcoming = bank.questions[following].id
+            moved = state.model_copy(update={**base, "current": upcoming, "history": history})
     return Step(moved, prompt_for(bank, moved), recorded=question if store else None)
 
 
 def _back(bank: Bank, state: InterviewState) -> Step:
     if state.phase == "review":
         # From the review, Back reopens the last question, as if the respondent never left.
-        last = state.model_copy(update={"phase": "asking", "position": len(bank.questions) - 1})
+        last = state.model_copy(update={"phase": "asking", "current": bank.questions[-1].id})
         return Step(last, prompt_for(bank, last))
     if state.band is not None or state.selection:
         cleared = state.model_copy(update={"band": None, "selection": ()})
@@ -285,19 +313,16 @@ def _back(bank: Bank, state: InterviewState) -> Step:
     if not state.history:
         return _refuse(bank, state, AT_START)
     *rest, previous = state.history
-    moved = state.model_copy(update={"position": previous, "history": tuple(rest)})
+    moved = state.model_copy(update={"current": previous, "history": tuple(rest)})
     return Step(moved, prompt_for(bank, moved))
 
 
 def _edit(bank: Bank, state: InterviewState, question_id: str) -> Step:
     if state.phase != "review":
         return _refuse(bank, state, NOT_IN_REVIEW)
-    positions = {q.id: i for i, q in enumerate(bank.questions) if q.answerable}
-    if question_id not in positions:
+    if not bank.has(question_id) or not bank.question(question_id).answerable:
         return _refuse(bank, state, UNKNOWN_QUESTION)
-    editing = state.model_copy(
-        update={"phase": "asking", "position": positions[question_id], "editing": True}
-    )
+    editing = state.model_copy(update={"phase": "asking", "current": question_id, "editing": True})
     return Step(editing, prompt_for(bank, editing))
 
 
@@ -337,4 +362,5 @@ __all__ = [
     "prompt_for",
     "start",
     "step",
+    "step_marker",
 ]

@@ -61,6 +61,19 @@ def validate(question: Question, raw: object) -> tuple[AnswerValue, Reason | Non
     raise ValueError(f"{question.kind} answers are not validated here")
 
 
+def accepts(question: Question, value: AnswerValue) -> bool:
+    """Whether a stored answer is still a valid answer to `question` (after a bank changed)."""
+    if value is None:
+        return question.optional
+    if question.kind is Kind.INFO:
+        return False
+    if question.kind is Kind.LEVEL:
+        return value == DONT_KNOW or (isinstance(value, int) and 1 <= value <= 9)
+    raw = tuple(value) if isinstance(value, list) else value
+    stored, reason = validate(question, raw)
+    return reason is None and stored == value
+
+
 def _text(raw: object) -> tuple[AnswerValue, Reason | None]:
     if not isinstance(raw, str) or not raw.strip():
         return None, EXPECTED[Kind.TEXT]

@@ -11,7 +11,7 @@ from bot.i18n import N_, Translator
 from bot.render import YES_NO_LABELS
 from bot.reports.preassessment import campaign_json
 from bot.results import ACTION_PLAN_SECTION
-from bot.storage.repos import Campaign, StoredResponse
+from bot.storage.records import Campaign, StoredResponse
 from questions.loader import Library
 from questions.schema import Bank, Question
 from scoring import AreaTally, common_gaps, tally_many

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.flows.values import DONT_KNOW, AnswerValue
 from bot.render import YES_NO_LABELS
 from bot.reports.preassessment import K_MIN, SECTOR_QUESTION
-from bot.storage.repos import Campaign, StoredResponse
+from bot.storage.records import Campaign, StoredResponse
 from questions.loader import Library
 from questions.schema import Bank, Kind, Question, ReadinessModel
 

@@ -15,7 +15,7 @@ from bot.i18n import N_, Translator
 from bot.render import stage_label
 from bot.results import SELF_RATED_NOTE, assessment_of
 from bot.scorecard_report import DECISIONS, scorecard_json, two_decimals
-from bot.storage.repos import Campaign, StoredResponse
+from bot.storage.records import Campaign, StoredResponse
 from questions.loader import Library
 from questions.schema import Bank, Kind, Question
 from scoring import (

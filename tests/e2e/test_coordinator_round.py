@@ -12,8 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from bot.i18n import translator
-from bot.storage import repos
-from bot.storage.db import Database
+from bot.storage.db import Store
 from scoring import assess
 from tests.fakes import FakeBotApi, FakeUser
 from tests.helpers.bot_harness import (
@@ -273,12 +272,12 @@ async def test_coordinator_commands_from_a_respondent_get_the_normal_help(
 async def test_respondents_are_offered_only_the_campaigns_languages(tmp_path: Path) -> None:
     async with FakeBotApi(token=TOKEN) as api:
         settings = settings_for(api, tmp_path)
-        database = await Database.open(settings.database)
-        async with database.transaction() as db:
-            campaign = await repos.create_campaign(
-                db, name="Solo", community_type="rural", flow="preassessment", languages=("es",)
+        store = await Store.open(settings.database)
+        async with store.transaction() as tx:
+            campaign = await tx.campaigns.create(
+                name="Solo", community_type="rural", flow="preassessment", languages=("es",)
             )
-        await database.close()
+        await store.close()
         user = api.user(970, first_name="Ed", language_code="en")
         async with running_bot(settings):
             user.start(campaign.respondent_token)

@@ -54,7 +54,7 @@ def interview(settings: Settings, campaign_id: str | None = None) -> dict[str, A
     assert not others, "more than one open interview"
     stage, raw = found
     state = json.loads(raw)
-    qid = PREASSESSMENT.questions[state["position"]].id
+    qid = state["current"]
     return {"stage": stage, "question": qid, "phase": state["phase"], **state}
 
 
@@ -435,7 +435,7 @@ async def test_language_mid_interview_shows_the_same_question_again(tmp_path: Pa
 async def test_a_user_who_blocked_the_bot_is_skipped(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.runtime")
+    caplog.set_level(logging.INFO, logger="bot.channels.telegram.sender")
     async with FakeBotApi(token=TOKEN) as api:
         settings = settings_for(api, tmp_path)
         created = await new_campaign(settings)

@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from bot.channels.telegram.app import serve
+from bot.services.coordinator import CreatedCampaign, create_campaign, invite_digest
 from bot.settings import Settings
-from bot.storage import repos
-from bot.storage.db import Database
-from bot.telegram.app import serve
-from bot.telegram.coordinators import CreatedCampaign, create_campaign, invite_digest
+from bot.storage.clock import new_token
+from bot.storage.db import Store
 from tests.fakes import FakeBotApi, FakeUser
 
 TOKEN = "424242:TEST-token-for-the-fake-bot-api"
@@ -58,12 +58,12 @@ async def new_campaign(
     community_type: str = "rural",
     flow: str = "preassessment",
 ) -> CreatedCampaign:
-    database = await Database.open(settings.database)
+    store = await Store.open(settings.database)
     try:
-        async with database.transaction() as db:
-            return await create_campaign(db, name=name, community_type=community_type, flow=flow)
+        async with store.transaction() as tx:
+            return await create_campaign(tx, name=name, community_type=community_type, flow=flow)
     finally:
-        await database.close()
+        await store.close()
 
 
 def data_of(user: FakeUser, prefix: str, suffix: str = "") -> str:
@@ -109,11 +109,11 @@ async def answer_everything(
 
 async def new_invite(settings: Settings, campaign_id: str | None = None) -> str:
     """A one-time coordinator link token, as `readiness-bot coordinator invite` makes."""
-    database = await Database.open(settings.database)
+    store = await Store.open(settings.database)
     try:
-        token = repos.new_token()
-        async with database.transaction() as db:
-            await repos.create_invite(db, invite_digest(token), campaign_id)
+        token = new_token()
+        async with store.transaction() as tx:
+            await tx.invites.create(invite_digest(token), campaign_id)
         return token
     finally:
-        await database.close()
+        await store.close()

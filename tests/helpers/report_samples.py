@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.flows.values import AnswerValue
-from bot.storage.repos import Campaign, StoredResponse
+from bot.storage.records import Campaign, StoredResponse
 
 CAMPAIGN = Campaign(
     id="c1",

@@ -13,22 +13,20 @@ import openpyxl
 import pytest
 
 from bot.cli import main
-from bot.storage import repos
-from bot.storage.db import Database
+from bot.storage.db import Store
 from tests.helpers.report_samples import preassessment_answers
 
 
 async def seed(database: Path, responses: int) -> str:
-    db_handle = await Database.open(database)
+    store = await Store.open(database)
     try:
-        async with db_handle.transaction() as db:
-            await repos.set_info(db, "username", "readiness_test_bot")
-            campaign = await repos.create_campaign(
-                db, name="Lakeside", community_type="rural", flow="preassessment"
+        async with store.transaction() as tx:
+            await tx.info.set("username", "readiness_test_bot")
+            campaign = await tx.campaigns.create(
+                name="Lakeside", community_type="rural", flow="preassessment"
             )
             for index in range(responses):
-                await repos.store_response(
-                    db,
+                await tx.responses.store(
                     campaign_id=campaign.id,
                     bank="preassessment",
                     bank_version=1,
@@ -39,7 +37,7 @@ async def seed(database: Path, responses: int) -> str:
                 )
         return campaign.id
     finally:
-        await db_handle.close()
+        await store.close()
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import EXIT_BAD_INPUT, main
+from bot.cli import main
+from bot.cli.score import EXIT_BAD_INPUT
 
 HEADER = "Dimensions,#1,#2,#3,#4,#5,#6,#7,#8\n"
 # Eight respondents; each row averages to the guide's calculated score (Appendix E step 9):

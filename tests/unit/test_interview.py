@@ -119,7 +119,7 @@ def walk(bank: Bank) -> Iterator[tuple[InterviewState, Event | None, Step | None
     state, _ = start(bank, "en")
     yield state, None, None
     while state.phase == "asking":
-        question = bank.questions[state.position]
+        question = bank.question(state.current)
         for event in valid_events(question):
             outcome = ok(bank, state, event)
             state = outcome.state
@@ -130,7 +130,7 @@ def at(bank: Bank, question_id: str) -> InterviewState:
     """The state of a valid interview when it first reaches `question_id`."""
     for state, _, _ in walk(bank):
         asking = state.phase == "asking" and state.band is None and not state.selection
-        if asking and bank.questions[state.position].id == question_id:
+        if asking and state.current == question_id:
             return state
     raise AssertionError(question_id)
 
@@ -139,10 +139,6 @@ def in_review(bank: Bank) -> InterviewState:
     *_, (state, _, _) = walk(bank)
     assert state.phase == "review"
     return state
-
-
-def position_of(bank: Bank, question_id: str) -> int:
-    return [q.id for q in bank.questions].index(question_id)
 
 
 def ask(outcome: Step) -> Ask:
@@ -200,7 +196,9 @@ def test_progress_counts_answerable_questions(bank: Bank) -> None:
 
 def test_the_first_prompt() -> None:
     state, prompt = start(PRE, "es")
-    assert state == InterviewState(bank="preassessment", version=PRE.version, locale="es")
+    assert state == InterviewState(
+        bank="preassessment", version=PRE.version, locale="es", current="greeting"
+    )
     assert isinstance(prompt, Ask)
     assert prompt.question.id == "greeting"
     assert prompt.can_go_back is False
@@ -240,7 +238,7 @@ def test_back_across_a_two_tap_level_rating() -> None:
     rated = ok(PRE, ok(PRE, first_tap.state, Answer("mid", "level_a")).state, Answer("5"))
     assert ask(rated).question.id == "level_b"
     back = ok(PRE, rated.state, Back())
-    assert back.state.position == position_of(PRE, "level_a")
+    assert back.state.current == "level_a"
     assert back.state.band is None
     assert back.state.answers["level_a"] == 5
     assert ask(back).previous == 5
@@ -454,8 +452,8 @@ def test_back_while_editing_returns_to_the_review_unchanged() -> None:
     back = ok(PRE, editing.state, Back())
     assert isinstance(back.prompt, Review)
     assert back.prompt == prompt_for(PRE, review)
-    # Only the (unused in the review) position still points at the question left.
-    assert back.state.model_copy(update={"position": review.position}) == review
+    # Only the (unused in the review) current question still names the question left.
+    assert back.state.model_copy(update={"current": review.current}) == review
 
 
 def test_edit_refuses_unknown_and_info_questions() -> None:
@@ -616,7 +614,8 @@ events = st.one_of(
 
 
 def assert_valid(bank: Bank, state: InterviewState) -> None:
-    assert 0 <= state.position < len(bank.questions)
+    assert bank.has(state.current)
+    assert all(bank.has(qid) for qid in state.history)
     assert state.band is None or state.band in BANDS
     questions = {q.id: q for q in bank.questions}
     for question_id, value in state.answers.items():
@@ -629,9 +628,9 @@ def assert_valid(bank: Bank, state: InterviewState) -> None:
         else:
             assert validate(question, value) == (value, None), (question_id, value)
     if state.band is not None:
-        assert bank.questions[state.position].kind is Kind.LEVEL
+        assert bank.question(state.current).kind is Kind.LEVEL
     if state.selection:
-        assert bank.questions[state.position].kind is Kind.MULTI_CHOICE
+        assert bank.question(state.current).kind is Kind.MULTI_CHOICE
 
 
 VALID = "valid"
@@ -648,7 +647,7 @@ def next_valid(bank: Bank, state: InterviewState) -> Event:
         answerable = [q for q in bank.questions if q.answerable]
         rated = [q for q in answerable if q.kind is Kind.LEVEL] or answerable
         return Edit(rated[len(state.answers) % len(rated)].id)
-    question = bank.questions[state.position]
+    question = bank.question(state.current)
     planned = valid_events(question)
     if state.band is not None:
         return planned[-1]
@@ -669,7 +668,7 @@ def test_any_sequence_of_events_keeps_the_state_valid(
     for _ in range(forward):
         if state.phase != "asking":
             break
-        for event in valid_events(bank.questions[state.position]):
+        for event in valid_events(bank.question(state.current)):
             state = ok(bank, state, event).state
     for item in script:
         outcome = step(bank, state, next_valid(bank, state) if isinstance(item, str) else item)

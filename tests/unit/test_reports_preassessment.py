@@ -23,7 +23,7 @@ from bot.reports import (
 from bot.reports.preassessment import median
 from bot.results import SELF_RATED_NOTE
 from bot.scorecard_report import scorecard_json
-from bot.storage.repos import StoredResponse
+from bot.storage.records import StoredResponse
 from questions.loader import Library
 from scoring import Decision, assess
 from tests.helpers.report_samples import (

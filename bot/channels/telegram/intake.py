@@ -6,8 +6,8 @@ from typing import Any
 
 from telegram import Message, Update
 
+from bot.channels.telegram.incoming import Incoming
 from bot.flows.values import MAX_TEXT_LENGTH
-from bot.inbound import Incoming
 from bot.text_input import typed_answer
 
 MEDIA_KINDS = (

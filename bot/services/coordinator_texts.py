@@ -1,4 +1,4 @@
-"""Fixed coordinator-facing texts of the Telegram channel (translated at render time)."""
+"""Fixed coordinator-facing texts (translated at render time)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixed respondent-facing texts of the Telegram channel (translated at render time)."""
+"""Fixed respondent-facing texts, the same in every channel (translated at render time)."""
 
 from __future__ import annotations
 
@@ -112,3 +112,11 @@ SUMMARY_CAMPAIGN_NONE = N_("Assessment so far: not enough ratings for an overall
 SUMMARY_PROVISIONAL = N_("(provisional: fewer respondents than recommended)")
 SUMMARY_PROCEED = N_("Decision so far: proceed with the full assessment.")
 SUMMARY_WAIT = N_("Decision so far: wait and work on the level 1-3 strategies first.")
+BANK_CHANGED = N_(
+    "The questions were updated since you started. Your answers to the questions that did "
+    "not change are kept."
+)
+SOMETHING_WRONG = N_(
+    "Sorry, something went wrong on our side. Your answers so far are kept. Please try "
+    "again in a moment."
+)

@@ -1,0 +1,1 @@
+"""The terminal channel: interviews read out over the phone, demos, scripts."""

@@ -1,0 +1,122 @@
+"""Console presenter: views as plain lines for a terminal (or someone reading them out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import N_, Translator, translator
+from bot.render import plain, reason, render_ask, review_lines
+from bot.results import format_assessment, format_checklist
+from bot.services import texts
+from bot.services.effects import Toast
+from bot.services.views import Consent, QuestionView, Refusal, Result, ReviewView, Say, View
+from questions.loader import Library
+
+BACK_WORDS = (N_("back"),)
+SKIP_WORDS = (N_("skip"),)
+QUIT_WORDS = (N_("quit"),)
+
+
+def word(tr: Translator, words: tuple[str, ...]) -> str:
+    return tr.gettext(words[0])
+
+
+def is_word(tr: Translator, text: str, words: tuple[str, ...]) -> bool:
+    wanted = text.strip().lower()
+    return any(wanted in (w, tr.gettext(w).lower()) for w in words)
+
+
+@dataclass
+class ConsolePresenter:
+    library: Library
+
+    def hint(self, tr: Translator) -> str:
+        return tr.gettext(
+            N_(
+                "Type the number of a choice. Type '{back}' to go back, '{skip}' to skip "
+                "an optional question, '{quit}' to stop."
+            )
+        ).format(back=word(tr, BACK_WORDS), skip=word(tr, SKIP_WORDS), quit=word(tr, QUIT_WORDS))
+
+    def render(self, view: View, *, stored: bool) -> list[str]:
+        match view:
+            case Say(locale=locale, phrases=phrases):
+                tr = translator(locale)
+                return [tr.gettext(p.msgid).format(**p.params) for p in phrases]
+            case Refusal(locale=locale, reason=refused):
+                return ["! " + reason(translator(locale), refused)]
+            case Consent():
+                return self._consent(view)
+            case QuestionView():
+                return self._question(view)
+            case ReviewView():
+                return self._review(view)
+            case Result():
+                return self._result(view, stored=stored)
+        return []
+
+    def toast(self, toast: Toast) -> list[str]:
+        tr = translator(toast.locale)
+        return ["! " + tr.gettext(toast.phrase.msgid).format(**toast.phrase.params)]
+
+    def _consent(self, view: Consent) -> list[str]:
+        tr = translator(view.locale)
+        bank = self.library.bank(view.bank_id)
+        return [
+            plain(tr.gettext(bank.title)),
+            tr.gettext(bank.description),
+            tr.gettext(texts.PRIVACY),
+            "",
+            tr.gettext(N_("(Press Enter to continue, or type '{quit}' to stop.)")).format(
+                quit=word(tr, QUIT_WORDS)
+            ),
+        ]
+
+    def _question(self, view: QuestionView) -> list[str]:
+        tr = translator(view.locale)
+        rendered = render_ask(view.ask, tr, self.library.model)
+        lines = [""]
+        if rendered.progress:
+            lines.append(f"[{rendered.progress}]")
+        lines.append(plain(rendered.text))
+        for number, choice in enumerate(rendered.choices, start=1):
+            mark = "[x] " if choice.value in rendered.selection else ""
+            lines.append(f"  {number}) {mark}{choice.label}")
+        if rendered.is_info:
+            lines.append(tr.gettext(N_("(Press Enter to continue.)")))
+        elif rendered.multi:
+            lines.append(tr.gettext(N_("(Type the numbers separated by commas, e.g. 1,3.)")))
+        elif rendered.can_skip:
+            lines.append(
+                tr.gettext(N_("(Optional: type '{skip}' to skip.)")).format(
+                    skip=word(tr, SKIP_WORDS)
+                )
+            )
+        return lines
+
+    def _review(self, view: ReviewView) -> list[str]:
+        tr = translator(view.locale)
+        lines = ["", tr.gettext(N_("Please review your answers."))]
+        for title, items in review_lines(view.review, tr, self.library.model):
+            lines += ["", f"== {title} =="]
+            for line in items:
+                lines += [f"  {line.number}) {line.title}", f"     → {line.answer}"]
+        lines += [
+            "",
+            tr.gettext(N_("Press Enter to submit, or type the number of an answer to change it.")),
+        ]
+        return lines
+
+    def _result(self, view: Result, *, stored: bool) -> list[str]:
+        tr = translator(view.locale)
+        lines = ["", tr.gettext(N_("Thank you. Your answers are complete."))]
+        if view.assessment is not None:
+            lines += format_assessment(tr, self.library.model, view.assessment)
+        elif view.checklist is not None:
+            lines += format_checklist(tr, view.checklist)
+        if stored:
+            receipt = N_(
+                "Receipt code: {code} (to erase these answers later: /delete {code} in the bot)."
+            )
+            lines += ["", tr.gettext(receipt).format(code=view.receipt)]
+        return lines

@@ -1,0 +1,270 @@
+"""Callback data of every inline button: one small frozen type per button kind.
+
+`encode` and `decode` are the only places that know the wire format (at most 64 bytes, as
+Telegram allows). `decode` takes anything a client may send, forged data included, and
+returns None for what no button of ours could have carried.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+FLOW_CODES = {"pre": "preassessment", "cap": "capacity_checklist"}
+"""Short flow codes for callback data -> bank ids."""
+_FLOW_OF = {bank: code for code, bank in FLOW_CODES.items()}
+
+_SESSION = re.compile(r"[A-Za-z0-9_-]{1,16}")
+_ID = re.compile(r"[a-z0-9][a-z0-9_]{0,23}")
+_LOCALE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?")
+_CAMPAIGN = re.compile(r"[0-9a-f]{8}")
+_MARKER = re.compile(r"(?:[a-z0-9_]{1,24}(?::(?:[a-z]{1,8}|\+))?)?")
+_TOPIC = re.compile(r"[A-G]|community")
+_ACTIONS = frozenset("rxlcomuiqp")
+
+
+@dataclass(frozen=True)
+class LeaveNow:
+    """🚪 Leave now: quick exit, valid anywhere, any time."""
+
+
+@dataclass(frozen=True)
+class KeepAnswers:
+    """'Keep them' on the erase confirmation."""
+
+
+@dataclass(frozen=True)
+class PersonalRun:
+    bank: str
+
+
+@dataclass(frozen=True)
+class PickLanguage:
+    session_id: str | None
+    locale: str
+
+
+@dataclass(frozen=True)
+class ConsentChoice:
+    session_id: str
+    agreed: bool
+
+
+@dataclass(frozen=True)
+class AnswerChoice:
+    session_id: str
+    question_id: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ContinueOn:
+    session_id: str
+    question_id: str
+
+
+@dataclass(frozen=True)
+class TickOption:
+    session_id: str
+    question_id: str
+    option: str
+
+
+@dataclass(frozen=True)
+class DoneTicking:
+    session_id: str
+    question_id: str
+
+
+@dataclass(frozen=True)
+class SkipQuestion:
+    session_id: str
+    question_id: str
+
+
+@dataclass(frozen=True)
+class GoBack:
+    session_id: str
+    marker: str
+    """The step the Back was shown on (`step_marker`): '' is the review."""
+
+
+@dataclass(frozen=True)
+class EditAnswer:
+    session_id: str
+    question_id: str
+
+
+@dataclass(frozen=True)
+class SubmitAnswers:
+    session_id: str
+
+
+@dataclass(frozen=True)
+class EraseOpen:
+    session_id: str
+
+
+@dataclass(frozen=True)
+class CampaignAction:
+    """A coordinator's button on a campaign (see bot.services.coordinator.ACTIONS)."""
+
+    action: str
+    campaign_id: str
+
+
+@dataclass(frozen=True)
+class CampaignComments:
+    campaign_id: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class SetupChoice:
+    step: str
+    value: str
+
+
+Button = (
+    LeaveNow
+    | KeepAnswers
+    | PersonalRun
+    | PickLanguage
+    | ConsentChoice
+    | AnswerChoice
+    | ContinueOn
+    | TickOption
+    | DoneTicking
+    | SkipQuestion
+    | GoBack
+    | EditAnswer
+    | SubmitAnswers
+    | EraseOpen
+    | CampaignAction
+    | CampaignComments
+    | SetupChoice
+)
+INTERVIEW_BUTTONS = (
+    AnswerChoice,
+    ContinueOn,
+    TickOption,
+    DoneTicking,
+    SkipQuestion,
+    GoBack,
+    EditAnswer,
+    SubmitAnswers,
+)
+COORDINATOR_BUTTONS = (CampaignAction, CampaignComments, SetupChoice)
+
+
+def encode(button: Button) -> str:
+    data = _encode(button)
+    if len(data.encode()) > MAX_BYTES or decode(data) != button:
+        raise ValueError(f"{button!r} cannot travel as callback data")
+    return data
+
+
+def _encode(button: Button) -> str:
+    match button:
+        case LeaveNow():
+            return "x"
+        case KeepAnswers():
+            return "K"
+        case PersonalRun(bank=bank):
+            return f"p:{_FLOW_OF.get(bank, bank)}"
+        case PickLanguage(session_id=sid, locale=locale):
+            return f"l:{sid or '-'}:{locale}"
+        case ConsentChoice(session_id=sid, agreed=agreed):
+            return f"c:{sid}:{'yes' if agreed else 'no'}"
+        case AnswerChoice(session_id=sid, question_id=qid, value=value):
+            return f"a:{sid}:{qid}:{value}"
+        case ContinueOn(session_id=sid, question_id=qid):
+            return f"n:{sid}:{qid}"
+        case TickOption(session_id=sid, question_id=qid, option=option):
+            return f"t:{sid}:{qid}:{option}"
+        case DoneTicking(session_id=sid, question_id=qid):
+            return f"d:{sid}:{qid}"
+        case SkipQuestion(session_id=sid, question_id=qid):
+            return f"s:{sid}:{qid}"
+        case GoBack(session_id=sid, marker=marker):
+            return f"b:{sid}" + (f":{marker}" if marker else "")
+        case EditAnswer(session_id=sid, question_id=qid):
+            return f"e:{sid}:{qid}"
+        case SubmitAnswers(session_id=sid):
+            return f"S:{sid}"
+        case EraseOpen(session_id=sid):
+            return f"D:{sid}"
+        case CampaignAction(action=action, campaign_id=cid):
+            return f"k{action}:{cid}"
+        case CampaignComments(campaign_id=cid, topic=topic):
+            return f"kw:{cid}:{topic}"
+        case SetupChoice(step=step, value=value):
+            return f"kn:{step}:{_FLOW_OF.get(value, value) if step == 'flow' else value}"
+    raise TypeError(f"not a button: {button!r}")
+
+
+def decode(data: str | None) -> Button | None:
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    head, _, rest = data.partition(":")
+    parts = rest.split(":") if rest else []
+    try:
+        return _decode(head, parts, rest)
+    except (ValueError, IndexError):
+        return None
+
+
+def _decode(head: str, parts: list[str], rest: str) -> Button | None:
+    match head, parts:
+        case "x", []:
+            return LeaveNow()
+        case "K", []:
+            return KeepAnswers()
+        case "p", [code] if code in FLOW_CODES:
+            return PersonalRun(FLOW_CODES[code])
+        case "l", [sid, locale] if _fits(_LOCALE, locale) and (sid == "-" or _sid(sid)):
+            return PickLanguage(None if sid == "-" else sid, locale)
+        case "c", [sid, "yes" | "no" as answer] if _sid(sid):
+            return ConsentChoice(sid, answer == "yes")
+        case "a", [sid, qid, value] if _sid(sid) and _qid(qid) and _fits(_ID, value):
+            return AnswerChoice(sid, qid, value)
+        case "n", [sid, qid] if _sid(sid) and _qid(qid):
+            return ContinueOn(sid, qid)
+        case "t", [sid, qid, option] if _sid(sid) and _qid(qid) and _fits(_ID, option):
+            return TickOption(sid, qid, option)
+        case "d", [sid, qid] if _sid(sid) and _qid(qid):
+            return DoneTicking(sid, qid)
+        case "s", [sid, qid] if _sid(sid) and _qid(qid):
+            return SkipQuestion(sid, qid)
+        case "b", [sid, *_] if _sid(sid):
+            marker = rest[len(sid) + 1 :]
+            return GoBack(sid, marker) if _fits(_MARKER, marker) else None
+        case "e", [sid, qid] if _sid(sid) and _qid(qid):
+            return EditAnswer(sid, qid)
+        case "S", [sid] if _sid(sid):
+            return SubmitAnswers(sid)
+        case "D", [sid] if _sid(sid):
+            return EraseOpen(sid)
+        case "kw", [cid, topic] if _fits(_CAMPAIGN, cid) and _fits(_TOPIC, topic):
+            return CampaignComments(cid, topic)
+        case "kn", [step, value] if _fits(_ID, step) and _fits(_LOCALE_OR_ID, value):
+            return SetupChoice(step, FLOW_CODES.get(value, value) if step == "flow" else value)
+    if len(head) == 2 and head[0] == "k" and head[1] in _ACTIONS and len(parts) == 1:
+        return CampaignAction(head[1], parts[0]) if _fits(_CAMPAIGN, parts[0]) else None
+    return None
+
+
+_LOCALE_OR_ID = re.compile(rf"{_ID.pattern}|{_LOCALE.pattern}")
+
+
+def _fits(pattern: re.Pattern[str], text: str) -> bool:
+    return pattern.fullmatch(text) is not None
+
+
+def _sid(text: str) -> bool:
+    return _fits(_SESSION, text)
+
+
+def _qid(text: str) -> bool:
+    return _fits(_ID, text) and text[0].isalpha()

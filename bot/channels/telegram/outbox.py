@@ -1,0 +1,104 @@
+"""The Telegram outbox: turns a service's effects into rows committed with the answer.
+
+Every row names its chat by a keyed hash (to find a chat's rows) and carries the chat id
+sealed; the sender opens it only to send. Replies are rendered now, in the transaction;
+reports and notices are stored as views and rendered when they are sent.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.channels.telegram.incoming import Incoming
+from bot.channels.telegram.presenter import Document, Photo, Presenter, Rendered, Text
+from bot.privacy import Addresses
+from bot.services.effects import (
+    ClearChat,
+    CoordinatorMenu,
+    Effect,
+    Later,
+    Notify,
+    Redraw,
+    Reply,
+    Settle,
+    Toast,
+)
+from bot.services.notices import VIEW, queue_notices
+from bot.storage.repos import Repos
+
+SEND, EDIT, PHOTO, DOCUMENT, MENU, DELETE = "send", "edit", "photo", "document", "menu", "delete"
+
+
+@dataclass
+class TelegramOutbox:
+    presenter: Presenter
+    addresses: Addresses
+
+    async def put(self, tx: Repos, ev: Incoming, effects: list[Effect]) -> str | None:
+        """Queue every effect for the event's chat; returns the toast for its button, if any."""
+        toast = None
+        chat = ev.chat_id
+        for effect in effects:
+            match effect:
+                case Reply(view=view):
+                    for rendered in self.presenter.render(view):
+                        await self.queue(tx, chat, rendered)
+                case Later(view=view):
+                    await self._add(tx, chat, VIEW, {"view": view.model_dump(mode="json")})
+                case Settle() if ev.message_id is not None and ev.message_html is not None:
+                    settled = self.presenter.settled(ev.message_html, effect)
+                    await self._edit(tx, chat, ev.message_id, settled)
+                case Redraw(view=view) if ev.message_id is not None:
+                    (rendered,) = self.presenter.render(view)
+                    assert isinstance(rendered, Text)
+                    await self._edit(tx, chat, ev.message_id, rendered)
+                case Toast():
+                    toast = self.presenter.toast(effect)
+                case ClearChat():
+                    await self._clear(tx, ev)
+                case CoordinatorMenu(locale=locale):
+                    await self._add(tx, chat, MENU, {"locale": locale})
+                case Notify():
+                    await queue_notices(tx, self.addresses, [effect])
+        return toast
+
+    async def put_to(self, tx: Repos, sealed_chat: bytes, effects: list[Effect]) -> None:
+        """Effects not caused by a message in the chat (reminders): replies only."""
+        chat = self.addresses.open(sealed_chat)
+        for effect in effects:
+            if isinstance(effect, Reply):
+                for rendered in self.presenter.render(effect.view):
+                    await self.queue(tx, chat, rendered)
+
+    async def queue(self, tx: Repos, chat: int, rendered: Rendered, *, track: bool = True) -> None:
+        match rendered:
+            case Text():
+                await self._add(tx, chat, SEND, {**rendered.payload(), "track": track})
+            case Photo(png=png, caption=caption):
+                await self._add(tx, chat, PHOTO, {"data": _b64(png), "caption": caption})
+            case Document(data=data, filename=filename, caption=caption):
+                payload = {"data": _b64(data), "filename": filename, "caption": caption}
+                await self._add(tx, chat, DOCUMENT, payload)
+
+    async def _edit(self, tx: Repos, chat: int, message_id: int, rendered: Text) -> None:
+        await self._add(tx, chat, EDIT, {**rendered.payload(), "message_id": message_id})
+
+    async def _clear(self, tx: Repos, ev: Incoming) -> None:
+        key = self.addresses.key(ev.chat_id)
+        # Queued questions must not arrive after the chat was cleared.
+        await tx.outbox.drop_chat(key)
+        await tx.dead_letters.drop_chat(key)
+        message_ids = set(await tx.bot_messages.forget(key))
+        if ev.kind == "callback" and ev.message_id is not None:
+            message_ids.add(ev.message_id)
+        if message_ids:
+            await self._add(tx, ev.chat_id, DELETE, {"message_ids": sorted(message_ids)})
+
+    async def _add(self, tx: Repos, chat: int, kind: str, payload: Mapping[str, object]) -> None:
+        await tx.outbox.add(self.addresses.key(chat), self.addresses.seal(chat), kind, payload)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()

@@ -1,0 +1,486 @@
+"""Telegram presenter: views become HTML text with inline keyboards, photos and documents.
+
+The one place that knows Telegram's markup; every string is translated here, at render time,
+in the view's locale.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass, field
+
+from bot.channels.telegram import callbacks as cb
+from bot.flows.interview import Ask
+from bot.i18n import N_, Translator, language_name, translator
+from bot.render import (
+    RenderedQuestion,
+    describe_answer,
+    reason,
+    render_ask,
+    review_lines,
+    stage_label,
+)
+from bot.reports import (
+    capacity_text,
+    comments_text,
+    preassessment_text,
+    priorities_text,
+)
+from bot.results import format_assessment, format_checklist
+from bot.services import coordinator_texts as ct
+from bot.services import texts
+from bot.services.effects import Settle, Toast
+from bot.services.reports import Material
+from bot.services.views import (
+    CampaignCard,
+    Consent,
+    CoordinatorHelp,
+    DeleteConfirm,
+    LanguageChoice,
+    PickCampaign,
+    QrCode,
+    QuestionView,
+    Refusal,
+    ReportRequest,
+    ResponseSummary,
+    Result,
+    ReviewView,
+    Say,
+    SetupStep,
+    TargetReached,
+    View,
+    Welcome,
+)
+from questions.loader import Library
+from questions.schema import Kind
+from scoring import Decision
+
+Button = tuple[str, str]  # (label, callback data)
+MAX_LENGTH = 4000
+"""Telegram takes up to 4,096 characters of text; the margin is for the answer a tap appends."""
+FLOW_NAMES = {"preassessment": ct.FLOW_PRE, "capacity_checklist": ct.FLOW_CAP}
+COMMUNITY_TYPES = {"rural": ct.RURAL, "suburban": ct.SUBURBAN, "urban": ct.URBAN}
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+    def payload(self) -> dict[str, object]:
+        return {"text": self.text, "buttons": [[list(b) for b in row] for row in self.buttons]}
+
+
+@dataclass(frozen=True)
+class Photo:
+    png: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    data: bytes
+    filename: str
+    caption: str = ""
+
+
+Rendered = Text | Photo | Document
+
+
+def _b(label: str, button: cb.Button) -> Button:
+    return (label, cb.encode(button))
+
+
+def _e(tr: Translator, msgid: str, **params: object) -> str:
+    return html.escape(tr.gettext(msgid).format(**params))
+
+
+@dataclass
+class Presenter:
+    library: Library
+
+    # --- respondent views ----------------------------------------------------------------
+
+    def render(self, view: View) -> list[Rendered]:
+        match view:
+            case Say():
+                return split_long(self.say(view))
+            case Refusal(locale=locale, reason=refused):
+                return [Text(html.escape(reason(translator(locale), refused)))]
+            case Welcome(locale=locale):
+                return [self._welcome(translator(locale))]
+            case LanguageChoice():
+                return [self._languages(view)]
+            case Consent():
+                return [self._consent(view)]
+            case QuestionView():
+                return [self.question(view)]
+            case ReviewView():
+                return split_long(self._review(view))
+            case Result():
+                return split_long(self._result(view))
+            case DeleteConfirm(locale=locale, session_id=sid):
+                tr = translator(locale)
+                buttons = [
+                    [
+                        _b(tr.gettext(texts.DELETE_YES), cb.EraseOpen(sid)),
+                        _b(tr.gettext(texts.DELETE_NO), cb.KeepAnswers()),
+                    ]
+                ]
+                return [Text(_e(tr, texts.DELETE_CONFIRM), buttons)]
+            case CoordinatorHelp(locale=locale):
+                return [Text(_e(translator(locale), ct.COORDINATOR_HELP))]
+            case CampaignCard():
+                return [self._card(view)]
+            case PickCampaign():
+                return [self._pick(view)]
+            case SetupStep():
+                return [self.setup_step(view)]
+            case QrCode(link=link, caption=caption):
+                return [Photo(qr_png(link), caption)]
+        raise TypeError(f"no rendering for {view!r}")
+
+    def say(self, view: Say) -> Text:
+        tr = translator(view.locale)
+        parts = [_e(tr, phrase.msgid, **phrase.params) for phrase in view.phrases]
+        return Text("\n\n".join(parts))
+
+    def toast(self, toast: Toast) -> str:
+        tr = translator(toast.locale)
+        return tr.gettext(toast.phrase.msgid).format(**toast.phrase.params)
+
+    def settled(self, original_html: str, settle: Settle) -> Text:
+        """A tapped message with its keyboard gone and, if any, the choice appended."""
+        tr = translator(settle.locale)
+        shown = None
+        if settle.phrase is not None:
+            shown = tr.gettext(settle.phrase.msgid).format(**settle.phrase.params)
+        elif settle.question is not None:
+            shown = describe_answer(settle.question, settle.value, tr, self.library.model)
+        return Text(original_html + (f"\n\n✅ <b>{html.escape(shown)}</b>" if shown else ""))
+
+    def _welcome(self, tr: Translator) -> Text:
+        body = _e(tr, texts.WELCOME) + "\n\n" + _e(tr, texts.FOR_COORDINATORS)
+        buttons = [
+            [_b(tr.gettext(texts.START_PERSONAL_PRE), cb.PersonalRun("preassessment"))],
+            [_b(tr.gettext(texts.START_PERSONAL_CHECKLIST), cb.PersonalRun("capacity_checklist"))],
+        ]
+        return Text(body, buttons)
+
+    def _languages(self, view: LanguageChoice) -> Text:
+        tr = translator(view.locale)
+        buttons = [
+            _b(
+                ("✓ " if locale == view.locale else "") + language_name(locale),
+                cb.PickLanguage(view.session_id, locale),
+            )
+            for locale in view.offered
+        ]
+        text = _e(tr, N_("Which language would you like to use?"))
+        return Text(text, [buttons, leave_row(tr)])
+
+    def _consent(self, view: Consent) -> Text:
+        tr = translator(view.locale)
+        bank = self.library.bank(view.bank_id)
+        body = (
+            f"<b>{html.escape(tr.gettext(bank.title))}</b>\n\n"
+            + html.escape(tr.gettext(bank.description))
+            + "\n\n"
+            + _e(tr, texts.PRIVACY)
+        )
+        buttons = [
+            [
+                _b(tr.gettext(texts.CONTINUE), cb.ConsentChoice(view.session_id, agreed=True)),
+                _b(tr.gettext(texts.NOT_NOW), cb.ConsentChoice(view.session_id, agreed=False)),
+            ],
+            leave_row(tr),
+        ]
+        return Text(body, buttons)
+
+    def question(self, view: QuestionView) -> Text:
+        tr = translator(view.locale)
+        ask, sid = view.ask, view.session_id
+        rendered = render_ask(ask, tr, self.library.model)
+        qid = ask.question.id
+        head = f"<i>{html.escape(rendered.progress)}</i>\n\n" if rendered.progress else ""
+        rows: list[list[Button]] = []
+        if rendered.is_info:
+            rows.append([_b(tr.gettext(N_("Continue ▶")), cb.ContinueOn(sid, qid))])
+        elif rendered.multi:
+            for choice in rendered.choices:
+                tick = "☑️" if choice.value in rendered.selection else "⬜"
+                rows.append([_b(f"{tick} {choice.label}", cb.TickOption(sid, qid, choice.value))])
+            rows.append([_b(tr.gettext(N_("Done ✔")), cb.DoneTicking(sid, qid))])
+        else:
+            rows.extend(_choice_rows(sid, qid, rendered, ask))
+        navigation: list[Button] = []
+        if rendered.can_go_back:
+            navigation.append(_b(tr.gettext(N_("◀ Back")), cb.GoBack(sid, view.marker)))
+        if rendered.can_skip:
+            navigation.append(_b(tr.gettext(N_("Skip ⏭")), cb.SkipQuestion(sid, qid)))
+        if navigation:
+            rows.append(navigation)
+        rows.append(leave_row(tr))
+        return Text(head + rendered.text, rows)
+
+    def _review(self, view: ReviewView) -> Text:
+        tr = translator(view.locale)
+        sid = view.session_id
+        parts = [f"<b>{_e(tr, N_('Please review your answers.'))}</b>"]
+        numbers: list[Button] = []
+        for title, lines in review_lines(view.review, tr, self.library.model):
+            parts.append(f"\n<b>{html.escape(title)}</b>")
+            for line in lines:
+                parts.append(
+                    f"{line.number}. {html.escape(line.title)}\n"
+                    f"   → <i>{html.escape(line.answer)}</i>"
+                )
+                numbers.append(_b(f"✏️ {line.number}", cb.EditAnswer(sid, line.question_id)))
+        parts.append(
+            "\n" + _e(tr, N_("Tap a number to change that answer, or Submit when you are ready."))
+        )
+        rows = [numbers[i : i + 6] for i in range(0, len(numbers), 6)]
+        rows.append([_b(tr.gettext(N_("✅ Submit")), cb.SubmitAnswers(sid))])
+        rows.append([_b(tr.gettext(N_("◀ Back")), cb.GoBack(sid, ""))])
+        rows.append(leave_row(tr))
+        return Text("\n".join(parts), rows)
+
+    def _result(self, view: Result) -> Text:
+        tr = translator(view.locale)
+        if view.assessment is not None:
+            lines = format_assessment(tr, self.library.model, view.assessment)
+        else:
+            assert view.checklist is not None
+            lines = format_checklist(tr, view.checklist)
+        intro = texts.THANKS_PERSONAL if view.personal else texts.THANKS
+        body = "\n\n".join(
+            [
+                _e(tr, intro),
+                html.escape("\n".join(lines)),
+                tr.gettext(texts.RECEIPT).format(code=html.escape(view.receipt)),
+                _e(tr, texts.HOTLINE),
+            ]
+        )
+        return Text(body)
+
+    # --- coordinator views ---------------------------------------------------------------
+
+    def _card(self, view: CampaignCard) -> Text:
+        tr = translator(view.locale)
+        text = tr.gettext(ct.CAMPAIGN_LINE).format(
+            name=html.escape(view.name),
+            flow=html.escape(tr.gettext(FLOW_NAMES[view.flow])),
+            state=tr.gettext(ct.STATE_OPEN if view.is_open else ct.STATE_CLOSED),
+            done=view.done,
+            open=view.open,
+            low=view.low,
+            high=view.high,
+        )
+        cid = view.campaign_id
+        toggle = (ct.BUTTON_CLOSE, "c") if view.is_open else (ct.BUTTON_REOPEN, "o")
+
+        def button(label: str, action: str) -> Button:
+            return _b(tr.gettext(label), cb.CampaignAction(action, cid))
+
+        buttons = [
+            [button(ct.BUTTON_REPORT, "r"), button(ct.BUTTON_EXPORT, "x")],
+            [button(ct.BUTTON_LINK, "l"), button(toggle[0], toggle[1])],
+            [button(ct.BUTTON_INVITE, "i")],
+            [button(ct.BUTTON_MUTE, "m"), button(ct.BUTTON_UNMUTE, "u")],
+            [button(ct.BUTTON_LEAVE, "q")],
+        ]
+        return Text(text, buttons)
+
+    def _pick(self, view: PickCampaign) -> Text:
+        tr = translator(view.locale)
+        buttons = [[_b(name, cb.CampaignAction(view.action, cid))] for cid, name in view.campaigns]
+        return Text(_e(tr, ct.PICK_CAMPAIGN), buttons)
+
+    def setup_step(self, view: SetupStep) -> Text:
+        tr = translator(view.locale)
+        draft = view.draft
+        step = draft.get("step")
+
+        def choice(label: str, value: str) -> list[Button]:
+            return [_b(label, cb.SetupChoice(str(step), value))]
+
+        if step == "description":
+            return Text(_e(tr, ct.NEW_DESCRIPTION), [choice(tr.gettext(ct.SKIP), "skip")])
+        if step == "type":
+            rows = [choice(tr.gettext(label), key) for key, label in COMMUNITY_TYPES.items()]
+            return Text(_e(tr, ct.NEW_TYPE), rows)
+        if step == "flow":
+            rows = [choice(tr.gettext(label), bank) for bank, label in FLOW_NAMES.items()]
+            return Text(_e(tr, ct.NEW_FLOW), rows)
+        if step == "languages":
+            chosen = set(_strings(draft.get("languages")))
+            rows = [
+                choice(("☑️ " if loc in chosen else "⬜ ") + language_name(loc), loc)
+                for loc in view.locales
+            ]
+            rows.append(choice(tr.gettext(ct.DONE), "done"))
+            return Text(_e(tr, ct.NEW_LANGUAGES), rows)
+        languages = _strings(draft.get("languages")) or list(view.locales)
+        text = tr.gettext(ct.NEW_CONFIRM).format(
+            name=html.escape(str(draft.get("name", ""))),
+            description=html.escape(str(draft.get("description", ""))),
+            type=html.escape(tr.gettext(COMMUNITY_TYPES[str(draft["type"])])),
+            flow=html.escape(tr.gettext(FLOW_NAMES[str(draft["flow"])])),
+            languages=", ".join(language_name(loc) for loc in languages),
+        )
+        confirm = [*choice(tr.gettext(ct.CREATE), "yes"), *choice(tr.gettext(ct.CANCEL), "no")]
+        return Text(text, [confirm])
+
+    # --- deferred views (rendered when the outbox delivers them) -------------------------
+
+    def deferred(
+        self, view: ResponseSummary | TargetReached | ReportRequest, material: Material
+    ) -> list[Rendered]:
+        tr = translator(view.locale)
+        if isinstance(view, TargetReached):
+            text = _e(
+                tr,
+                ct.TARGET_REACHED,
+                name=view.campaign,
+                count=view.count,
+                low=view.low,
+                high=view.high,
+            )
+            return [Text(text)]
+        if isinstance(view, ResponseSummary):
+            return [self._summary(view, material, tr)]
+        if material.campaign is None:
+            return [Text(_e(tr, ct.NOT_FOUND))]
+        return self._report(view, material, tr)
+
+    def _summary(self, view: ResponseSummary, material: Material, tr: Translator) -> Text:
+        model = self.library.model
+        lines = [
+            f"<b>{_e(tr, texts.SUMMARY_TITLE, name=view.campaign)}</b>",
+            _e(tr, texts.SUMMARY_COUNT, count=view.count, low=view.low, high=view.high),
+            "",
+        ]
+        if view.bank != "preassessment":
+            lines.append(_e(tr, texts.SUMMARY_GAPS, count=view.gaps))
+            return Text("\n".join(lines))
+        lines.append(_e(tr, texts.SUMMARY_RESPONDENT))
+        for dimension in model.dimensions:
+            level = view.levels.get(dimension.id)
+            shown = stage_label(tr, model, level) if level else "—"
+            lines.append(html.escape(f"{dimension.id}. {tr.gettext(dimension.name)}: {shown}"))
+        if view.baseline:
+            lines.append(
+                _e(tr, texts.SUMMARY_BASELINE, level=stage_label(tr, model, view.baseline))
+            )
+        else:
+            lines.append(_e(tr, texts.SUMMARY_NO_BASELINE))
+        lines.append("")
+        everyone = material.everyone
+        if everyone is None or everyone.overall is None:
+            lines.append(_e(tr, texts.SUMMARY_CAMPAIGN_NONE))
+        else:
+            overall = stage_label(tr, model, everyone.overall.level)
+            score = tr.number(everyone.overall.score)
+            lines.append(_e(tr, texts.SUMMARY_CAMPAIGN, score=score, level=overall))
+            proceed = everyone.decision is Decision.PROCEED
+            lines.append(_e(tr, texts.SUMMARY_PROCEED if proceed else texts.SUMMARY_WAIT))
+        if view.provisional:
+            lines.append(_e(tr, texts.SUMMARY_PROVISIONAL))
+        return Text("\n".join(lines))
+
+    def _report(self, view: ReportRequest, material: Material, tr: Translator) -> list[Rendered]:
+        campaign = material.campaign
+        assert campaign is not None
+        if view.kind == "export":
+            caption = tr.gettext(ct.EXPORT_CAPTION).format(name=campaign.name, count=material.count)
+            return [Document(data, name, caption) for name, data in material.files]
+        if material.capacity is not None:
+            return split_long(Text(capacity_text(material.capacity, self.library, tr)))
+        report = material.preassessment
+        assert report is not None
+        match view.kind:
+            case "chart":
+                assert material.png is not None
+                caption = tr.gettext(ct.CHART_CAPTION).format(name=campaign.name)
+                return [Photo(material.png, caption)]
+            case "priorities":
+                return split_long(Text(priorities_text(report, self.library, tr)))
+            case "comments":
+                return split_long(Text(comments_text(report, self.library, tr, view.topic)))
+        text = preassessment_text(report, self.library, tr)
+        return split_long(Text(text, self._report_buttons(campaign.id, tr)))
+
+    def _report_buttons(self, campaign_id: str, tr: Translator) -> list[list[Button]]:
+        dimension_buttons = [
+            _b(
+                tr.gettext(ct.COMMENTS_BUTTON).format(dimension=d.id),
+                cb.CampaignComments(campaign_id, d.id),
+            )
+            for d in self.library.model.dimensions
+        ]
+        return [
+            dimension_buttons[:4],
+            dimension_buttons[4:],
+            [_b(tr.gettext(ct.COMMUNITY), cb.CampaignComments(campaign_id, "community"))],
+            [_b(tr.gettext(ct.ALL_PRIORITIES), cb.CampaignAction("p", campaign_id))],
+        ]
+
+
+def leave_row(tr: Translator) -> list[Button]:
+    return [_b(tr.gettext(N_("🚪 Leave now")), cb.LeaveNow())]
+
+
+def _choice_rows(sid: str, qid: str, rendered: RenderedQuestion, ask: Ask) -> list[list[Button]]:
+    buttons = [_b(c.label, cb.AnswerChoice(sid, qid, c.value)) for c in rendered.choices]
+    kind = ask.question.kind
+    if kind is Kind.SCALE:
+        return [buttons[:5], buttons[5:]]
+    if kind is Kind.YES_NO:
+        return [buttons[:2], buttons[2:]]
+    if kind is Kind.LEVEL and ask.band is None:
+        return [buttons[:3], buttons[3:]]
+    return [[b] for b in buttons]
+
+
+def qr_png(link: str) -> bytes:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
+
+
+def split_long(message: Text, limit: int = MAX_LENGTH) -> list[Rendered]:
+    """A message too long for Telegram as several, cut at line breaks outside any HTML tag;
+    the keyboard goes with the last part."""
+    if _length(message.text) <= limit:
+        return [message]
+    parts: list[str] = []
+    current: list[str] = []
+    block: list[str] = []  # lines since the last break outside a tag
+    depth = 0
+    for line in message.text.split("\n"):
+        block.append(line)
+        # Text is escaped, so every "<" starts a tag, and each tag is closed: "<b>" ... "</b>".
+        depth += line.count("<") - 2 * line.count("</")
+        if depth:
+            continue
+        if current and _length("\n".join(current + block)) > limit:
+            parts.append("\n".join(current))
+            current = []
+        current += block
+        block = []
+    parts.append("\n".join(current + block))
+    chunks = [part.strip() for part in parts if part.strip()]
+    rendered: list[Rendered] = [Text(chunk) for chunk in chunks[:-1]]
+    return [*rendered, Text(chunks[-1], message.buttons)]
+
+
+def _strings(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _length(text: str) -> int:
+    """Telegram counts UTF-16 code units; markup only makes the source longer than the text."""
+    return len(text.encode("utf-16-le")) // 2

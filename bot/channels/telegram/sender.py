@@ -1,0 +1,261 @@
+"""Delivers the outbox: each chat's messages in order, after their commit, with retries.
+
+Telegram's flood limit is per bot, so a 429 pauses the whole sender until `retry_after` has
+passed (to the millisecond), not only the one message. A message Telegram will never accept
+is set aside as a dead letter, so one bad row cannot hold up a chat or the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.channels.telegram.menus import COORDINATOR_COMMANDS, menu
+from bot.channels.telegram.outbox import DELETE, DOCUMENT, EDIT, MENU, PHOTO, SEND
+from bot.channels.telegram.presenter import Document, Photo, Presenter, Rendered, Text
+from bot.privacy import Addresses
+from bot.services.notices import VIEW
+from bot.services.reports import Reports
+from bot.services.views import DEFERRED
+from bot.storage.clock import now_ms
+from bot.storage.db import Store
+from bot.storage.records import Outgoing
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL = 2.0
+"""Seconds between looks at the outbox when nothing woke the sender: other processes (the
+console, the command line) queue coordinator notices too."""
+MAX_BACKOFF_MS = 5 * 60 * 1000
+MAX_ATTEMPTS = 100
+"""Network failures a message may meet (hours, at the longest backoff) before it is set aside."""
+CONCURRENCY = 16
+# Telegram's answers that mean "this will never succeed": drop the message, keep going.
+GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+ALREADY = (
+    "message is not modified",
+    "message to edit not found",
+    "message to delete not found",
+    "message can't be deleted",
+)
+
+
+@dataclass
+class Sender:
+    store: Store
+    bot: Bot
+    addresses: Addresses
+    presenter: Presenter
+    reports: Reports
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    paused_until_ms: int = 0
+    """Telegram's flood limit: nothing is sent before this moment."""
+    _gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CONCURRENCY))
+
+    async def run(self) -> None:
+        while True:
+            await self.flush()
+            self.wake.clear()
+            await self._idle()
+
+    async def _idle(self) -> None:
+        timeout = IDLE_POLL
+        due = await self.store.read.outbox.next_due_ms()
+        if due is not None:
+            timeout = min(timeout, max(due - now_ms(), 10) / 1000)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), timeout)
+
+    async def flush(self) -> int:
+        """Send every due message, each chat's in order; returns how many were delivered."""
+        delivered = 0
+        while True:
+            await self._respect_pause()
+            async with self.store.settled():
+                heads = await self.store.read.outbox.heads(now_ms())
+            if not heads:
+                return delivered
+            results = await asyncio.gather(*(self._guarded(item) for item in heads))
+            delivered += sum(results)
+            if not any(results):
+                return delivered  # everything due failed and was rescheduled
+
+    async def _respect_pause(self) -> None:
+        wait_ms = self.paused_until_ms - now_ms()
+        if wait_ms > 0:
+            await asyncio.sleep(wait_ms / 1000)
+
+    async def _guarded(self, item: Outgoing) -> bool:
+        async with self._gate:
+            return await self._deliver(item)
+
+    async def _deliver(self, item: Outgoing) -> bool:
+        payload = json.loads(item.payload)
+        try:
+            chat = self.addresses.open(item.chat)
+            sent = await self._send(chat, item, payload)
+        except RetryAfter as error:
+            delay_ms = int(_seconds(error.retry_after) * 1000)
+            self.paused_until_ms = max(self.paused_until_ms, now_ms() + delay_ms)
+            log.warning("Telegram flood limit: sending paused for %.3f s", delay_ms / 1000)
+            await self._reschedule(item, self.paused_until_ms, payload)
+            return False
+        except Forbidden:
+            log.info("chat unreachable (the bot was blocked); message dropped")
+            sent = []
+        except BadRequest as error:
+            sent = []
+            reason = str(error).lower()
+            if any(marker in reason for marker in GONE):
+                log.info("chat unreachable (%s); message dropped", error)
+            elif not any(marker in reason for marker in ALREADY):
+                await self._set_aside(item, f"BadRequest: {error}")
+                return True
+        except TelegramError as error:  # NetworkError, TimedOut and the rest: worth a retry
+            if item.attempts + 1 >= MAX_ATTEMPTS:
+                await self._set_aside(item, f"{type(error).__name__} after {MAX_ATTEMPTS} tries")
+                return True
+            backoff_ms = min(1000 * 2 ** min(item.attempts, 16), MAX_BACKOFF_MS)
+            log.warning(
+                "sending failed (%s); retry in %.1f s", type(error).__name__, backoff_ms / 1000
+            )
+            await self._reschedule(item, now_ms() + backoff_ms, payload)
+            return False
+        except Exception as error:
+            log.exception("outbox message %d cannot be sent; set aside", item.id)
+            await self._set_aside(item, type(error).__name__)
+            return True
+        await self._done(item, payload, sent)
+        return True
+
+    async def _send(self, chat: int, item: Outgoing, payload: dict[str, Any]) -> list[int]:
+        """Send the row's message(s); ids of the messages now on the respondent's screen."""
+        if item.kind == VIEW:
+            view = DEFERRED.validate_python(payload["view"])
+            material = await self.reports.material(self.store.read, view)
+            parts = self.presenter.deferred(view, material)
+            return await self._send_parts(chat, item, payload, parts)
+        if item.kind == MENU:
+            commands = menu(COORDINATOR_COMMANDS, payload["locale"])
+            await self.bot.set_my_commands(
+                [BotCommand(name, text) for name, text in commands],
+                scope=BotCommandScopeChat(chat),
+            )
+            return []
+        if item.kind == DELETE:
+            ids = list(payload["message_ids"])
+            for start in range(0, len(ids), 100):
+                await self.bot.delete_messages(chat, ids[start : start + 100])
+            return []
+        if item.kind == EDIT:
+            await self.bot.edit_message_text(
+                payload["text"],
+                chat_id=chat,
+                message_id=payload["message_id"],
+                parse_mode=ParseMode.HTML,
+                reply_markup=_keyboard(payload.get("buttons") or []),
+            )
+            return []
+        return [await self._send_one(chat, _stored(item.kind, payload))]
+
+    async def _send_parts(
+        self, chat: int, item: Outgoing, payload: dict[str, Any], parts: list[Rendered]
+    ) -> list[int]:
+        """Several messages from one row: progress is kept, so a retry does not repeat any."""
+        done = int(payload.get("done", 0))
+        sent: list[int] = []
+        for index in range(done, len(parts)):
+            try:
+                sent.append(await self._send_one(chat, parts[index]))
+            except TelegramError:
+                if index > done:
+                    payload["done"] = index
+                raise
+        return sent
+
+    async def _send_one(self, chat: int, part: Rendered) -> int:
+        await self._respect_pause()
+        match part:
+            case Text(text=text, buttons=buttons):
+                message = await self.bot.send_message(
+                    chat, text, parse_mode=ParseMode.HTML, reply_markup=_keyboard(buttons)
+                )
+            case Photo(png=png, caption=caption):
+                message = await self.bot.send_photo(chat, photo=png, caption=caption or None)
+            case Document(data=data, filename=filename, caption=caption):
+                document = InputFile(data, filename=filename)
+                message = await self.bot.send_document(
+                    chat, document=document, caption=caption or None
+                )
+        return int(message.message_id)
+
+    async def _done(self, item: Outgoing, payload: dict[str, Any], sent: list[int]) -> None:
+        async with self.store.transaction() as tx:
+            still_wanted = await tx.outbox.sent(item.id)
+            if still_wanted and sent and payload.get("track", True):
+                await tx.bot_messages.remember(item.chat_key, sent)
+        if not still_wanted and sent:
+            # The respondent left while this was on its way: it must not stay on their screen.
+            with contextlib.suppress(TelegramError):
+                await self.bot.delete_messages(self.addresses.open(item.chat), sent)
+
+    async def _reschedule(self, item: Outgoing, due_ms: int, payload: dict[str, Any]) -> None:
+        async with self.store.transaction() as tx:
+            await tx.outbox.retry(item.id, due_ms, payload if "done" in payload else None)
+
+    async def _set_aside(self, item: Outgoing, reason: str) -> None:
+        log.error(
+            "outbox message %d (%s) refused for good: %s; set aside", item.id, item.kind, reason
+        )
+        async with self.store.transaction() as tx:
+            await tx.outbox.sent(item.id)
+            # The text is not kept: it may hold a respondent's answers.
+            await tx.dead_letters.add(
+                source="outbox",
+                ref=str(item.id),
+                error=reason,
+                chat_key=item.chat_key,
+                payload=None,
+            )
+
+
+def _stored(kind: str, payload: dict[str, Any]) -> Rendered:
+    """A message rendered when it was queued (send, photo, document)."""
+    if kind == SEND:
+        buttons = [[(label, data) for label, data in row] for row in payload.get("buttons") or []]
+        return Text(payload["text"], buttons)
+    data = base64.b64decode(payload["data"])
+    if kind == PHOTO:
+        return Photo(data, payload.get("caption") or "")
+    if kind == DOCUMENT:
+        return Document(data, payload["filename"], payload.get("caption") or "")
+    raise ValueError(f"unknown outbox kind {kind!r}")
+
+
+def _keyboard(rows: list[list[Any]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]

@@ -1,0 +1,121 @@
+"""The `readiness-bot` command line: run the bot, interview in the terminal, score scorecards,
+and the operator's commands (campaigns, coordinators, reports, exports, backup, doctor)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.cli import console, operator, score
+from bot.settings import SettingsError
+from bot.startup import StartupError
+from questions.loader import BankError
+
+EXIT_SETTINGS = 1
+EXIT_STARTUP = 2
+FLOWS = {"preassessment": "preassessment", "capacity": "capacity_checklist"}
+"""Command-line flow names -> bank ids."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readiness-bot",
+        description="Community readiness preassessment and capacity checklist interviews.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("console", help="run an interview in this terminal")
+    run.add_argument("--flow", choices=sorted(FLOWS), default="preassessment")
+    run.add_argument("--lang", default="en", help="language, e.g. en or es (default en)")
+    run.add_argument(
+        "--campaign", help="count this interview in a campaign (an interviewer on the phone)"
+    )
+    run.add_argument("--resume", metavar="CODE", help="continue an unfinished interview")
+    run.add_argument("--no-store", action="store_true", help="keep nothing (a demonstration)")
+    run.set_defaults(
+        handler=lambda a: console.command(
+            FLOWS[a.flow], a.flow, a.lang, campaign_id=a.campaign, code=a.resume,
+            store=not a.no_store,
+        )
+    )  # fmt: skip
+
+    scoring = commands.add_parser(
+        "score", help="calculate the guide's scorecard from a Combined Scorecard CSV"
+    )
+    scoring.add_argument(
+        "scorecard", type=Path, help="CSV: a header row, then one row per dimension"
+    )
+    scoring.add_argument("--json", action="store_true", help="print one JSON object")
+    scoring.add_argument("--lang", default="en", help="language of the text output")
+    scoring.set_defaults(handler=lambda a: score.command(a.scorecard, as_json=a.json, lang=a.lang))
+    _operator_commands(commands)
+    return parser
+
+
+def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    run = commands.add_parser("run", help="start the Telegram bot (long polling by default)")
+    run.add_argument("--webhook-url", help="public HTTPS URL: run in webhook mode instead")
+    run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
+    run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    run.set_defaults(handler=lambda a: operator.run(a.webhook_url, a.listen, a.port))
+
+    campaign = commands.add_parser("campaign", help="create or list campaigns")
+    campaign_commands = campaign.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = campaign_commands.add_parser("create", help="create a campaign and print its links")
+    create.add_argument("--name", required=True)
+    create.add_argument("--community-type", required=True, choices=("rural", "suburban", "urban"))
+    create.add_argument("--flow", choices=sorted(FLOWS), default="preassessment")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(
+        handler=lambda a: operator.campaign_create(
+            a.name, a.community_type, FLOWS[a.flow], a.flow, a.json
+        )
+    )
+    listing = campaign_commands.add_parser("list", help="list campaigns")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=lambda a: operator.campaign_list(a.json))
+
+    coordinator = commands.add_parser("coordinator", help="coordinator access")
+    coordinator_commands = coordinator.add_subparsers(dest="action", required=True)
+    invite = coordinator_commands.add_parser("invite", help="print a one-time coordinator link")
+    invite.set_defaults(handler=lambda a: operator.coordinator_invite())
+    remove = coordinator_commands.add_parser("remove", help="take away a coordinator's access")
+    remove.add_argument("telegram_id", type=int)
+    remove.add_argument("--campaign", help="only from this campaign (default: from all)")
+    remove.set_defaults(handler=lambda a: operator.coordinator_remove(a.telegram_id, a.campaign))
+
+    report = commands.add_parser("report", help="print a campaign's report")
+    report.add_argument("campaign")
+    report.add_argument("--json", action="store_true")
+    report.add_argument("--chart", type=Path, help="also write the chart PNG here")
+    report.add_argument("--lang", default="en")
+    report.set_defaults(handler=lambda a: operator.report(a.campaign, a.json, a.chart, a.lang))
+
+    export = commands.add_parser("export", help="write a campaign's anonymised answers")
+    export.add_argument("campaign")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("-o", "--output", type=Path, required=True)
+    export.set_defaults(handler=lambda a: operator.export(a.campaign, a.format, a.output))
+
+    backup = commands.add_parser("backup", help="copy the database safely, even while it runs")
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(handler=lambda a: operator.backup(a.file))
+
+    doctor = commands.add_parser("doctor", help="check settings, database, key, catalogs, token")
+    doctor.set_defaults(handler=lambda a: operator.doctor())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (BankError, SettingsError) as error:
+        print(f"readiness-bot: {error}", file=sys.stderr)
+        return EXIT_SETTINGS
+    except StartupError as error:
+        print(f"readiness-bot: {error}", file=sys.stderr)
+        return EXIT_STARTUP
+    except KeyboardInterrupt:
+        return 130

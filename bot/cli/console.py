@@ -1,0 +1,106 @@
+"""`readiness-bot console`: an interview in this terminal, kept like any other interview."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.channels.console.interview import ConsoleInterview, ConsoleOutcome
+from bot.channels.console.presenter import ConsolePresenter
+from bot.i18n import N_, negotiate, shipped_locales, translator
+from bot.privacy import Addresses, Sealer
+from bot.services.respondent import Respondents
+from bot.services.submission import Submitter
+from bot.settings import load_settings
+from bot.startup import open_store, open_with_key
+from bot.storage.clock import new_id
+from bot.storage.db import Store
+from questions.loader import default_library
+
+EXIT_BAD_INPUT = 2
+
+
+def command(
+    bank_id: str,
+    flow: str,
+    lang: str,
+    *,
+    campaign_id: str | None = None,
+    code: str | None = None,
+    store: bool = True,
+) -> int:
+    locale = negotiate(lang)
+    if locale not in shipped_locales():
+        locale = "en"
+    return asyncio.run(_console(bank_id, flow, locale, campaign_id, code, store))
+
+
+async def _console(
+    bank_id: str, flow: str, locale: str, campaign_id: str | None, code: str | None, keep: bool
+) -> int:
+    if keep:
+        store, secret = await open_with_key(load_settings())
+        return await _interview(store, secret, bank_id, flow, locale, campaign_id, code, keep)
+    with tempfile.TemporaryDirectory(prefix="readiness-demo-") as folder:
+        # A demonstration runs through the same code on a database that is thrown away.
+        store = await open_store(Path(folder) / "demo.db")
+        return await _interview(
+            store, secrets.token_bytes(32), bank_id, flow, locale, campaign_id, code, keep
+        )
+
+
+async def _interview(
+    store: Store,
+    secret: bytes,
+    bank_id: str,
+    flow: str,
+    locale: str,
+    campaign_id: str | None,
+    code: str | None,
+    keep: bool,
+) -> int:
+    try:
+        interview = console_interview(store, secret, code or new_id(6), keep)
+        if campaign_id is not None:
+            campaign = await store.read.campaigns.by_id(campaign_id)
+            if campaign is None or campaign.flow != bank_id or not campaign.is_open:
+                print(
+                    f"readiness-bot console: no open {flow} campaign {campaign_id!r}",
+                    file=sys.stderr,
+                )
+                return EXIT_BAD_INPUT
+        if code is not None:
+            outcome = await interview.resume()
+            if outcome is None:
+                print(f"readiness-bot console: nothing to resume under {code!r}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+        else:
+            outcome = await interview.begin(bank_id, campaign_id, locale)
+        _resume_hint(outcome, flow, interview.code, locale, keep)
+    finally:
+        await store.close()
+    return 0
+
+
+def console_interview(store: Store, secret: bytes, code: str, keep: bool) -> ConsoleInterview:
+    library = default_library()
+    respondents = Respondents(library, secret, Submitter(secret), shipped_locales())
+    return ConsoleInterview(
+        store=store,
+        respondents=respondents,
+        addresses=Addresses(secret, Sealer(secret)),
+        presenter=ConsolePresenter(library),
+        stdin=sys.stdin,
+        stdout=sys.stdout,
+        code=code,
+        stored=keep,
+    )
+
+
+def _resume_hint(outcome: ConsoleOutcome, flow: str, code: str, locale: str, keep: bool) -> None:
+    if keep and not outcome.finished and outcome.answers:
+        hint = N_("To continue later: readiness-bot console --flow {flow} --resume {code}")
+        print(translator(locale).gettext(hint).format(flow=flow, code=code))

@@ -1,0 +1,329 @@
+"""The operator's commands: run the bot, campaigns, coordinators, reports, exports, backups
+and a health check. Each opens the database, does one thing, and closes it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import stat
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from bot.channels.telegram.identity import TokenProblem, fetch_username
+from bot.i18n import negotiate, shipped_locales, translator
+from bot.privacy import load_or_create_secret
+from bot.render import plain
+from bot.reports import (
+    build_capacity_report,
+    build_preassessment_report,
+    capacity_json,
+    capacity_text,
+    export_table,
+    preassessment_json,
+    preassessment_text,
+    readiness_chart,
+    to_csv,
+    to_xlsx,
+)
+from bot.services.coordinator import Links, create_campaign, invite_digest
+from bot.settings import Settings, SettingsError, load_settings
+from bot.startup import StartupError, key_fingerprint, open_store, open_with_key
+from bot.storage.clock import new_token
+from bot.storage.db import Store
+from bot.storage.migrations import SCHEMA_VERSION
+from bot.storage.records import Campaign, StoredResponse
+from questions.loader import default_library
+
+T = TypeVar("T")
+EXIT_PROBLEM = 2
+
+
+def _with_store(work: Callable[[Store, Settings], Awaitable[T]]) -> T:
+    """Run `work` with the configured database (and its key) open, and close it after."""
+
+    async def run() -> T:
+        settings = load_settings()
+        store, _ = await open_with_key(settings)
+        try:
+            return await work(store, settings)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+# --- running the bot ---------------------------------------------------------------------------
+
+
+def run(webhook_url: str | None, listen: str, port: int) -> int:
+    from bot.channels.telegram.app import serve
+
+    os.environ.setdefault("PTB_TIMEDELTA", "true")  # RetryAfter as a timedelta, without warnings
+    settings = load_settings()
+    if settings.telegram_token is None:
+        raise SettingsError("READINESS_TELEGRAM_TOKEN: not set (see README: BotFather set-up)")
+    configure_logging()
+    asyncio.run(serve(settings, webhook_url=webhook_url, listen=listen, port=port))
+    return 0
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and the URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # It logs each 429 with a traceback at ERROR; the sender logs one WARNING line instead.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+
+
+async def bot_username(settings: Settings, store: Store) -> str:
+    """The bot's @username for links: asked from Telegram, remembered for offline use."""
+    if settings.telegram_token is not None:
+        try:
+            username = await fetch_username(settings)
+        except TokenProblem as error:
+            cached = await store.read.info.get("username")
+            if cached:
+                return cached
+            raise SettingsError(f"READINESS_TELEGRAM_TOKEN: {error}") from None
+        async with store.transaction() as tx:
+            await tx.info.set("username", username)
+        return username
+    cached = await store.read.info.get("username")
+    if cached:
+        return cached
+    raise SettingsError(
+        "READINESS_TELEGRAM_TOKEN: not set; links need the bot's username from Telegram"
+    )
+
+
+# --- campaigns and coordinators ----------------------------------------------------------------
+
+
+def campaign_create(name: str, community_type: str, bank_id: str, flow: str, as_json: bool) -> int:
+    if not name.strip():
+        print("readiness-bot campaign create: --name must not be empty", file=sys.stderr)
+        return EXIT_PROBLEM
+
+    async def create(store: Store, settings: Settings) -> dict[str, str]:
+        links = Links(await bot_username(settings, store))
+        async with store.transaction() as tx:
+            created = await create_campaign(
+                tx, name=name.strip(), community_type=community_type, flow=bank_id
+            )
+        return {
+            "id": created.campaign.id,
+            "respondent_link": links.respondent(created.campaign.respondent_token),
+            "coordinator_link": links.respondent(created.coordinator_token),
+        }
+
+    created = _with_store(create)
+    if as_json:
+        print(json.dumps(created))
+    else:
+        print(f"Campaign {created['id']}: {name.strip()} ({community_type}, {flow})")
+        print(f"Respondent link (share with key respondents): {created['respondent_link']}")
+        print(f"Coordinator link (open it yourself, single use): {created['coordinator_link']}")
+    return 0
+
+
+def campaign_list(as_json: bool) -> int:
+    async def listing(store: Store, settings: Settings) -> list[Campaign]:
+        return await store.read.campaigns.all()
+
+    campaigns = _with_store(listing)
+    if as_json:
+        rows = [
+            {
+                "id": c.id,
+                "name": c.name,
+                "community_type": c.community_type,
+                "flow": c.flow,
+                "created_at": c.created_at,
+                "closed": not c.is_open,
+            }
+            for c in campaigns
+        ]
+        print(json.dumps(rows))
+        return 0
+    for c in campaigns:
+        state = "open" if c.is_open else "closed"
+        print(f"{c.id}  {c.name}  ({c.community_type}, {c.flow}, {state})")
+    if not campaigns:
+        print("No campaigns yet: create one with `readiness-bot campaign create`.")
+    return 0
+
+
+def coordinator_invite() -> int:
+    async def invite(store: Store, settings: Settings) -> str:
+        links = Links(await bot_username(settings, store))
+        token = new_token()
+        async with store.transaction() as tx:
+            await tx.invites.create(invite_digest(token), None)
+        return links.respondent(token)
+
+    print(_with_store(invite))
+    return 0
+
+
+def coordinator_remove(telegram_id: int, campaign_id: str | None) -> int:
+    async def remove(store: Store, settings: Settings) -> bool:
+        async with store.transaction() as tx:
+            return await tx.coordinators.remove(telegram_id, campaign_id)
+
+    if not _with_store(remove):
+        print("readiness-bot coordinator remove: no such coordinator", file=sys.stderr)
+        return EXIT_PROBLEM
+    scope = f"campaign {campaign_id}" if campaign_id else "every campaign"
+    print(f"Coordinator {telegram_id} removed from {scope}.")
+    return 0
+
+
+# --- reports and exports -----------------------------------------------------------------------
+
+
+def _campaign_data(campaign_id: str) -> tuple[Campaign, list[StoredResponse]]:
+    async def read(store: Store, settings: Settings) -> tuple[Campaign, list[StoredResponse]]:
+        campaign = await store.read.campaigns.by_id(campaign_id)
+        if campaign is None:
+            raise SettingsError(f"no campaign {campaign_id!r} (see `readiness-bot campaign list`)")
+        return campaign, await store.read.responses.of_campaign(campaign_id)
+
+    return _with_store(read)
+
+
+def report(campaign_id: str, as_json: bool, chart: Path | None, lang: str) -> int:
+    library = default_library()
+    tr = translator(negotiate(lang))
+    campaign, responses = _campaign_data(campaign_id)
+    if campaign.flow == "capacity_checklist":
+        capacity = build_capacity_report(campaign, responses, library)
+        output = (
+            json.dumps(capacity_json(capacity, library), ensure_ascii=False)
+            if as_json
+            else plain(capacity_text(capacity, library, tr))
+        )
+        print(output)
+        return 0
+    pre = build_preassessment_report(campaign, responses, library)
+    if chart is not None:
+        chart.write_bytes(readiness_chart(pre, library, tr))
+    if as_json:
+        print(json.dumps(preassessment_json(pre, library), ensure_ascii=False))
+    else:
+        print(plain(preassessment_text(pre, library, tr)))
+    return 0
+
+
+def export(campaign_id: str, file_format: str, output: Path) -> int:
+    campaign, responses = _campaign_data(campaign_id)
+    table = export_table(campaign, responses, default_library())
+    output.write_bytes(to_csv(table) if file_format == "csv" else to_xlsx(table))
+    print(f"{len(responses)} responses written to {output}")
+    return 0
+
+
+# --- operations --------------------------------------------------------------------------------
+
+
+def backup(target: Path) -> int:
+    """An online backup: consistent even while the bot writes (SQLite's backup API)."""
+    if target.resolve() == load_settings().database.resolve():
+        print("readiness-bot backup: the backup must not replace the database", file=sys.stderr)
+        return EXIT_PROBLEM
+
+    async def copy(store: Store, settings: Settings) -> Path:
+        await store.backup(target)
+        return settings.key_file
+
+    key_file = _with_store(copy)
+    print(f"Database backed up to {target}.")
+    print(f"Keep a copy of the key file {key_file} with it: the backup cannot be read without it.")
+    return 0
+
+
+def doctor() -> int:
+    """One line per check; exit status 2 if anything needs attention."""
+    problems = asyncio.run(_doctor())
+    for ok, line in problems:
+        print(("ok      " if ok else "PROBLEM ") + line)
+    return 0 if all(ok for ok, _ in problems) else EXIT_PROBLEM
+
+
+async def _doctor() -> list[tuple[bool, str]]:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        return [(False, f"settings: {error}")]
+    found: list[tuple[bool, str]] = [(True, "settings: read")]
+    found += _key_file_checks(settings.key_file)
+    try:
+        store = await open_store(settings.database)
+    except StartupError as error:
+        return [*found, (False, str(error))]
+    try:
+        found += await _database_checks(store, settings)
+    finally:
+        await store.close()
+    found += _catalog_checks()
+    found += await _token_checks(settings)
+    return found
+
+
+def _key_file_checks(key_file: Path) -> list[tuple[bool, str]]:
+    if not key_file.exists():
+        return [(False, f"key file {key_file}: missing (it is created on the first start)")]
+    mode = stat.S_IMODE(key_file.stat().st_mode)
+    if mode & 0o077:
+        return [(False, f"key file {key_file}: readable by others (mode {mode:o}); chmod 600")]
+    return [(True, f"key file {key_file}: present, mode {mode:o}")]
+
+
+async def _database_checks(store: Store, settings: Settings) -> list[tuple[bool, str]]:
+    found: list[tuple[bool, str]] = []
+    problems = await store.integrity_problems()
+    name = f"database {store.path}"
+    found.append((not problems, f"{name}: " + ("integrity ok" if not problems else problems[0])))
+    found.append((True, f"{name}: schema version {SCHEMA_VERSION}"))
+    known = await store.read.info.get("key_check")
+    if known is not None and settings.key_file.exists():
+        try:
+            matches = known == key_fingerprint(load_or_create_secret(settings.key_file))
+        except (OSError, ValueError) as error:
+            found.append((False, f"key file {settings.key_file}: unreadable ({error})"))
+        else:
+            found.append(
+                (matches, f"key file: {'matches' if matches else 'does NOT match'} {name}")
+            )
+    dead = await store.read.dead_letters.count()
+    found.append((dead == 0, f"{name}: {dead} message(s) or update(s) set aside (dead letters)"))
+    waiting = await store.read.outbox.pending_count()
+    found.append((True, f"{name}: {waiting} message(s) waiting to be sent"))
+    return found
+
+
+def _catalog_checks() -> list[tuple[bool, str]]:
+    found = []
+    for locale in shipped_locales():
+        try:
+            translator(locale).gettext("Yes")
+        except Exception as error:
+            found.append((False, f"catalog {locale}: cannot be loaded ({error})"))
+        else:
+            found.append((True, f"catalog {locale}: loaded"))
+    return found
+
+
+async def _token_checks(settings: Settings) -> list[tuple[bool, str]]:
+    if settings.telegram_token is None:
+        return [(True, "token: not set (the console and the command line work without it)")]
+    try:
+        username = await fetch_username(settings)
+    except TokenProblem as error:
+        return [(False, f"token: {error}")]
+    return [(True, f"token: Telegram knows this bot as @{username}")]

@@ -1,0 +1,1 @@
+"""Use cases, channel-neutral: respondents, coordinators, submissions, reports."""

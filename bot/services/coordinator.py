@@ -1,0 +1,306 @@
+"""The coordinator's use cases: join by invite, set up an assessment, list, report, export,
+share, close, mute, invite a co-coordinator, leave. Channel-neutral; returns effects.
+
+Every action re-checks that the coordinator coordinates the campaign named in the command or
+the (possibly forged) button; anything else looks exactly like a campaign that does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services import coordinator_texts as ct
+from bot.services import texts
+from bot.services.effects import CoordinatorMenu, Effects, Later, Redraw, Reply, Settle, Toast
+from bot.services.views import (
+    CampaignCard,
+    CoordinatorHelp,
+    Phrase,
+    PickCampaign,
+    QrCode,
+    ReportRequest,
+    Say,
+    SetupStep,
+)
+from bot.storage.clock import new_token
+from bot.storage.records import Campaign
+from bot.storage.repos import Repos
+from scoring import RECOMMENDED, CommunityType
+
+COMMANDS = frozenset({"new", "campaigns", "report", "export", "mute", "unmute", "cancel"})
+CAMPAIGN_COMMANDS = {"report": "r", "export": "x", "mute": "m", "unmute": "u"}
+ACTIONS = frozenset("rxlcomuiqpw")
+"""report, export, link, close, reopen, mute, unmute, invite, quit, priorities, what was said."""
+COMMUNITY_TYPES = ("rural", "suburban", "urban")
+FLOWS = ("preassessment", "capacity_checklist")
+MAX_NAME = 120
+MAX_DESCRIPTION = 600
+
+
+def invite_digest(token: str) -> str:
+    # Only a digest is stored: a copy of the database cannot be used to join as a coordinator.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Links:
+    """Where a link token leads: the bot's deep link (the bot's @username, learnt at start)."""
+
+    bot_username: str = ""
+
+    def respondent(self, token: str) -> str:
+        return f"https://t.me/{self.bot_username}?start={token}"
+
+
+@dataclass(frozen=True)
+class CreatedCampaign:
+    campaign: Campaign
+    coordinator_token: str
+
+
+async def create_campaign(
+    tx: Repos,
+    *,
+    name: str,
+    community_type: str,
+    flow: str,
+    description: str = "",
+    languages: tuple[str, ...] = (),
+) -> CreatedCampaign:
+    """A campaign and a one-time invite that makes its first user the coordinator."""
+    campaign = await tx.campaigns.create(
+        name=name,
+        community_type=community_type,
+        flow=flow,
+        description=description,
+        languages=languages,
+    )
+    token = new_token()
+    await tx.invites.create(invite_digest(token), campaign.id)
+    return CreatedCampaign(campaign, token)
+
+
+@dataclass
+class Desk:
+    locales: tuple[str, ...]
+    links: Links
+
+    # --- joining -------------------------------------------------------------------------
+
+    async def accept_invite(
+        self, tx: Repos, telegram_id: int, token: str, locale: str
+    ) -> Effects | None:
+        """None when the token is not a coordinator invite."""
+        used = await tx.invites.use(invite_digest(token))
+        if used is None:
+            return None
+        fresh, campaign_id = used
+        if not fresh:
+            return [Reply(Say.of(locale, texts.INVITE_USED))]
+        await tx.coordinators.add(telegram_id, campaign_id, locale)
+        campaign = await tx.campaigns.by_id(campaign_id) if campaign_id else None
+        joined = (
+            Say.of(locale, texts.COORDINATOR_JOINED, name=campaign.name)
+            if campaign
+            else Say.of(locale, texts.COORDINATOR_JOINED_GENERAL)
+        )
+        return [CoordinatorMenu(locale), Reply(joined)]
+
+    # --- commands ------------------------------------------------------------------------
+
+    async def command(
+        self, tx: Repos, telegram_id: int, locale: str, command: str, args: str
+    ) -> Effects:
+        match command:
+            case "new":
+                await tx.coordinators.set_draft(telegram_id, json.dumps({"step": "name"}))
+                return [Reply(Say.of(locale, ct.NEW_NAME))]
+            case "cancel":
+                await tx.coordinators.set_draft(telegram_id, None)
+                return [Reply(Say.of(locale, ct.NEW_CANCELLED))]
+            case "campaigns":
+                return await self._list(tx, telegram_id, locale)
+            case "help":
+                return [Reply(CoordinatorHelp(locale))]
+        return await self._on_campaign(
+            tx, telegram_id, locale, CAMPAIGN_COMMANDS[command], args.strip()
+        )
+
+    async def _on_campaign(
+        self, tx: Repos, telegram_id: int, locale: str, action: str, wanted: str
+    ) -> Effects:
+        """Run `action` on the named campaign, or ask which one when it is not obvious."""
+        mine = await tx.campaigns.of_coordinator(telegram_id)
+        if wanted:
+            chosen = [c for c in mine if c.id == wanted]
+            if not chosen:
+                return [Reply(Say.of(locale, ct.NOT_FOUND))]
+            return await self._act(tx, telegram_id, locale, action, chosen[0])
+        if len(mine) == 1:
+            return await self._act(tx, telegram_id, locale, action, mine[0])
+        if not mine:
+            return [Reply(Say.of(locale, ct.NO_CAMPAIGNS))]
+        return [Reply(PickCampaign(locale, action, tuple((c.id, c.name) for c in mine)))]
+
+    async def _list(self, tx: Repos, telegram_id: int, locale: str) -> Effects:
+        mine = await tx.campaigns.of_coordinator(telegram_id)
+        if not mine:
+            return [Reply(Say.of(locale, ct.NO_CAMPAIGNS))]
+        progress = await tx.responses.progress([c.id for c in mine])
+        effects: Effects = []
+        for campaign in mine:
+            done, open_now = progress.get(campaign.id, (0, 0))
+            low, high = RECOMMENDED[CommunityType(campaign.community_type)]
+            card = CampaignCard(
+                locale,
+                campaign.id,
+                campaign.name,
+                campaign.flow,
+                campaign.is_open,
+                done,
+                open_now,
+                low,
+                high,
+            )
+            effects.append(Reply(card))
+        return effects
+
+    # --- buttons -------------------------------------------------------------------------
+
+    async def campaign_button(
+        self, tx: Repos, telegram_id: int, locale: str, action: str, campaign_id: str, topic: str
+    ) -> Effects:
+        campaign = await tx.campaigns.by_id(campaign_id)
+        if (
+            action not in ACTIONS
+            or campaign is None
+            or not await tx.coordinators.coordinates(telegram_id, campaign.id)
+        ):
+            return [Toast(locale, Phrase(ct.NOT_FOUND))]
+        if action == "p":
+            if campaign.flow != "preassessment":
+                return [Toast(locale, Phrase(ct.NOT_FOUND))]
+            return [Later(ReportRequest(locale=locale, kind="priorities", campaign_id=campaign.id))]
+        if action == "w":
+            known = {"A", "B", "C", "D", "E", "F", "G", "community"}
+            if topic not in known or campaign.flow != "preassessment":
+                return [Reply(Say.of(locale, ct.NOT_FOUND))]
+            request = ReportRequest(
+                locale=locale, kind="comments", campaign_id=campaign.id, topic=topic
+            )
+            return [Later(request)]
+        return await self._act(tx, telegram_id, locale, action, campaign)
+
+    async def _act(
+        self, tx: Repos, telegram_id: int, locale: str, action: str, campaign: Campaign
+    ) -> Effects:
+        name = campaign.name
+        match action:
+            case "r":
+                report = ReportRequest(locale=locale, kind="report", campaign_id=campaign.id)
+                if campaign.flow != "preassessment":
+                    return [Later(report)]
+                chart = ReportRequest(locale=locale, kind="chart", campaign_id=campaign.id)
+                return [Later(report), Later(chart)]
+            case "x":
+                return [Later(ReportRequest(locale=locale, kind="export", campaign_id=campaign.id))]
+            case "l":
+                link = self.links.respondent(campaign.respondent_token)
+                return [
+                    Reply(Say.of(locale, ct.LINK_TEXT, name=name, link=link)),
+                    Reply(QrCode(link, name)),
+                ]
+            case "c" | "o":
+                await tx.campaigns.set_closed(campaign.id, closed=action == "c")
+                done = ct.CLOSED_NOW if action == "c" else ct.REOPENED_NOW
+                return [Reply(Say.of(locale, done, name=name))]
+            case "m" | "u":
+                await tx.coordinators.set_muted(campaign.id, telegram_id, muted=action == "m")
+                done = ct.MUTED_NOW if action == "m" else ct.UNMUTED_NOW
+                return [Reply(Say.of(locale, done, name=name))]
+            case "i":
+                token = new_token()
+                await tx.invites.create(invite_digest(token), campaign.id)
+                link = self.links.respondent(token)
+                return [Reply(Say.of(locale, ct.INVITE_TEXT, name=name, link=link))]
+            case "q":
+                await tx.coordinators.remove(telegram_id, campaign.id)
+                return [Reply(Say.of(locale, ct.LEFT_NOW, name=name))]
+        return [Toast(locale, Phrase(ct.NOT_FOUND))]
+
+    # --- /new set-up ---------------------------------------------------------------------
+
+    async def has_draft(self, tx: Repos, telegram_id: int) -> bool:
+        return await tx.coordinators.get_draft(telegram_id) is not None
+
+    async def draft_text(
+        self, tx: Repos, telegram_id: int, locale: str, text: str, length: int
+    ) -> Effects:
+        draft = json.loads(await tx.coordinators.get_draft(telegram_id) or "{}")
+        step = draft.get("step")
+        if step not in ("name", "description"):
+            return [Reply(Say.of(locale, ct.NEW_TEXT_EXPECTED))]
+        limit = MAX_NAME if step == "name" else MAX_DESCRIPTION
+        if not text.strip() or length > limit:
+            return [Reply(Say.of(locale, ct.NEW_TOO_LONG, limit=limit))]
+        draft[step] = text.strip()
+        draft["step"] = "description" if step == "name" else "type"
+        return await self._next_step(tx, telegram_id, locale, draft)
+
+    async def draft_button(
+        self, tx: Repos, telegram_id: int, locale: str, step: str, value: str
+    ) -> Effects:
+        stored = await tx.coordinators.get_draft(telegram_id)
+        if stored is None:
+            return [Toast(locale, Phrase(ct.NEW_CANCELLED))]
+        draft: dict[str, Any] = json.loads(stored)
+        if step != draft.get("step"):
+            return [Toast(locale, Phrase(ct.NEW_TEXT_EXPECTED))]
+        match step:
+            case "description" if value == "skip":
+                draft.update(description="", step="type")
+            case "type" if value in COMMUNITY_TYPES:
+                draft.update(type=value, step="flow")
+            case "flow" if value in FLOWS:
+                draft.update(flow=value, step="languages", languages=[])
+            case "languages" if value in self.locales:
+                chosen = set(draft.get("languages", [])) ^ {value}
+                draft["languages"] = [loc for loc in self.locales if loc in chosen]
+                await tx.coordinators.set_draft(telegram_id, json.dumps(draft))
+                return [Redraw(SetupStep(locale, draft, self.locales))]
+            case "languages" if value == "done":
+                draft.update(step="confirm")
+            case "confirm" if value == "yes":
+                return await self._create(tx, telegram_id, locale, draft)
+            case "confirm" if value == "no":
+                await tx.coordinators.set_draft(telegram_id, None)
+                return [Reply(Say.of(locale, ct.NEW_CANCELLED))]
+            case _:
+                return [Toast(locale, Phrase(ct.NEW_TEXT_EXPECTED))]
+        return await self._next_step(tx, telegram_id, locale, draft)
+
+    async def _next_step(
+        self, tx: Repos, telegram_id: int, locale: str, draft: dict[str, Any]
+    ) -> Effects:
+        await tx.coordinators.set_draft(telegram_id, json.dumps(draft))
+        return [Reply(SetupStep(locale, draft, self.locales))]
+
+    async def _create(
+        self, tx: Repos, telegram_id: int, locale: str, draft: dict[str, Any]
+    ) -> Effects:
+        campaign = await tx.campaigns.create(
+            name=str(draft["name"]),
+            community_type=str(draft["type"]),
+            flow=str(draft["flow"]),
+            description=str(draft.get("description", "")),
+            languages=tuple(str(loc) for loc in draft.get("languages") or ()),
+        )
+        await tx.coordinators.add(telegram_id, campaign.id, locale)
+        await tx.coordinators.set_draft(telegram_id, None)
+        link = self.links.respondent(campaign.respondent_token)
+        low, high = RECOMMENDED[CommunityType(campaign.community_type)]
+        created = Say.of(locale, ct.NEW_CREATED, name=campaign.name, link=link, low=low, high=high)
+        return [Settle(), Reply(created), Reply(QrCode(link, campaign.name))]

@@ -1,0 +1,86 @@
+"""Builds what a deferred view needs from committed data: report data, chart PNG, files.
+
+Runs when the outbox delivers the view: reads through the read connection (never under the
+write lock) and does the CPU-heavy part (scoring a large campaign, matplotlib, openpyxl) in a
+worker thread, so answers keep flowing while a coordinator's report is made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from bot.i18n import translator
+from bot.reports import (
+    CapacityReport,
+    PreassessmentReport,
+    build_capacity_report,
+    build_preassessment_report,
+    export_table,
+    readiness_chart,
+    to_csv,
+    to_xlsx,
+)
+from bot.results import assessment_of
+from bot.services.views import ReportRequest, ResponseSummary, TargetReached
+from bot.storage.records import Campaign, StoredResponse
+from bot.storage.repos import Repos
+from questions.loader import Library
+from scoring import Assessment
+
+CAPACITY = "capacity_checklist"
+
+
+@dataclass(frozen=True)
+class Material:
+    """Everything a presenter needs to render one deferred view; no I/O left to do."""
+
+    campaign: Campaign | None
+    preassessment: PreassessmentReport | None = None
+    capacity: CapacityReport | None = None
+    everyone: Assessment | None = None
+    png: bytes | None = None
+    files: tuple[tuple[str, bytes], ...] = ()
+    count: int = 0
+
+
+@dataclass
+class Reports:
+    library: Library
+
+    async def material(
+        self, read: Repos, view: ResponseSummary | TargetReached | ReportRequest
+    ) -> Material:
+        if isinstance(view, TargetReached):
+            return Material(campaign=None)
+        campaign_id = view.campaign_id
+        campaign = await read.campaigns.by_id(campaign_id)
+        if campaign is None:
+            return Material(campaign=None)
+        responses = await read.responses.of_campaign(campaign_id)
+        if isinstance(view, ResponseSummary):
+            if view.bank != "preassessment":
+                return Material(campaign)
+            bank = self.library.bank(view.bank)
+            everyone = await asyncio.to_thread(assessment_of, bank, [r.answers for r in responses])
+            return Material(campaign, everyone=everyone)
+        return await asyncio.to_thread(self._build, view, campaign, responses)
+
+    def _build(
+        self, view: ReportRequest, campaign: Campaign, responses: list[StoredResponse]
+    ) -> Material:
+        """In a worker thread: pure functions over data already read."""
+        count = len(responses)
+        if view.kind == "export":
+            table = export_table(campaign, responses, self.library)
+            stem = f"readiness-{campaign.id}"
+            files = ((f"{stem}.csv", to_csv(table)), (f"{stem}.xlsx", to_xlsx(table)))
+            return Material(campaign, files=files, count=count)
+        if campaign.flow == CAPACITY:
+            report = build_capacity_report(campaign, responses, self.library)
+            return Material(campaign, capacity=report, count=count)
+        pre = build_preassessment_report(campaign, responses, self.library)
+        if view.kind == "chart":
+            png = readiness_chart(pre, self.library, translator(view.locale))
+            return Material(campaign, preassessment=pre, png=png, count=count)
+        return Material(campaign, preassessment=pre, count=count)

@@ -1,0 +1,409 @@
+"""The respondent's use cases: start, language, consent, answer, back, review, edit, submit,
+erase and leave. Channel-neutral: a channel turns its input into these calls and persists the
+effects they return in the same transaction.
+
+A respondent is known only by a keyed pseudonym (`Who.key`); nothing here sees a name, a
+username or a channel's user id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.flows.events import Answer, ChangeLanguage, Event, Toggle
+from bot.flows.interview import (
+    Ask,
+    Finished,
+    InterviewState,
+    Prompt,
+    Review,
+    expected_reason,
+    prompt_for,
+    start,
+    step,
+    step_marker,
+)
+from bot.flows.values import MAX_TEXT_LENGTH, Reason
+from bot.flows.versions import bind
+from bot.i18n import negotiate
+from bot.privacy import normalise_receipt_code, receipt_digest
+from bot.services import texts
+from bot.services.effects import ClearChat, Effect, Effects, Redraw, Reply, Settle, Toast
+from bot.services.submission import Submitter
+from bot.services.views import (
+    Consent,
+    DeleteConfirm,
+    LanguageChoice,
+    Phrase,
+    QuestionView,
+    Refusal,
+    ReviewView,
+    Say,
+    Welcome,
+)
+from bot.storage.clock import new_id, now, stamp
+from bot.storage.records import Session
+from bot.storage.repos import Repos
+from questions.loader import Library
+from questions.schema import Bank, Kind
+
+LANGUAGE, CONSENT, INTERVIEW = "language", "consent", "interview"
+"""The stages of a session: a new interview asks for the language and for consent first."""
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person behind an event, as far as services may know them."""
+
+    key: str
+    """HMAC of the channel's user id (or of a web session, or a console run)."""
+    language: str | None = None
+    """The language the channel suggests (Telegram's language_code, Accept-Language)."""
+    reply_to: bytes | None = None
+    """A sealed address for the one reminder, when the channel can send one."""
+
+
+@dataclass(frozen=True)
+class Current:
+    """An open interview with its bank bound, and what the respondent must be told first."""
+
+    session: Session
+    bank: Bank
+    state: InterviewState
+    notes: tuple[Effect, ...] = ()
+
+
+@dataclass
+class Respondents:
+    library: Library
+    secret: bytes
+    submitter: Submitter
+    locales: tuple[str, ...]
+    reminder_after: timedelta | None = None
+
+    # --- starting ------------------------------------------------------------------------
+
+    async def start(self, tx: Repos, who: Who, token: str = "") -> Effects:
+        """`/start`, with or without a campaign's link token."""
+        current = await self._load(tx, who)
+        locale = self._locale(who, current)
+        if not token:
+            if current is not None:
+                return await self._resume(tx, who, current)
+            return [Reply(Welcome(locale))]
+        campaign = await tx.campaigns.by_token(token)
+        if campaign is None:
+            return [Reply(Say.of(locale, texts.UNKNOWN_LINK))]
+        if current is not None and current.session.campaign_id != campaign.id:
+            notice = Reply(Say.of(locale, texts.OTHER_INTERVIEW_OPEN))
+            return [notice, *await self._resume(tx, who, current)]
+        if current is not None:
+            return await self._resume(tx, who, current)
+        if not campaign.is_open:
+            return [Reply(Say.of(locale, texts.CAMPAIGN_CLOSED))]
+        if await tx.responses.has_completed(campaign.id, who.key):
+            return [Reply(Say.of(locale, texts.ALREADY_DONE))]
+        return await self._open(tx, who, campaign.id, campaign.flow, campaign.locales)
+
+    async def begin_personal(self, tx: Repos, who: Who, bank_id: str) -> Effects:
+        """A try-out without a campaign: only the respondent sees the result."""
+        current = await self._load(tx, who)
+        if current is not None:
+            return await self._resume(tx, who, current)
+        return [Settle(), *await self._open(tx, who, None, bank_id)]
+
+    async def open_now(
+        self, tx: Repos, who: Who, bank_id: str, campaign_id: str | None, locale: str
+    ) -> Effects:
+        """An interview in a known language (the console): straight to consent."""
+        await self._open(tx, who, campaign_id, bank_id)
+        session = await tx.sessions.of(who.key)
+        assert session is not None
+        return await self.choose_language(tx, who, session.id, locale)
+
+    async def _open(
+        self,
+        tx: Repos,
+        who: Who,
+        campaign_id: str | None,
+        bank_id: str,
+        offered: tuple[str, ...] = (),
+    ) -> Effects:
+        bank = self.library.bank(bank_id)
+        locales = self._offered_of(offered)
+        locale = negotiate(who.language, locales)
+        if locale not in locales:
+            locale = locales[0]
+        state, _ = start(bank, locale)
+        session = Session(
+            id=new_id(6),
+            respondent_key=who.key,
+            campaign_id=campaign_id,
+            bank=bank.id,
+            stage=LANGUAGE,
+            state=state.to_json(),
+            updated_at=stamp(),
+        )
+        await self._save(tx, who, session)
+        return [Reply(LanguageChoice(locale, session.id, locales))]
+
+    async def _resume(self, tx: Repos, who: Who, current: Current) -> Effects:
+        if await self._closed_meanwhile(tx, current.session):
+            return [Reply(Say.of(current.state.locale, texts.CAMPAIGN_CLOSED))]
+        if current.session.stage != INTERVIEW:
+            return [*current.notes, *await self._stage_view(tx, current)]
+        welcome = Reply(Say.of(current.state.locale, texts.RESUME_OFFER))
+        prompt = prompt_for(current.bank, current.state)
+        return [*current.notes, welcome, self._show(current.session, current.state, prompt)]
+
+    async def _closed_meanwhile(self, tx: Repos, session: Session) -> bool:
+        """An interview of a campaign closed since it began ends unsubmitted: a closed
+        campaign's results are final."""
+        if session.campaign_id is None:
+            return False
+        campaign = await tx.campaigns.by_id(session.campaign_id)
+        if campaign is not None and campaign.is_open:
+            return False
+        await tx.sessions.delete(session.id)
+        return True
+
+    # --- language and consent ------------------------------------------------------------
+
+    async def language_menu(self, tx: Repos, who: Who) -> Effects:
+        current = await self._load(tx, who)
+        offered = await self._offered(tx, current)
+        session_id = current.session.id if current else None
+        return [Reply(LanguageChoice(self._locale(who, current), session_id, offered))]
+
+    async def choose_language(
+        self, tx: Repos, who: Who, session_id: str | None, locale: str
+    ) -> Effects:
+        current = await self._load(tx, who)
+        if session_id is None:
+            chosen = locale if locale in self.locales else self._locale(who, current)
+            return [Settle(), Reply(Say.of(chosen, texts.HELP))]
+        if current is None or current.session.id != session_id:
+            return [self._stale(who, current)]
+        if locale not in await self._offered(tx, current):
+            return [self._stale(who, current)]
+        outcome = step(current.bank, current.state, ChangeLanguage(locale))
+        session = current.session.evolve(state=outcome.state.to_json())
+        if session.stage == LANGUAGE:
+            session = session.evolve(stage=CONSENT)
+        await self._save(tx, who, session)
+        moved = Current(session, current.bank, outcome.state)
+        if session.stage == INTERVIEW:
+            return [Settle(), self._show(session, outcome.state, outcome.prompt)]
+        return [Settle(), *await self._stage_view(tx, moved)]
+
+    async def consent(self, tx: Repos, who: Who, session_id: str, agreed: bool) -> Effects:
+        current = await self._load(tx, who)
+        if current is None or current.session.id != session_id or current.session.stage != CONSENT:
+            return [self._stale(who, current)]
+        locale = current.state.locale
+        if not agreed:
+            await tx.sessions.delete(current.session.id)
+            return [Settle(), Reply(Say.of(locale, texts.CONSENT_DECLINED))]
+        session = current.session.evolve(stage=INTERVIEW)
+        await self._save(tx, who, session)
+        prompt = prompt_for(current.bank, current.state)
+        return [
+            Settle(locale, Phrase(texts.CONTINUE)),
+            self._show(session, current.state, prompt),
+        ]
+
+    async def _stage_view(self, tx: Repos, current: Current) -> Effects:
+        session, state = current.session, current.state
+        if session.stage == LANGUAGE:
+            offered = await self._offered(tx, current)
+            return [Reply(LanguageChoice(state.locale, session.id, offered))]
+        community = ""
+        if session.campaign_id is not None:
+            campaign = await tx.campaigns.by_id(session.campaign_id)
+            community = campaign.name if campaign else ""
+        return [Reply(Consent(state.locale, session.id, session.bank, community))]
+
+    # --- answering -----------------------------------------------------------------------
+
+    async def act(self, tx: Repos, who: Who, session_id: str, event: Event) -> Effects:
+        """A button of the interview (answer, continue, tick, done, skip, back, edit, submit)."""
+        current = await self._load(tx, who)
+        if (
+            current is None
+            or current.session.id != session_id
+            or current.session.stage != INTERVIEW
+        ):
+            return [self._stale(who, current)]
+        return [*current.notes, *await self._drive(tx, who, current, event, tapped=True)]
+
+    async def typed(self, tx: Repos, who: Who, text: str, length: int) -> Effects:
+        """A typed message: the answer to the current question, if it asks for text."""
+        current = await self._load(tx, who)
+        refusal = self._not_typing_now(who, current)
+        if refusal is not None:
+            return [Reply(refusal)]
+        assert current is not None
+        prompt = prompt_for(current.bank, current.state)
+        assert isinstance(prompt, Ask)
+        if length > MAX_TEXT_LENGTH:
+            too_long = Reason(texts.TOO_LONG, {"length": length, "limit": MAX_TEXT_LENGTH})
+            return [Reply(Refusal(current.state.locale, too_long))]
+        event = Answer(text, question_id=prompt.question.id)
+        return [*current.notes, *await self._drive(tx, who, current, event, tapped=False)]
+
+    async def unusable(self, tx: Repos, who: Who) -> Effects:
+        """A sticker, photo, voice note, location...: say what the current step expects."""
+        current = await self._load(tx, who)
+        locale = self._locale(who, current)
+        if current is None:
+            return [Reply(Say.of(locale, texts.NO_INTERVIEW))]
+        prompt = prompt_for(current.bank, current.state)
+        if current.session.stage != INTERVIEW or not isinstance(prompt, Ask):
+            return [Reply(Say.of(locale, texts.USE_BUTTONS))]
+        return [Reply(Refusal(locale, expected_reason(prompt.question)))]
+
+    async def edited(self, tx: Repos, who: Who) -> Effects:
+        current = await self._load(tx, who)
+        return [Reply(Say.of(self._locale(who, current), texts.EDITED_IGNORED))]
+
+    def _not_typing_now(self, who: Who, current: Current | None) -> Say | Refusal | None:
+        if current is None:
+            return Say.of(self._locale(who, current), texts.NO_INTERVIEW)
+        locale = current.state.locale
+        if current.session.stage != INTERVIEW:
+            return Say.of(locale, texts.USE_BUTTONS)
+        prompt = prompt_for(current.bank, current.state)
+        if not isinstance(prompt, Ask):
+            return Say.of(locale, texts.USE_BUTTONS)
+        if prompt.question.kind is not Kind.TEXT:
+            return Refusal(locale, expected_reason(prompt.question))
+        return None
+
+    async def _drive(
+        self, tx: Repos, who: Who, current: Current, event: Event, *, tapped: bool
+    ) -> Effects:
+        bank, state, session = current.bank, current.state, current.session
+        outcome = step(bank, state, event)
+        locale = state.locale
+        if outcome.refused is not None:
+            if tapped:
+                return [Toast(locale, Phrase(outcome.refused.message, outcome.refused.params))]
+            return [Reply(Refusal(locale, outcome.refused))]
+        effects: Effects = []
+        if tapped and not isinstance(event, Toggle):
+            recorded = outcome.recorded
+            value = outcome.state.answers.get(recorded.id) if recorded else None
+            effects.append(Settle(locale, question=recorded, value=value))
+        if isinstance(outcome.prompt, Finished):
+            return effects + await self.submitter.submit(tx, session, bank, outcome.state)
+        session = session.evolve(state=outcome.state.to_json())
+        await self._save(tx, who, session)
+        shown = self._show(session, outcome.state, outcome.prompt)
+        if isinstance(event, Toggle):
+            assert isinstance(shown, Reply)
+            return [Redraw(shown.view)]
+        return [*effects, shown]
+
+    def _show(self, session: Session, state: InterviewState, prompt: Prompt) -> Reply:
+        if isinstance(prompt, Review):
+            return Reply(ReviewView(state.locale, session.id, prompt))
+        assert isinstance(prompt, Ask)
+        return Reply(QuestionView(state.locale, session.id, prompt, step_marker(state)))
+
+    # --- leaving and erasing -------------------------------------------------------------
+
+    async def quick_exit(self, tx: Repos, who: Who) -> Effects:
+        """Everything off the screen at once; the answers are kept (erasing is /delete)."""
+        return [ClearChat()]
+
+    async def delete(self, tx: Repos, who: Who, code: str) -> Effects:
+        """`/delete CODE` erases a submitted response; `/delete` alone, the open interview."""
+        current = await self._load(tx, who)
+        locale = self._locale(who, current)
+        if code.strip():
+            normalised = normalise_receipt_code(code)
+            erased = normalised is not None and await tx.responses.erase(
+                receipt_digest(self.secret, normalised)
+            )
+            return [
+                Reply(Say.of(locale, texts.DELETED_RECEIPT if erased else texts.RECEIPT_UNKNOWN))
+            ]
+        if current is None:
+            return [Reply(Say.of(locale, texts.DELETE_HOW))]
+        return [Reply(DeleteConfirm(locale, current.session.id))]
+
+    async def erase_open(self, tx: Repos, who: Who, session_id: str) -> Effects:
+        current = await self._load(tx, who)
+        if current is None or current.session.id != session_id:
+            return [self._stale(who, current)]
+        await tx.sessions.delete(current.session.id)
+        return [Settle(), Reply(Say.of(current.state.locale, texts.DELETED_OPEN))]
+
+    async def keep(self, tx: Repos, who: Who) -> Effects:
+        current = await self._load(tx, who)
+        return [Settle(self._locale(who, current), Phrase(texts.KEPT))]
+
+    async def help(self, tx: Repos, who: Who) -> Effects:
+        current = await self._load(tx, who)
+        return [Reply(Say.of(self._locale(who, current), texts.HELP, texts.HOTLINE))]
+
+    async def stale(self, tx: Repos, who: Who) -> Effects:
+        """A button no interview of this respondent could have shown (old, or forged)."""
+        return [self._stale(who, await self._load(tx, who))]
+
+    def locale_for(self, who: Who) -> str:
+        return negotiate(who.language, self.locales)
+
+    def private_only(self, who: Who) -> Effects:
+        return [Reply(Say.of(negotiate(who.language, self.locales), texts.GROUP_ONLY_PRIVATE))]
+
+    async def remind(self, tx: Repos, session_id: str) -> Effects:
+        """The one reminder after silence; nothing if the interview ended or was reminded."""
+        session = await tx.sessions.by_id(session_id)
+        if session is None or not await tx.sessions.mark_reminded(session_id):
+            return []
+        locale = InterviewState.from_json(session.state).locale
+        return [Reply(Say.of(locale, texts.REMINDER))]
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _load(self, tx: Repos, who: Who) -> Current | None:
+        """The respondent's open interview, bound to its bank version."""
+        session = await tx.sessions.of(who.key)
+        if session is None:
+            return None
+        bound = bind(self.library, InterviewState.from_json(session.state))
+        if not bound.rebased:
+            return Current(session, bound.bank, bound.state)
+        session = session.evolve(state=bound.state.to_json())
+        await self._save(tx, who, session)
+        note = Reply(Say.of(bound.state.locale, texts.BANK_CHANGED))
+        return Current(session, bound.bank, bound.state, (note,))
+
+    async def _save(self, tx: Repos, who: Who, session: Session) -> None:
+        due = None
+        address = None
+        if self.reminder_after and not session.reminded and who.reply_to is not None:
+            due = now() + self.reminder_after
+            address = who.reply_to
+        await tx.sessions.save(session, reminder_chat=address, reminder_due=due)
+
+    async def _offered(self, tx: Repos, current: Current | None) -> tuple[str, ...]:
+        """The languages a session may use: its campaign's choice, else every shipped one."""
+        if current is not None and current.session.campaign_id is not None:
+            campaign = await tx.campaigns.by_id(current.session.campaign_id)
+            if campaign is not None:
+                return self._offered_of(campaign.locales)
+        return self.locales
+
+    def _offered_of(self, chosen: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(loc for loc in chosen if loc in self.locales) or self.locales
+
+    def _locale(self, who: Who, current: Current | None) -> str:
+        if current is not None:
+            return current.state.locale
+        return negotiate(who.language, self.locales)
+
+    def _stale(self, who: Who, current: Current | None) -> Toast:
+        return Toast(self._locale(who, current), Phrase(texts.STALE_BUTTON))

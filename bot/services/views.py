@@ -1,0 +1,211 @@
+"""What the services ask a channel to show: data and message keys, never markup.
+
+Each channel has one presenter that turns these into its own form (Telegram HTML and
+buttons, a web page, terminal lines), translating them at that moment in the view's locale.
+Views shown in answer to an event are rendered before the transaction commits; views that
+travel through the outbox to be rendered later (coordinator notices, reports, charts,
+exports) are pydantic models, serialisable as JSON, in `Deferred`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from bot.flows.interview import Ask, Review
+from bot.flows.values import Reason
+from bot.results import ChecklistResult
+from scoring import Assessment
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One translatable message and the values for its placeholders."""
+
+    msgid: str
+    params: dict[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Say:
+    """Plain text: one or more phrases, shown as paragraphs."""
+
+    locale: str
+    phrases: tuple[Phrase, ...]
+
+    @classmethod
+    def of(cls, locale: str, *msgids: str, **params: str | int) -> Say:
+        return cls(locale, tuple(Phrase(m, params) for m in msgids))
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the input changed nothing, and what is expected instead."""
+
+    locale: str
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """`/start` without a link and without an interview: what this is, and personal tries."""
+
+    locale: str
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    locale: str
+    session_id: str | None
+    """None: no interview is open; the choice only changes the language of the help."""
+    offered: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Consent:
+    locale: str
+    session_id: str
+    bank_id: str
+    community: str = ""
+    """The campaign's community name, so the respondent knows who is asking."""
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    locale: str
+    session_id: str
+    ask: Ask
+    marker: str
+    """Names the step shown, so a Back pressed on an old screen is recognised."""
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    locale: str
+    session_id: str
+    review: Review
+
+
+@dataclass(frozen=True)
+class Result:
+    """After submission: the respondent's own results, the receipt code and the hotline."""
+
+    locale: str
+    personal: bool
+    receipt: str
+    assessment: Assessment | None = None
+    checklist: ChecklistResult | None = None
+
+
+@dataclass(frozen=True)
+class DeleteConfirm:
+    locale: str
+    session_id: str
+
+
+@dataclass(frozen=True)
+class CoordinatorHelp:
+    locale: str
+
+
+@dataclass(frozen=True)
+class CampaignCard:
+    locale: str
+    campaign_id: str
+    name: str
+    flow: str
+    is_open: bool
+    done: int
+    open: int
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class PickCampaign:
+    locale: str
+    action: str
+    campaigns: tuple[tuple[str, str], ...]
+    """(id, name) of each campaign to choose from."""
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    """One step of `/new`: the draft so far decides which question is shown."""
+
+    locale: str
+    draft: dict[str, object]
+    locales: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QrCode:
+    link: str
+    caption: str
+
+
+View = (
+    Say
+    | Refusal
+    | Welcome
+    | LanguageChoice
+    | Consent
+    | QuestionView
+    | ReviewView
+    | Result
+    | DeleteConfirm
+    | CoordinatorHelp
+    | CampaignCard
+    | PickCampaign
+    | SetupStep
+    | QrCode
+)
+
+
+# --- rendered later, from the outbox ----------------------------------------------------------
+
+
+class _Deferred(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    locale: str
+
+
+class ResponseSummary(_Deferred):
+    """To coordinators on each completion: counts and levels, never identity or free text."""
+
+    kind: Literal["summary"] = "summary"
+    campaign_id: str
+    campaign: str
+    bank: str
+    count: int
+    low: int
+    high: int
+    levels: dict[str, int] = {}
+    """This respondent's suggested level per dimension rated (not 'I don't know')."""
+    baseline: int | None = None
+    provisional: bool = False
+    gaps: int = 0
+
+
+class TargetReached(_Deferred):
+    kind: Literal["target"] = "target"
+    campaign: str
+    count: int
+    low: int
+    high: int
+
+
+class ReportRequest(_Deferred):
+    """A report, chart or file of a campaign, built from committed data when it is sent."""
+
+    kind: Literal["report", "chart", "export", "comments", "priorities"]
+    campaign_id: str
+    topic: str = ""
+    """For comments: the dimension (A-G) or 'community'."""
+
+
+Deferred = Annotated[ResponseSummary | TargetReached | ReportRequest, Field(discriminator="kind")]
+DEFERRED: TypeAdapter[ResponseSummary | TargetReached | ReportRequest] = TypeAdapter(Deferred)

@@ -1,0 +1,98 @@
+"""What the repositories hand out: plain frozen records, no SQL and no connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.flows.values import AnswerValue
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    name: str
+    community_type: str
+    flow: str
+    respondent_token: str
+    created_at: str
+    closed_at: str | None
+    description: str = ""
+    languages: str = ""
+    target_reached_at: str | None = None
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(code for code in self.languages.split(",") if code)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class Session:
+    """An open interview: the respondent's pseudonymous key and the flow state (JSON)."""
+
+    id: str
+    respondent_key: str
+    campaign_id: str | None
+    bank: str
+    stage: str
+    state: str
+    updated_at: str
+    reminder_due: str | None = None
+    reminded: bool = False
+
+    def evolve(self, **changes: object) -> Session:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    id: str
+    bank: str
+    bank_version: int
+    locale: str
+    completed_on: str
+    answers: dict[str, AnswerValue]
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    telegram_id: int
+    locale: str
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    update_id: int
+    chat_key: str | None
+    event: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message waiting in the outbox; `chat` is the sealed chat id."""
+
+    id: int
+    chat_key: str
+    chat: bytes
+    kind: str
+    payload: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    session_id: str
+    chat: bytes
+    state: str
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    id: int
+    source: str
+    ref: str
+    error: str
+    failed_at: str

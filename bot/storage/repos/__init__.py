@@ -1,0 +1,33 @@
+"""Repositories: every SQL statement of the bot, grouped by what it is about."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.storage.repos.campaigns import Campaigns, Coordinators, Invites
+from bot.storage.repos.inbox import DeadLetters, Inbox
+from bot.storage.repos.info import BotInfo
+from bot.storage.repos.outbox import BotMessages, Outbox
+from bot.storage.repos.responses import Responses
+from bot.storage.repos.sessions import Sessions
+
+
+class Repos:
+    """Every repository over one connection: the writer's (inside a transaction) or the reader's."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.wiped = False
+        """Set when this transaction removed a respondent's data (see Store.transaction)."""
+        self.campaigns = Campaigns(connection, self)
+        self.coordinators = Coordinators(connection, self)
+        self.invites = Invites(connection, self)
+        self.sessions = Sessions(connection, self)
+        self.responses = Responses(connection, self)
+        self.inbox = Inbox(connection, self)
+        self.outbox = Outbox(connection, self)
+        self.bot_messages = BotMessages(connection, self)
+        self.dead_letters = DeadLetters(connection, self)
+        self.info = BotInfo(connection, self)
+
+
+__all__ = ["Repos"]

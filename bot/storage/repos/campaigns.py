@@ -1,0 +1,198 @@
+"""Campaigns, their coordinators, one-time invites and coordinators' unfinished set-ups."""
+
+from __future__ import annotations
+
+import secrets
+
+import aiosqlite
+
+from bot.storage.clock import new_token, stamp
+from bot.storage.records import Campaign, Coordinator
+from bot.storage.repos.base import Repository
+
+_ACTIVE = "k.removed_at IS NULL"
+
+
+def _campaign(row: aiosqlite.Row | None) -> Campaign | None:
+    return None if row is None else Campaign(**dict(row))
+
+
+class Campaigns(Repository):
+    async def create(
+        self,
+        *,
+        name: str,
+        community_type: str,
+        flow: str,
+        description: str = "",
+        languages: tuple[str, ...] = (),
+    ) -> Campaign:
+        campaign = Campaign(
+            # Hex: operators type it on the command line, where a leading "-" reads as an option.
+            id=secrets.token_hex(4),
+            name=name,
+            community_type=community_type,
+            flow=flow,
+            respondent_token=new_token(),
+            created_at=stamp(),
+            closed_at=None,
+            description=description,
+            languages=",".join(languages),
+        )
+        await self._run(
+            "INSERT INTO campaigns (id, name, community_type, flow, respondent_token, created_at,"
+            " description, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                campaign.id,
+                campaign.name,
+                campaign.community_type,
+                campaign.flow,
+                campaign.respondent_token,
+                campaign.created_at,
+                campaign.description,
+                campaign.languages,
+            ),
+        )
+        return campaign
+
+    async def by_id(self, campaign_id: str) -> Campaign | None:
+        return _campaign(await self._one("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)))
+
+    async def by_token(self, token: str) -> Campaign | None:
+        return _campaign(
+            await self._one("SELECT * FROM campaigns WHERE respondent_token = ?", (token,))
+        )
+
+    async def all(self) -> list[Campaign]:
+        rows = await self._all("SELECT * FROM campaigns ORDER BY created_at, id")
+        return [Campaign(**dict(row)) for row in rows]
+
+    async def of_coordinator(self, telegram_id: int) -> list[Campaign]:
+        """The campaigns a (current) coordinator may see: only their own."""
+        rows = await self._all(
+            "SELECT c.* FROM campaigns c JOIN campaign_coordinators cc ON cc.campaign_id = c.id"
+            f" JOIN coordinators k ON k.telegram_id = cc.telegram_id WHERE cc.telegram_id = ?"
+            f" AND {_ACTIVE} ORDER BY c.created_at, c.id",
+            (telegram_id,),
+        )
+        return [Campaign(**dict(row)) for row in rows]
+
+    async def set_closed(self, campaign_id: str, closed: bool) -> None:
+        await self._run(
+            "UPDATE campaigns SET closed_at = ? WHERE id = ?",
+            (stamp() if closed else None, campaign_id),
+        )
+
+    async def mark_target_reached(self, campaign_id: str) -> bool:
+        """True the first time only: the 'recommended count reached' notice goes out once."""
+        changed = await self._run(
+            "UPDATE campaigns SET target_reached_at = ? WHERE id = ? AND target_reached_at IS NULL",
+            (stamp(), campaign_id),
+        )
+        return changed > 0
+
+
+class Coordinators(Repository):
+    async def add(self, telegram_id: int, campaign_id: str | None, locale: str) -> None:
+        # A fresh invite restores a removed coordinator: someone chose to let them in again.
+        await self._run(
+            "INSERT INTO coordinators (telegram_id, locale, joined_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (telegram_id) DO UPDATE SET locale = excluded.locale, removed_at = NULL",
+            (telegram_id, locale, stamp()),
+        )
+        if campaign_id is not None:
+            await self._run(
+                "INSERT OR IGNORE INTO campaign_coordinators (campaign_id, telegram_id)"
+                " VALUES (?, ?)",
+                (campaign_id, telegram_id),
+            )
+
+    async def locale_of(self, telegram_id: int) -> str | None:
+        """The coordinator's language, or None for anyone who is not a current coordinator."""
+        row = await self._one(
+            "SELECT locale FROM coordinators k WHERE telegram_id = ? AND " + _ACTIVE,
+            (telegram_id,),
+        )
+        return None if row is None else str(row[0])
+
+    async def coordinates(self, telegram_id: int, campaign_id: str) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM campaign_coordinators cc JOIN coordinators k USING (telegram_id)"
+            f" WHERE cc.telegram_id = ? AND cc.campaign_id = ? AND {_ACTIVE}",
+            (telegram_id, campaign_id),
+        )
+        return row is not None
+
+    async def of_campaign(
+        self, campaign_id: str, *, include_muted: bool = False
+    ) -> list[Coordinator]:
+        """The campaign's current coordinators; muted ones left out unless asked for."""
+        rows = await self._all(
+            "SELECT k.telegram_id, k.locale FROM campaign_coordinators cc"
+            " JOIN coordinators k USING (telegram_id) WHERE cc.campaign_id = ?"
+            f" AND {_ACTIVE} AND (? OR cc.muted = 0) ORDER BY k.telegram_id",
+            (campaign_id, int(include_muted)),
+        )
+        return [Coordinator(row[0], row[1]) for row in rows]
+
+    async def set_muted(self, campaign_id: str, telegram_id: int, muted: bool) -> None:
+        await self._run(
+            "UPDATE campaign_coordinators SET muted = ? WHERE campaign_id = ? AND telegram_id = ?",
+            (int(muted), campaign_id, telegram_id),
+        )
+
+    async def remove(self, telegram_id: int, campaign_id: str | None) -> bool:
+        """Off one campaign, or (campaign None) off every campaign and coordinator access."""
+        if campaign_id is not None:
+            return (
+                await self._run(
+                    "DELETE FROM campaign_coordinators WHERE telegram_id = ? AND campaign_id = ?",
+                    (telegram_id, campaign_id),
+                )
+                > 0
+            )
+        changed = await self._run(
+            "UPDATE coordinators SET removed_at = ? WHERE telegram_id = ? AND removed_at IS NULL",
+            (stamp(), telegram_id),
+        )
+        await self._run("DELETE FROM campaign_coordinators WHERE telegram_id = ?", (telegram_id,))
+        return changed > 0
+
+    async def get_draft(self, telegram_id: int) -> str | None:
+        row = await self._one(
+            "SELECT draft FROM coordinator_drafts WHERE telegram_id = ?", (telegram_id,)
+        )
+        return None if row is None else str(row[0])
+
+    async def set_draft(self, telegram_id: int, draft: str | None) -> None:
+        if draft is None:
+            await self._run("DELETE FROM coordinator_drafts WHERE telegram_id = ?", (telegram_id,))
+            return
+        await self._run(
+            "INSERT INTO coordinator_drafts (telegram_id, draft, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (telegram_id) DO UPDATE SET draft = excluded.draft,"
+            " updated_at = excluded.updated_at",
+            (telegram_id, draft, stamp()),
+        )
+
+
+class Invites(Repository):
+    async def create(self, token_digest: str, campaign_id: str | None) -> None:
+        await self._run(
+            "INSERT INTO invites (token_digest, campaign_id, created_at) VALUES (?, ?, ?)",
+            (token_digest, campaign_id, stamp()),
+        )
+
+    async def use(self, token_digest: str) -> tuple[bool, str | None] | None:
+        """(newly used, campaign id) for a known invite; None for an unknown one."""
+        row = await self._one(
+            "SELECT campaign_id, used_at FROM invites WHERE token_digest = ?", (token_digest,)
+        )
+        if row is None:
+            return None
+        if row["used_at"] is not None:
+            return False, row["campaign_id"]
+        await self._run(
+            "UPDATE invites SET used_at = ? WHERE token_digest = ?", (stamp(), token_digest)
+        )
+        return True, row["campaign_id"]

@@ -1,0 +1,86 @@
+"""The outbox (messages committed with the answer that caused them) and the bot's own messages
+in each chat, which quick exit deletes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from bot.storage.clock import now_ms
+from bot.storage.records import Outgoing
+from bot.storage.repos.base import Repository
+
+
+class Outbox(Repository):
+    async def add(
+        self, chat_key: str, chat: bytes, kind: str, payload: Mapping[str, object]
+    ) -> None:
+        await self._run(
+            "INSERT INTO outbox (chat_key, chat, kind, payload, created_at, due_ms)"
+            " VALUES (?, ?, ?, ?, datetime('now'), ?)",
+            (chat_key, chat, kind, json.dumps(payload, ensure_ascii=False), now_ms()),
+        )
+
+    async def heads(self, moment_ms: int, limit: int = 200) -> list[Outgoing]:
+        """The oldest pending message of each chat, if it is due: chats are served in order."""
+        rows = await self._all(
+            "SELECT o.id, o.chat_key, o.chat, o.kind, o.payload, o.attempts FROM outbox o"
+            " JOIN (SELECT MIN(id) AS id FROM outbox GROUP BY chat_key) head ON head.id = o.id"
+            " WHERE o.due_ms <= ? ORDER BY o.id LIMIT ?",
+            (moment_ms, limit),
+        )
+        return [Outgoing(*row) for row in rows]
+
+    async def next_due_ms(self) -> int | None:
+        row = await self._one("SELECT MIN(due_ms) FROM outbox")
+        return None if row is None or row[0] is None else int(row[0])
+
+    async def sent(self, outgoing_id: int) -> bool:
+        """False when the message was withdrawn meanwhile (quick exit dropped the chat's queue)."""
+        return await self._run("DELETE FROM outbox WHERE id = ?", (outgoing_id,)) > 0
+
+    async def retry(
+        self, outgoing_id: int, due_ms: int, payload: Mapping[str, object] | None = None
+    ) -> None:
+        """Try again at `due_ms`; `payload` records progress of a message sent in parts."""
+        if payload is None:
+            await self._run(
+                "UPDATE outbox SET attempts = attempts + 1, due_ms = ? WHERE id = ?",
+                (due_ms, outgoing_id),
+            )
+            return
+        await self._run(
+            "UPDATE outbox SET attempts = attempts + 1, due_ms = ?, payload = ? WHERE id = ?",
+            (due_ms, json.dumps(payload, ensure_ascii=False), outgoing_id),
+        )
+
+    async def drop_chat(self, chat_key: str) -> None:
+        if await self._run("DELETE FROM outbox WHERE chat_key = ?", (chat_key,)):
+            self._wiped()
+
+    async def pending_count(self) -> int:
+        row = await self._one("SELECT COUNT(*) FROM outbox")
+        return int(row[0]) if row else 0
+
+
+class BotMessages(Repository):
+    """Ids of the bot's messages per chat (under a keyed hash of the chat), for quick exit."""
+
+    async def remember(self, chat_key: str, message_ids: list[int]) -> None:
+        moment = now_ms()
+        await self._many(
+            "INSERT OR IGNORE INTO bot_messages (chat_key, message_id, sent_ms) VALUES (?, ?, ?)",
+            [(chat_key, message_id, moment) for message_id in message_ids],
+        )
+
+    async def forget(self, chat_key: str) -> list[int]:
+        rows = await self._all(
+            "DELETE FROM bot_messages WHERE chat_key = ? RETURNING message_id", (chat_key,)
+        )
+        if rows:
+            self._wiped()
+        return sorted(int(row[0]) for row in rows)
+
+    async def prune(self, before_ms: int) -> int:
+        """Telegram lets a bot delete its messages for 48 hours only; older ids are useless."""
+        return await self._run("DELETE FROM bot_messages WHERE sent_ms < ?", (before_ms,))

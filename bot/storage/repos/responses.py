@@ -1,0 +1,109 @@
+"""Submitted answers, unlinked from the respondent, and the record that a key has completed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+
+from bot.flows.values import AnswerValue
+from bot.storage.clock import new_id
+from bot.storage.records import StoredResponse
+from bot.storage.repos.base import Repository
+
+
+class Responses(Repository):
+    async def store(
+        self,
+        *,
+        campaign_id: str | None,
+        bank: str,
+        bank_version: int,
+        locale: str,
+        answers: Mapping[str, AnswerValue],
+        receipt_digest: str,
+        completed_on: date,
+    ) -> str:
+        response_id = new_id(12)
+        await self._run(
+            "INSERT INTO responses (id, campaign_id, bank, bank_version, locale, completed_on,"
+            " receipt_digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                response_id,
+                campaign_id,
+                bank,
+                bank_version,
+                locale,
+                completed_on.isoformat(),
+                receipt_digest,
+            ),
+        )
+        await self._many(
+            "INSERT INTO answers (response_id, question_id, value) VALUES (?, ?, ?)",
+            [(response_id, qid, json.dumps(value)) for qid, value in answers.items()],
+        )
+        return response_id
+
+    async def of_campaign(self, campaign_id: str) -> list[StoredResponse]:
+        """Every response with its answers, in one query (in completion order)."""
+        rows = await self._all(
+            "SELECT r.id, r.bank, r.bank_version, r.locale, r.completed_on, a.question_id,"
+            " a.value FROM responses r LEFT JOIN answers a ON a.response_id = r.id"
+            " WHERE r.campaign_id = ? ORDER BY r.completed_on, r.id",
+            (campaign_id,),
+        )
+        found: dict[str, StoredResponse] = {}
+        for row in rows:
+            response = found.get(row["id"])
+            if response is None:
+                response = found[row["id"]] = StoredResponse(
+                    id=row["id"],
+                    bank=row["bank"],
+                    bank_version=row["bank_version"],
+                    locale=row["locale"],
+                    completed_on=row["completed_on"],
+                    answers={},
+                )
+            if row["question_id"] is not None:
+                response.answers[row["question_id"]] = json.loads(row["value"])
+        return list(found.values())
+
+    async def count(self, campaign_id: str) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM responses WHERE campaign_id = ?", (campaign_id,)
+        )
+        return int(row[0]) if row else 0
+
+    async def progress(self, campaign_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """(completed, in progress) per campaign, in one statement."""
+        if not campaign_ids:
+            return {}
+        marks = ", ".join("?" * len(campaign_ids))
+        rows = await self._all(
+            "SELECT c.id, (SELECT COUNT(*) FROM responses r WHERE r.campaign_id = c.id),"
+            " (SELECT COUNT(*) FROM sessions s WHERE s.campaign_id = c.id)"
+            f" FROM campaigns c WHERE c.id IN ({marks})",
+            campaign_ids,
+        )
+        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+    async def erase(self, receipt_digest: str) -> bool:
+        erased = await self._run(
+            "DELETE FROM responses WHERE receipt_digest = ?", (receipt_digest,)
+        )
+        if erased:
+            self._wiped()
+        return erased > 0
+
+    async def has_completed(self, campaign_id: str, respondent_key: str) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM completions WHERE campaign_id = ? AND respondent_key = ?",
+            (campaign_id, respondent_key),
+        )
+        return row is not None
+
+    async def record_completion(self, campaign_id: str, respondent_key: str) -> None:
+        await self._run(
+            "INSERT OR IGNORE INTO completions (campaign_id, respondent_key) VALUES (?, ?)",
+            (campaign_id, respondent_key),
+        )

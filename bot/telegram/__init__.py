@@ -1,1 +1,0 @@
-"""The python-telegram-bot adapter: durable intake, the respondent journey, the outbox sender."""
