@@ -63,9 +63,6 @@ class Store:
             for pragma in _PRAGMAS:
                 await writer.execute(pragma)
             await migrate(writer)
-            # A file the process may not write opens read-only without a word; find out now.
-            await writer.execute("BEGIN IMMEDIATE")
-            await writer.rollback()
             if check_integrity:
                 await _quick_check(writer, path)
             reader = await aiosqlite.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
@@ -199,6 +196,16 @@ def _check_file(path: Path) -> None:
             f"database {path} is not a SQLite database; restore it from a backup "
             "(README: Deployment) or move it away to start an empty one"
         )
+    try:
+        # In WAL mode SQLite writes a read-only file's changes to the WAL without complaint
+        # until the first checkpoint, so ask the file system directly.
+        with path.open("r+b"):
+            pass
+    except OSError:
+        raise DatabaseUnusable(
+            f"database {path} is read-only; the bot must be able to write it, its folder "
+            "and its -wal and -shm files"
+        ) from None
 
 
 def _create_private(path: Path) -> None:

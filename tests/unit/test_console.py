@@ -1,12 +1,22 @@
-"""Tests of bot.console: whole interviews typed into a terminal, one answer per line."""
+"""The console channel: whole interviews typed into a terminal, one answer per line, through
+the same services (and a real SQLite file) as every other channel."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
+import tempfile
+from pathlib import Path
 
-from bot.console import ConsoleInterview, plain
-from bot.flows.interview import InterviewState
-from bot.i18n import translator
+from bot.channels.console.interview import ConsoleInterview, ConsoleOutcome
+from bot.channels.console.presenter import ConsolePresenter
+from bot.i18n import shipped_locales
+from bot.privacy import Addresses, Sealer
+from bot.render import plain
+from bot.services.respondent import Respondents
+from bot.services.submission import Submitter
+from bot.storage.db import Store
 from questions.loader import default_library
 from questions.schema import Bank, Kind, Question
 
@@ -49,17 +59,44 @@ def script(bank: Bank, overrides: dict[str, list[str]] | None = None) -> list[st
     return typed
 
 
+SECRET = b"k" * 32
+
+
 def run(
-    bank: Bank, typed: list[str], state: InterviewState | None = None
-) -> tuple[InterviewState, str]:
-    """Type `typed` (one line each) into a console interview; the final state and all output."""
-    stdin = io.StringIO("".join(f"{line}\n" for line in typed))
+    bank: Bank, typed: list[str], *, folder: Path | None = None, resume: str | None = None
+) -> tuple[ConsoleOutcome, str]:
+    """Type `typed` (one line each) into a console interview; the outcome and all output.
+
+    A new interview first shows what is kept (Enter continues), so that line is typed here.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        where = folder or Path(scratch)
+        return asyncio.run(_run(bank, typed if resume else ["", *typed], where, resume))
+
+
+async def _run(
+    bank: Bank, typed: list[str], folder: Path, resume: str | None
+) -> tuple[ConsoleOutcome, str]:
+    store = await Store.open(folder / "console.db")
     stdout = io.StringIO()
     interview = ConsoleInterview(
-        library=LIBRARY, bank=bank, tr=translator("en"), stdin=stdin, stdout=stdout
+        store=store,
+        respondents=Respondents(LIBRARY, SECRET, Submitter(SECRET), shipped_locales()),
+        addresses=Addresses(SECRET, Sealer(SECRET)),
+        presenter=ConsolePresenter(LIBRARY),
+        stdin=io.StringIO("".join(f"{line}\n" for line in typed)),
+        stdout=stdout,
+        code=resume or "run1",
     )
-    final = interview.run(state)
-    return final, stdout.getvalue()
+    try:
+        if resume:
+            outcome = await interview.resume()
+            assert outcome is not None
+        else:
+            outcome = await interview.begin(bank.id, None, "en")
+    finally:
+        await store.close()
+    return outcome, stdout.getvalue()
 
 
 # --- the preassessment ----------------------------------------------------------------------------
@@ -226,20 +263,20 @@ def test_back_changes_an_earlier_answer() -> None:
 def test_back_on_the_first_message_is_refused() -> None:
     final, out = run(PRE, ["back"])
     assert "! This is the first question, there is nothing before it." in out
-    assert final.position == 0
+    assert final.current == "greeting"
 
 
 def test_skip_an_optional_question() -> None:
     final, _ = run(PRE, ["", "", "", "Our county", "skip"])
     assert final.answers == {"community": "Our county", "sector": None}
-    assert PRE.questions[final.position].id == "reflect"
+    assert final.current == "reflect"
 
 
 def test_skip_a_required_question_is_refused() -> None:
     final, out = run(PRE, ["", "", "", "skip"])
     assert "! This question cannot be skipped." in out
     assert final.answers == {}
-    assert PRE.questions[final.position].id == "community"
+    assert final.current == "community"
 
 
 def test_quit_keeps_the_answers_so_far() -> None:
@@ -247,7 +284,7 @@ def test_quit_keeps_the_answers_so_far() -> None:
     assert out.rstrip().endswith("Stopped. Your answers so far are kept.")
     assert final.answers == {"community": "Our county"}
     assert final.phase == "asking"
-    assert PRE.questions[final.position].id == "sector"
+    assert final.current == "sector"
     assert "Thank you. Your answers are complete." not in out
 
 
@@ -255,12 +292,13 @@ def test_end_of_input_keeps_the_answers_so_far() -> None:
     final, out = run(PRE, ["", "", "", "Our county"])
     assert out.rstrip().endswith("Input ended; your answers so far are kept.")
     assert final.answers == {"community": "Our county"}
-    assert PRE.questions[final.position].id == "sector"
+    assert final.current == "sector"
 
 
-def test_a_stopped_interview_resumes_where_it_was() -> None:
-    first, _ = run(PRE, ["", "", "", "Our county", "quit"])
-    final, out = run(PRE, [*script(PRE)[4:], ""], state=first)
+def test_a_stopped_interview_resumes_where_it_was(tmp_path: Path) -> None:
+    run(PRE, ["", "", "", "Our county", "quit"], folder=tmp_path)
+    final, out = run(PRE, [*script(PRE)[4:], ""], folder=tmp_path, resume="run1")
+    assert "Welcome back" in out
     assert final.phase == "done"
     assert final.answers["community"] == "Our county"
     assert "Your suggested level for each dimension:" in out
@@ -271,7 +309,7 @@ def test_a_number_out_of_range_re_asks_without_advancing() -> None:
     final, out = run(PRE, typed)
     assert out.count("! Please type a number from 1 to 16.") == 3
     assert final.answers["sector"] == "schools"
-    assert PRE.questions[final.position].id == "reflect"
+    assert final.current == "reflect"
     assert out.count("Which sector do you work in?") == 4
 
 
@@ -303,7 +341,7 @@ def test_contact_details_typed_into_text_are_not_kept() -> None:
     assert "555" not in kept and "0143" not in kept
     assert kept.startswith("Ask ")
     assert "[email]" in kept
-    assert "jane.doe@example.org" not in final.to_json()
+    assert "jane.doe@example.org" not in json.dumps(final.answers)
 
 
 def test_every_text_answer_is_redacted() -> None:
@@ -314,7 +352,7 @@ def test_every_text_answer_is_redacted() -> None:
     }
     final, _ = run(CHECKLIST, [*script(CHECKLIST, leaks), ""])
     assert final.phase == "done"
-    text = final.to_json()
+    text = json.dumps(final.answers)
     assert "7946" not in text
     assert "mail.example.com" not in text
 

@@ -36,7 +36,7 @@ ENGLISH_UI = (
 
 
 def typed_answers() -> str:
-    lines: list[str] = []
+    lines: list[str] = [""]  # what is kept: Enter continues
     for question in PRE.questions:
         match question.kind:
             case Kind.INFO:

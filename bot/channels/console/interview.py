@@ -83,8 +83,9 @@ class ConsoleInterview:
     async def _converse(self, first: Call) -> ConsoleOutcome:
         view = await self._call(first)
         while not isinstance(view, Result):
-            assert view is not None, "every step shows a consent, question or review"
-            tr = translator(view.locale)  # type: ignore[union-attr]
+            if view is None:
+                return self._outcome(finished=False)  # the interview ended (a closed campaign)
+            tr = translator(view.locale)
             line = await asyncio.to_thread(self.stdin.readline)
             if not line:
                 self.say(tr.gettext(N_("Input ended; your answers so far are kept.")))
@@ -94,11 +95,15 @@ class ConsoleInterview:
                 self.say(tr.gettext(N_("Stopped. Your answers so far are kept.")))
                 return self._outcome(finished=False)
             call = self._call_for(view, text, tr)
-            if call is not None:
-                view = await self._call(call) or view
+            if call is None:
+                # Not an answer this screen takes: show it again, as a person would repeat it.
+                self.say(*self.presenter.render(view, stored=self.stored))
+                continue
+            shown = await self._call(call)
+            view = shown if shown is not None or await self._still_open() else None
         return self._outcome(finished=True)
 
-    async def _call(self, call: Call) -> View | None:
+    async def _call(self, call: Call) -> Consent | QuestionView | ReviewView | Result | None:
         """Run one service call in its own transaction; print what it shows after the commit."""
         async with self.store.transaction() as tx:
             effects = await call(tx)
@@ -106,7 +111,7 @@ class ConsoleInterview:
             session = await tx.sessions.of(self.who.key)
             if session is not None:
                 self._state = InterviewState.from_json(session.state)
-        shown: View | None = None
+        shown: Consent | QuestionView | ReviewView | Result | None = None
         for effect in effects:
             match effect:
                 case Reply(view=view) | Redraw(view=view):
@@ -116,6 +121,9 @@ class ConsoleInterview:
                 case Toast():
                     self.say(*self.presenter.toast(effect))
         return shown
+
+    async def _still_open(self) -> bool:
+        return await self.store.read.sessions.of(self.who.key) is not None
 
     def _call_for(self, view: View, text: str, tr: Translator) -> Call | None:
         r, who = self.respondents, self.who
@@ -176,4 +184,5 @@ class ConsoleInterview:
         state = self._state
         if state is None:
             return ConsoleOutcome(finished)
-        return ConsoleOutcome(finished, dict(state.answers), state.current, state.phase)
+        phase = "done" if finished else state.phase
+        return ConsoleOutcome(finished, dict(state.answers), state.current, phase)

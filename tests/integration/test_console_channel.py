@@ -1,0 +1,163 @@
+"""Console interviews through the command line, kept in the bot's SQLite file: every step,
+resume, submission, and the same submission rules (closed campaigns, notices) as Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.services.coordinator import create_campaign
+from bot.storage.db import Store
+from questions.loader import default_library
+
+CHECKLIST = default_library().bank("capacity_checklist")
+
+
+def run_console(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lines: list[str],
+    *args: str,
+) -> tuple[int, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    status = main(["console", *args])
+    return status, capsys.readouterr().out
+
+
+def sessions(database: Path) -> list[dict[str, object]]:
+    with sqlite3.connect(database) as db:
+        return [json.loads(row[0]) for row in db.execute("SELECT state FROM sessions")]
+
+
+def checklist_lines() -> list[str]:
+    lines = [""]  # what is kept: Enter continues
+    for question in CHECKLIST.questions:
+        if question.kind.value == "info":
+            lines.append("")
+        elif question.kind.value == "text":
+            lines.append("We refer to the county shelter.")
+        else:
+            lines.append("1")
+    return [*lines, ""]  # the review: Enter submits
+
+
+async def campaign_with_coordinator(database: Path, flow: str) -> str:
+    store = await Store.open(database)
+    try:
+        async with store.transaction() as tx:
+            created = await create_campaign(
+                tx, name="Phone round", community_type="rural", flow=flow
+            )
+            await tx.coordinators.add(4242, created.campaign.id, "en")
+        return created.campaign.id
+    finally:
+        await store.close()
+
+
+def test_each_answer_is_committed_and_quit_offers_a_resume_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = run_console(
+        monkeypatch, capsys, ["", "", "", "", "Our county, write me at ana@example.org", "quit"]
+    )
+    assert status == 0
+    (state,) = sessions(tmp_path / "readiness.db")
+    assert state["answers"] == {"community": "Our county, write me at [email]"}
+    assert "--resume" in out
+    assert b"ana@example.org" not in (tmp_path / "readiness.db").read_bytes()
+    code = out.rsplit("--resume ", 1)[1].split()[0]
+
+    status, out = run_console(monkeypatch, capsys, ["1", "quit"], "--resume", code)
+    assert status == 0
+    assert "Welcome back" in out
+    (state,) = sessions(tmp_path / "readiness.db")
+    assert state["answers"] == {
+        "community": "Our county, write me at [email]",
+        "sector": "government",
+    }
+
+
+def test_a_resumed_interview_keeps_its_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out = run_console(
+        monkeypatch, capsys, ["", "", "", "", "Mi condado", "salir"], "--lang", "es"
+    )
+    code = out.rsplit("--resume ", 1)[1].split()[0]
+    _, out = run_console(monkeypatch, capsys, ["salir"], "--resume", code)
+    assert "¿En qué sector trabaja?" in out
+
+
+def test_unknown_resume_code_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _ = run_console(monkeypatch, capsys, [], "--resume", "nope")
+    assert status == 2
+
+
+def test_a_submitted_console_interview_becomes_an_unlinked_response(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = run_console(monkeypatch, capsys, checklist_lines(), "--flow", "capacity")
+    assert status == 0
+    assert "Receipt code:" in out
+    with sqlite3.connect(tmp_path / "readiness.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM responses").fetchone() == (1,)
+        stored = dict(db.execute("SELECT question_id, value FROM answers").fetchall())
+    assert json.loads(stored["role_limits"]) == "We refer to the county shelter."
+
+
+def test_a_console_submission_notifies_the_campaigns_coordinators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Queued in the outbox as a view; the bot's sender renders and sends it."""
+    database = tmp_path / "readiness.db"
+    campaign_id = asyncio.run(campaign_with_coordinator(database, "capacity_checklist"))
+    status, _ = run_console(
+        monkeypatch, capsys, checklist_lines(), "--flow", "capacity", "--campaign", campaign_id
+    )
+    assert status == 0
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT kind, payload FROM outbox").fetchall()
+        assert db.execute("SELECT COUNT(*) FROM completions").fetchone() == (1,)
+    assert [kind for kind, _ in rows] == ["view"]
+    view = json.loads(rows[0][1])["view"]
+    assert (view["kind"], view["campaign_id"], view["count"]) == ("summary", campaign_id, 1)
+
+
+def test_a_campaign_closed_during_the_interview_takes_no_submission(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "readiness.db"
+    campaign_id = asyncio.run(campaign_with_coordinator(database, "capacity_checklist"))
+    lines = checklist_lines()
+    _, out = run_console(
+        monkeypatch, capsys, [*lines[:-1], "quit"], "--flow", "capacity", "--campaign", campaign_id
+    )
+    code = out.rsplit("--resume ", 1)[1].split()[0]
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE campaigns SET closed_at = 'now'")
+    status, out = run_console(monkeypatch, capsys, [""], "--resume", code)
+    assert status == 0
+    assert "This assessment has closed" in out
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM responses").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM outbox").fetchone() == (0,)
+
+
+def test_no_store_keeps_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _ = run_console(
+        monkeypatch, capsys, ["", "", "", "", "Our county", "quit"], "--no-store"
+    )
+    assert status == 0
+    assert not (tmp_path / "readiness.db").exists()
+    assert not (tmp_path / "readiness.key").exists()
