@@ -4,7 +4,8 @@ Policy (docs/method.md, "Changing a bank"): an interview finishes on the version
 whenever this program still ships that version. When it does not, the interview moves onto
 the current version by question id: answers to questions that still exist and still accept
 the answer are kept, the others are dropped, and the interview goes on at the same question
-or, if that question is gone, at the first one left unanswered. The respondent is told.
+or, if that question is gone, right after the last question passed that still exists. The
+respondent is told.
 """
 
 from __future__ import annotations
@@ -41,12 +42,11 @@ def rebase(bank: Bank, state: InterviewState) -> InterviewState:
         for qid, value in state.answers.items()
         if bank.has(qid) and accepts(bank.question(qid), value)
     }
-    if bank.has(state.current):
-        current = state.current
-    else:
-        unanswered = [q.id for q in bank.questions if q.answerable and q.id not in kept]
-        current = unanswered[0] if unanswered else bank.questions[-1].id
-    review = state.phase == "review" and bank.has(state.current)
+    current = state.current if bank.has(state.current) else _after_last_passed(bank, state)
+    missing = [q.id for q in bank.questions if q.answerable and not q.optional and q.id not in kept]
+    review = state.phase == "review" and not missing
+    if state.phase == "review" and missing:
+        current = missing[0]  # a question added since: asked before the review comes back
     before = tuple(q.id for q in bank.questions[: bank.position(current)])
     return state.model_copy(
         update={
@@ -60,6 +60,14 @@ def rebase(bank: Bank, state: InterviewState) -> InterviewState:
             "editing": False,
         }
     )
+
+
+def _after_last_passed(bank: Bank, state: InterviewState) -> str:
+    for passed in reversed(state.history):
+        if bank.has(passed):
+            following = bank.position(passed) + 1
+            return bank.questions[min(following, len(bank.questions) - 1)].id
+    return bank.questions[0].id
 
 
 def _resolve_positions(bank: Bank, state: InterviewState) -> InterviewState | None:

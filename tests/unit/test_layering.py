@@ -1,7 +1,9 @@
-"""Dependencies point one way: only bot/telegram imports telegram; scoring and questions stand
-alone.
+"""The layering rules of DESIGN.md: dependencies point one way
+(`channels/* -> services -> flows -> questions, scoring`; `services -> storage, reports`).
 
-Every .py file is parsed (not imported), so an import hidden in a function is found too.
+Only channels/telegram imports telegram; only storage imports aiosqlite or sqlite3; services,
+flows, scoring and questions import no channel. Every .py file is parsed (not imported), so an
+import hidden in a function is found too.
 """
 
 from __future__ import annotations
@@ -12,8 +14,25 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TRANSPORT_FREE = ("questions", "scoring", "bot/flows")
+PURE = ("questions", "scoring", "bot/flows")
 STANDALONE = ("questions", "scoring")
+CHANNEL_FREE = ("questions", "scoring", "bot/flows", "bot/services", "bot/storage", "bot/reports")
+SQL = ("aiosqlite", "sqlite3")
+IO = ("aiosqlite", "sqlite3", "aiohttp", "httpx", "socket", "requests", "urllib.request")
+
+
+def everything_but(*kept: str) -> tuple[str, ...]:
+    """Every top-level folder of code except `kept` (and their subfolders)."""
+    folders = ["questions", "scoring", "bench"]
+    folders += [
+        f"bot/{p.name}" for p in (ROOT / "bot").iterdir() if p.is_dir() and any(p.rglob("*.py"))
+    ]
+    folders += ["bot/channels/console"]
+    return tuple(f for f in folders if not any(f == k or f.startswith(k + "/") for k in kept))
+
+
+def top_level_files() -> list[Path]:
+    return sorted((ROOT / "bot").glob("*.py"))
 
 
 def python_files(folder: str) -> list[Path]:
@@ -56,8 +75,39 @@ def offenders(folders: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]
     return bad
 
 
-def test_no_telegram_outside_the_adapter() -> None:
-    assert offenders(TRANSPORT_FREE, ("telegram", "bot.telegram")) == []
+def test_only_the_telegram_channel_imports_telegram() -> None:
+    folders = tuple(f for f in everything_but("bot/channels") if f != "bench")
+    found = offenders(folders, ("telegram",)) + offenders(("bot/channels/console",), ("telegram",))
+    found += [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in top_level_files()
+        for line, module in imported_modules(path)
+        if is_within(module, "telegram")
+    ]
+    assert found == []
+
+
+def test_only_storage_speaks_sql() -> None:
+    folders = tuple(f for f in everything_but("bot/storage") if f != "bench")
+    found = offenders(folders, SQL) + [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in top_level_files()
+        for line, module in imported_modules(path)
+        if any(is_within(module, top) for top in SQL)
+    ]
+    assert found == []
+
+
+def test_services_flows_scoring_and_questions_import_no_channel() -> None:
+    assert offenders(CHANNEL_FREE, ("bot.channels", "telegram", "aiohttp")) == []
+
+
+def test_pure_packages_do_no_io() -> None:
+    assert offenders(PURE, (*IO, "bot.storage", "bot.services", "bot.channels")) == []
+
+
+def test_storage_knows_no_service_or_channel() -> None:
+    assert offenders(("bot/storage",), ("bot.services", "bot.channels", "bot.reports")) == []
 
 
 def test_scoring_and_questions_import_nothing_from_bot() -> None:
