@@ -1,0 +1,153 @@
+"""The runtime's promises, each against the real bot and the fake Bot API: intake survives an
+update the library cannot parse, a handler error rolls back and apologises, erasure leaves
+the files before the reply, and heavy work does not hold up answers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.channels.telegram.router import Router
+from bot.storage.repos import Repos
+from tests.fakes import FakeBotApi, FakeUser
+from tests.helpers.bot_harness import (
+    TOKEN,
+    answer_everything,
+    new_campaign,
+    running_bot,
+    settings_for,
+    settle,
+    tap_data,
+)
+
+
+def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(database) as db:
+        return db.execute(sql).fetchall()
+
+
+async def at_first_text_question(user: FakeUser, token: str) -> None:
+    user.start(token)
+    await settle(user)
+    await tap_data(user, "l:", ":en")
+    await tap_data(user, "c:", ":yes")
+    while not user.last or "Type your answer" not in user.last.content:
+        await tap_data(user, "n:")
+
+
+@pytest.mark.logs_errors("the unreadable update is reported at ERROR")
+async def test_an_update_the_library_cannot_parse_is_set_aside_and_intake_goes_on(
+    tmp_path: Path,
+) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2101, first_name="Ada", language_code="en")
+        async with running_bot(settings):
+            bad = api.push_update(
+                {"message": {"message_id": 1, "date": "yesterday", "chat": "garbage"}}
+            )
+            user.start(created.campaign.respondent_token)
+            reply = await user.wait_for_message(timeout=10)
+            assert "language" in reply.content
+            await api.wait_until(lambda: not api.pending_updates, timeout=10)
+        dead = rows(settings.database, "SELECT source, ref, error, payload FROM dead_letters")
+    assert dead == [("intake", str(bad["update_id"]), "TypeError", None)]
+
+
+@pytest.mark.logs_errors("the handler error is reported at ERROR")
+async def test_a_handler_error_rolls_back_the_update_and_apologises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    route = Router.route
+
+    async def fails_after_writing(self: Router, tx: Repos, ev: Any) -> Any:
+        effects = await route(self, tx, ev)  # the answer is stored and the next question queued
+        if ev.text and "BOOM" in ev.text:
+            raise RuntimeError("a bug after the answer was written")
+        return effects
+
+    monkeypatch.setattr(Router, "route", fails_after_writing)
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2102, first_name="Bo", language_code="en")
+        async with running_bot(settings):
+            await at_first_text_question(user, created.campaign.respondent_token)
+            question = user.last.content  # type: ignore[union-attr]
+            user.send("BOOM our county")
+            sorry = await user.wait_for_message()
+            assert "something went wrong on our side" in sorry.content
+            assert "answers so far are kept" in sorry.content
+            (state,) = rows(settings.database, "SELECT state FROM sessions")
+            assert json.loads(state[0])["answers"] == {}
+            assert json.loads(state[0])["current"] == "community"
+            user.send("Our county")
+            following = await user.wait_for_message()
+            assert following.content != question and "Which sector" in following.content
+        (dead,) = rows(
+            settings.database, "SELECT source, error, payload IS NOT NULL FROM dead_letters"
+        )
+    assert dead == ("inbox", "RuntimeError", 1)
+    visible = [m.content for m in user.messages]
+    assert not any("Which sector" in text for text in visible[: visible.index(sorry.content)])
+
+
+async def test_erased_answers_are_gone_from_the_files_when_the_reply_arrives(
+    tmp_path: Path,
+) -> None:
+    marker = "ERASE-ME-MARKER-4411"
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2103, first_name="Cy", language_code="en")
+        async with running_bot(settings):
+            user.start(created.campaign.respondent_token)
+            await settle(user)
+            await tap_data(user, "l:", ":en")
+            await tap_data(user, "c:", ":yes")
+            await answer_everything(user, text=f"Our county {marker}")
+            await tap_data(user, "S:")
+            receipt = user.last.content  # type: ignore[union-attr]
+            code = receipt.split("/delete ", 1)[1].split()[0].strip(".")
+            assert any(marker.encode() in p.read_bytes() for p in tmp_path.glob("readiness.db*"))
+            user.send(f"/delete {code}")
+            await user.wait_for_message(contains="have been erased")
+            holding = [
+                p.name for p in tmp_path.glob("readiness.db*") if marker.encode() in p.read_bytes()
+            ]
+            assert holding == []
+
+
+async def test_a_slow_callback_answer_does_not_hold_up_the_next_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """answerCallbackQuery runs beside dispatch: a slow one delays no reply."""
+    from bot.channels.telegram.upkeep import ButtonAnswers
+
+    release = asyncio.Event()
+    answer = ButtonAnswers._work
+
+    async def stuck(self: ButtonAnswers) -> None:
+        await release.wait()
+        await answer(self)
+
+    monkeypatch.setattr(ButtonAnswers, "_work", stuck)
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2104, first_name="Di", language_code="en")
+        async with running_bot(settings):
+            user.start(created.campaign.respondent_token)
+            await settle(user)
+            await tap_data(user, "l:", ":en")
+            await tap_data(user, "c:", ":yes")
+            await tap_data(user, "n:")
+            assert api.calls_to("answerCallbackQuery") == []
+            release.set()
+            await api.wait_until(lambda: len(api.calls_to("answerCallbackQuery")) == 3, timeout=5)
