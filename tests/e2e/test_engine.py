@@ -151,3 +151,35 @@ async def test_a_slow_callback_answer_does_not_hold_up_the_next_update(
             assert api.calls_to("answerCallbackQuery") == []
             release.set()
             await api.wait_until(lambda: len(api.calls_to("answerCallbackQuery")) == 3, timeout=5)
+
+
+async def test_a_429_pauses_every_chat_until_retry_after(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram's flood limit is per bot: after a 429 nothing goes out, to any chat, before
+    retry_after has passed; one WARNING line says so, and nothing is logged as an error."""
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        ana = api.user(2105, first_name="Ana", language_code="en")
+        ben = api.user(2106, first_name="Ben", language_code="en")
+        async with running_bot(settings):
+            for user in (ana, ben):
+                user.start(created.campaign.respondent_token)
+                await settle(user)
+            api.fail_next("sendMessage", status=429, retry_after=2)
+            ana.tap(next(d for _, d in ana.buttons() if d and d.endswith(":en")))
+            await api.wait_until(lambda: any(c.status == 429 for c in api.timeline), timeout=5)
+            limited = next(c for c in api.timeline if c.status == 429)
+            assert limited.answered_at is not None
+            ben.tap(next(d for _, d in ben.buttons() if d and d.endswith(":en")))
+            await ben.wait_for_message(contains="Before we start", timeout=10)
+            await ana.wait_for_message(contains="Before we start", timeout=10)
+        quiet = {"getUpdates", "answerCallbackQuery"}
+        sends = [
+            c for c in api.timeline if c.method not in quiet and c.received_at > limited.received_at
+        ]
+    assert sends, "the backlog drains after the pause"
+    assert min(c.received_at for c in sends) >= limited.answered_at + 2.0
+    flood = [r for r in caplog.records if "flood limit" in r.getMessage()]
+    assert len(flood) == 1 and flood[0].levelname == "WARNING" and flood[0].exc_info is None

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.channels.telegram.app import serve
+from bot.channels.telegram.app import TelegramBot, serve
 from bot.services.coordinator import CreatedCampaign, create_campaign, invite_digest
 from bot.settings import Settings
 from bot.storage.clock import new_token
@@ -38,14 +38,20 @@ class RunningBot:
     settings: Settings
     stop: asyncio.Event
     task: asyncio.Task[None]
+    ready: asyncio.Future[TelegramBot]
+
+    async def parts(self) -> TelegramBot:
+        """The bot's parts once it runs (its store, sender, ...), for fault injection."""
+        return await asyncio.wait_for(asyncio.shield(self.ready), 15)
 
 
 @contextlib.asynccontextmanager
 async def running_bot(settings: Settings, **serve_options: Any) -> AsyncIterator[RunningBot]:
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop=stop, **serve_options))
+    ready: asyncio.Future[TelegramBot] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(serve(settings, stop=stop, ready=ready.set_result, **serve_options))
     try:
-        yield RunningBot(settings, stop, task)
+        yield RunningBot(settings, stop, task, ready)
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -113,8 +114,12 @@ async def serve(
     listen: str = "127.0.0.1",
     port: int = 8443,
     stop: asyncio.Event | None = None,
+    ready: Callable[[TelegramBot], None] | None = None,
 ) -> None:
-    """Run until `stop` is set (or SIGINT/SIGTERM): intake, dispatch, sending, reminders."""
+    """Run until `stop` is set (or SIGINT/SIGTERM): intake, dispatch, sending, reminders.
+
+    `ready` is called with the running bot once every loop has started (embedding, tests).
+    """
     bot = await open_bot(settings)
     stop = stop or _stop_on_signals()
     supervisor = Supervisor()
@@ -134,6 +139,8 @@ async def serve(
             await bot.application.bot.delete_webhook()
             supervisor.start("poll", bot.receiver.poll)
         log.info("Readiness Bot is running as @%s", bot.links.bot_username)
+        if ready is not None:
+            ready(bot)
         await stop.wait()
     finally:
         await supervisor.stop()

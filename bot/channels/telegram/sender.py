@@ -146,6 +146,7 @@ class Sender:
 
     async def _send(self, chat: int, item: Outgoing, payload: dict[str, Any]) -> list[int]:
         """Send the row's message(s); ids of the messages now on the respondent's screen."""
+        await self._respect_pause()
         if item.kind == VIEW:
             view = DEFERRED.validate_python(payload["view"])
             material = await self.reports.material(self.store.read, view)
