@@ -106,8 +106,9 @@ class Sender:
             return await self._deliver(item)
 
     async def _deliver(self, item: Outgoing) -> bool:
-        payload = json.loads(item.payload)
+        payload: dict[str, Any] = {}
         try:
+            payload = json.loads(item.payload)
             chat = self.addresses.open(item.chat)
             sent = await self._send(chat, item, payload)
         except RetryAfter as error:

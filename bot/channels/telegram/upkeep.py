@@ -16,7 +16,7 @@ from bot.channels.telegram.dispatcher import Answered
 from bot.channels.telegram.outbox import TelegramOutbox
 from bot.services.respondent import Respondents
 from bot.storage.clock import now, now_ms
-from bot.storage.db import Store
+from bot.storage.db import StorageError, Store
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,16 @@ class Reminders:
             return 0
         async with self.store.transaction() as tx:
             for reminder in due:
-                effects = await self.respondents.remind(tx, reminder.session_id)
-                await self.outbox.put_to(tx, reminder.chat, effects)
+                try:
+                    async with self.store.savepoint():
+                        effects = await self.respondents.remind(tx, reminder.session_id)
+                        await self.outbox.put_to(tx, reminder.chat, effects)
+                except StorageError:
+                    raise
+                except Exception:
+                    # One unreadable reminder must not hold up the others, nor come back.
+                    log.exception("reminder of an interview cannot be sent; skipped")
+                    await tx.sessions.mark_reminded(reminder.session_id)
         self.on_queued()
         return len(due)
 
