@@ -183,3 +183,43 @@ async def test_a_429_pauses_every_chat_until_retry_after(
     assert min(c.received_at for c in sends) >= limited.answered_at + 2.0
     flood = [r for r in caplog.records if "flood limit" in r.getMessage()]
     assert len(flood) == 1 and flood[0].levelname == "WARNING" and flood[0].exc_info is None
+
+
+@pytest.mark.logs_errors("the refused message is reported at ERROR")
+async def test_a_message_telegram_refuses_for_good_is_set_aside_and_the_chat_goes_on(
+    tmp_path: Path,
+) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2107, first_name="Gil", language_code="en")
+        async with running_bot(settings):
+            api.fail_next(
+                "sendMessage", status=400, description="Bad Request: can't parse entities"
+            )
+            user.start(created.campaign.respondent_token)
+            await api.wait_until(lambda: any(c.status == 400 for c in api.timeline), timeout=5)
+            user.start(created.campaign.respondent_token)
+            assert "language" in (await user.wait_for_message(timeout=10)).content
+        dead = rows(settings.database, "SELECT source, error, payload FROM dead_letters")
+    assert [(source, error.lower(), payload) for source, error, payload in dead] == [
+        ("outbox", "badrequest: can't parse entities", None)
+    ]
+
+
+@pytest.mark.logs_errors("the corrupt row is reported at ERROR")
+async def test_a_corrupt_outbox_row_does_not_stop_the_sender(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2108, first_name="Hal", language_code="en")
+        async with running_bot(settings) as running:
+            bot = await running.parts()
+            async with bot.store.transaction() as tx:
+                await tx.outbox.add("some-chat", b"not a sealed chat id", "send", {"text": "x"})
+            user.start(created.campaign.respondent_token)
+            assert "language" in (await user.wait_for_message(timeout=10)).content
+            while not await bot.store.read.dead_letters.count():
+                await asyncio.sleep(0.05)
+        dead = rows(settings.database, "SELECT source, error FROM dead_letters")
+    assert dead == [("outbox", "SealError")]
