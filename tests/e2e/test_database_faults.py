@@ -22,8 +22,7 @@ from tests.helpers.bot_harness import (
     new_campaign,
     running_bot,
     settings_for,
-    settle,
-    tap_data,
+    to_first_text_question,
 )
 
 HOLD_SECONDS = 7.0  # past the 5 s busy timeout
@@ -45,12 +44,7 @@ def answers(database: Path) -> dict[str, object]:
 
 
 async def to_the_sector_question(user: FakeUser, token: str) -> None:
-    user.start(token)
-    await settle(user)
-    await tap_data(user, "l:", ":en")
-    await tap_data(user, "c:", ":yes")
-    while "Type your answer" not in (user.last.content if user.last else ""):
-        await tap_data(user, "n:")
+    await to_first_text_question(user, token)
     user.send("Our county")
     await user.wait_for_message(contains="Which sector")
 
@@ -109,12 +103,7 @@ async def test_a_full_disk_then_freed(tmp_path: Path, caplog: pytest.LogCaptureF
             created = await new_campaign(settings)
             user = api.user(2202, first_name="Fay", language_code="en")
             async with running_bot(settings) as running:
-                user.start(created.campaign.respondent_token)
-                await settle(user)
-                await tap_data(user, "l:", ":en")
-                await tap_data(user, "c:", ":yes")
-                while "Type your answer" not in (user.last.content if user.last else ""):
-                    await tap_data(user, "n:")
+                await to_first_text_question(user, created.campaign.respondent_token)
                 bot = await running.parts()
                 while await bot.store.read.outbox.pending_count():
                     await asyncio.sleep(0.05)

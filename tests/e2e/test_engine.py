@@ -14,7 +14,7 @@ import pytest
 
 from bot.channels.telegram.router import Router
 from bot.storage.repos import Repos
-from tests.fakes import FakeBotApi, FakeUser
+from tests.fakes import FakeBotApi
 from tests.helpers.bot_harness import (
     TOKEN,
     answer_everything,
@@ -23,21 +23,13 @@ from tests.helpers.bot_harness import (
     settings_for,
     settle,
     tap_data,
+    to_first_text_question,
 )
 
 
 def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(database) as db:
         return db.execute(sql).fetchall()
-
-
-async def at_first_text_question(user: FakeUser, token: str) -> None:
-    user.start(token)
-    await settle(user)
-    await tap_data(user, "l:", ":en")
-    await tap_data(user, "c:", ":yes")
-    while not user.last or "Type your answer" not in user.last.content:
-        await tap_data(user, "n:")
 
 
 @pytest.mark.logs_errors("the unreadable update is reported at ERROR")
@@ -78,7 +70,7 @@ async def test_a_handler_error_rolls_back_the_update_and_apologises(
         created = await new_campaign(settings)
         user = api.user(2102, first_name="Bo", language_code="en")
         async with running_bot(settings):
-            await at_first_text_question(user, created.campaign.respondent_token)
+            await to_first_text_question(user, created.campaign.respondent_token)
             question = user.last.content  # type: ignore[union-attr]
             user.send("BOOM our county")
             sorry = await user.wait_for_message()

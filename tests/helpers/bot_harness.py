@@ -92,6 +92,16 @@ async def settle(user: FakeUser, timeout: float = 10.0) -> None:
     await user.wait_for_message(timeout=timeout)
 
 
+async def to_first_text_question(user: FakeUser, token: str) -> None:
+    """Open the campaign link, choose English, agree, and read on to the first typed answer."""
+    user.start(token)
+    await settle(user)
+    await tap_data(user, "l:", ":en")
+    await tap_data(user, "c:", ":yes")
+    while "Type your answer" not in (user.last.content if user.last else ""):
+        await tap_data(user, "n:")
+
+
 async def answer_everything(
     user: FakeUser, *, text: str = "Some programmes exist.", pick: int = 0, level: str = "mid"
 ) -> None:
