@@ -77,8 +77,6 @@ def configure_logging() -> None:
     )
     # httpx logs every request URL, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    # It logs each 429 with a traceback at ERROR; the sender logs one WARNING line instead.
-    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
 
 
 async def bot_username(settings: Settings, store: Store) -> str:

@@ -56,6 +56,9 @@ class TelegramBot:
 def build_application(settings: Settings) -> TelegramApplication:
     if settings.telegram_token is None:
         raise SettingsError("READINESS_TELEGRAM_TOKEN: not set (get one from @BotFather)")
+    # With max_retries=0 it logs every 429 at ERROR with a traceback before re-raising it;
+    # the sender handles the 429 and logs one WARNING line instead.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
     return (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
