@@ -416,3 +416,48 @@ async def test_backup_while_a_transaction_is_open(tmp_path: Path) -> None:
         texts = [row[0] for row in copy.execute("SELECT value FROM answers")]
     assert '"committed"' in texts and '"not yet committed"' not in texts
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_message_ids_and_dead_letters_are_pruned(tmp_path: Path) -> None:
+    store = await store_at(tmp_path / "r.db")
+    try:
+        async with store.transaction() as tx:
+            await tx.bot_messages.remember("chat", [1, 2])
+            await tx.dead_letters.add(
+                source="inbox", ref="9", error="RuntimeError", chat_key="chat", payload="sealed"
+            )
+        async with store.transaction() as tx:
+            assert await tx.bot_messages.prune(now_ms() - 1000) == 0
+            assert await tx.dead_letters.prune(datetime.now(UTC) - timedelta(days=1)) == 0
+            assert await tx.bot_messages.prune(now_ms() + 1000) == 2
+            assert await tx.dead_letters.prune(datetime.now(UTC) + timedelta(seconds=5)) == 1
+        assert await store.read.dead_letters.count() == 0
+        async with store.transaction() as tx:
+            assert await tx.bot_messages.forget("chat") == []
+    finally:
+        await store.close()
+
+
+async def test_quick_exit_forgets_a_chats_queue_message_ids_and_dead_letters(
+    tmp_path: Path,
+) -> None:
+    store = await store_at(tmp_path / "r.db")
+    try:
+        async with store.transaction() as tx:
+            await tx.outbox.add("chat", b"s", "send", {"text": "the review, with her answers"})
+            await tx.outbox.add("other", b"s", "send", {"text": "someone else's"})
+            await tx.bot_messages.remember("chat", [5, 3])
+            await tx.dead_letters.add(
+                source="inbox", ref="1", error="RuntimeError", chat_key="chat", payload="sealed"
+            )
+        async with store.transaction() as tx:
+            await tx.outbox.drop_chat("chat")
+            await tx.dead_letters.drop_chat("chat")
+            forgotten = await tx.bot_messages.forget("chat")
+            assert tx.wiped
+        remaining = [h.chat_key for h in await store.read.outbox.heads(now_ms() + 10)]
+    finally:
+        await store.close()
+    assert forgotten == [3, 5]
+    assert remaining == ["other"]
+    assert files_holding(tmp_path, "the review, with her answers") == []
