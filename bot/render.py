@@ -9,9 +9,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
+from bot.flows import rating
 from bot.flows.interview import Ask, Review
-from bot.flows.values import BAND_ANCHORS, BANDS, DONT_KNOW, SCALE, YES_NO, AnswerValue, Reason
+from bot.flows.values import DONT_KNOW, SCALE, YES_NO, AnswerValue, Reason, level_of_answer
 from bot.i18n import N_, Translator
 from questions.schema import Kind, Question, ReadinessModel
 
@@ -21,7 +23,28 @@ YES_NO_LABELS = {
     "no": N_("No"),
     "not_sure": N_("Not sure"),
 }
-BAND_LETTERS = {"low": "A", "mid": "B", "high": "C"}
+RATING_LABELS = {
+    rating.FULL_4: N_("Level 4 is fully true (and so is 3)"),
+    rating.PART_4: N_("Level 3 is true, level 4 partly"),
+    rating.FULL_3: N_("Level 3 is true, level 4 not yet"),
+    rating.PART_3: N_("Level 3 is only partly true"),
+    rating.NOT_3: N_("Not even level 3 yet"),
+    rating.DONT_KNOW: N_("I don't know"),
+    rating.YES: N_("Yes, fully true"),
+    rating.PARTLY: N_("Partly true"),
+    rating.NO: N_("Not yet"),
+    rating.UNSURE: N_("I'm not sure"),
+}
+STANDING_LABELS = {
+    "in_place": N_("in place"),
+    "partly": N_("partly"),
+    "gap": N_("gap"),
+    "not_sure": N_("not sure"),
+}
+"""What a checklist answer says, whichever way the item is worded (bot.results, reports)."""
+CUMULATIVE_RULE = N_(
+    "A level counts only when every level below it is also true of your community."
+)
 TEXT_PREVIEW = 80
 
 
@@ -82,9 +105,10 @@ def render_ask(ask: Ask, tr: Translator, model: ReadinessModel) -> RenderedQuest
         case Kind.CHOICE | Kind.MULTI_CHOICE:
             choices = tuple(Choice(o.id, tr.gettext(o.label)) for o in question.options)
         case Kind.YES_NO:
-            choices = tuple(Choice(v, tr.gettext(YES_NO_LABELS[v])) for v in YES_NO)
+            offered = YES_NO if question.partly else tuple(v for v in YES_NO if v != "partly")
+            choices = tuple(Choice(v, tr.gettext(YES_NO_LABELS[v])) for v in offered)
         case Kind.LEVEL:
-            body, choices = _level(question, ask.band, tr, model)
+            body, choices = _level(question, ask.screen, tr, model)
             parts.append(body)
     if question.hint:
         parts.append(_html(tr, question.hint))
@@ -117,24 +141,46 @@ def render_ask(ask: Ask, tr: Translator, model: ReadinessModel) -> RenderedQuest
 
 
 def _level(
-    question: Question, band: str | None, tr: Translator, model: ReadinessModel
+    question: Question, screen: str | None, tr: Translator, model: ReadinessModel
 ) -> tuple[str, tuple[Choice, ...]]:
-    """The two taps of an anchored rating: a statement first, then a level within its band."""
+    """One step of the staircase (bot.flows.rating): the statements it shows, with their level
+    numbers (never the stage names, which read like a verdict), and its replies."""
     assert question.dimension is not None
-    if band is None:
-        lines = [_html(tr, N_("Which statement is closest?"))]
-        for name, anchor in BAND_ANCHORS.items():
-            characteristic = model.level(anchor).characteristics[question.dimension]
-            lines.append(f"<b>{BAND_LETTERS[name]}.</b> {_html(tr, characteristic)}")
-        choices = tuple(Choice(name, BAND_LETTERS[name]) for name in BAND_ANCHORS)
-        return "\n\n".join(lines), (*choices, Choice(DONT_KNOW, tr.gettext(N_("I don't know"))))
-    lines = [_html(tr, N_("Which of these levels fits your community best?"))]
-    for level in BANDS[band]:
-        characteristic = model.level(level).characteristics[question.dimension]
-        label = html.escape(stage_label(tr, model, level))
-        lines.append(f"<b>{label}</b>\n{_html(tr, characteristic)}")
-    choices = tuple(Choice(str(level), stage_label(tr, model, level)) for level in BANDS[band])
+    dimension = question.dimension
+    statements = [
+        f"<b>{html.escape(level_label(tr, Fraction(level)))}</b>\n"
+        f"{_html(tr, model.level(level).characteristics[dimension])}"
+        for level in rating.levels_shown(screen)
+    ]
+    if screen is rating.BOUNDARY:
+        lines = [
+            _html(tr, CUMULATIVE_RULE),
+            *statements,
+            _html(tr, N_("How far is your community?")),
+        ]
+    else:
+        so_far = (
+            _html(tr, N_("Level 3 is not yet true of your community. One step down:"))
+            if screen == rating.BELOW
+            else _html(tr, N_("Level {level} is true of your community. One step up:")).format(
+                level=int(screen) - 1
+            )
+        )
+        question_line = _html(tr, N_("Is this fully true of your community?"))
+        lines = [so_far, *statements, question_line]
+    choices = tuple(
+        Choice(reply, tr.gettext(RATING_LABELS[reply])) for reply in rating.replies(screen)
+    )
     return "\n\n".join(lines), choices
+
+
+def level_label(tr: Translator, level: Fraction) -> str:
+    """'Level 4', 'Level 3.5' (in the reader's number format), for respondents' own ratings."""
+    return tr.gettext(N_("Level {level}")).format(level=tr.number(level, decimals=_places(level)))
+
+
+def _places(level: Fraction) -> int:
+    return 0 if level.denominator == 1 else 1
 
 
 def _html(tr: Translator, message: str) -> str:
@@ -156,9 +202,10 @@ def describe_answer(
             values = value if isinstance(value, list) else [str(value)]
             return ", ".join(_option_label(question, v, tr) for v in values)
         case Kind.LEVEL:
-            if value == DONT_KNOW:
+            level = level_of_answer(value)
+            if level is None:
                 return tr.gettext(N_("I don't know"))
-            return stage_label(tr, model, int(value))  # type: ignore[arg-type]
+            return level_label(tr, level)
         case Kind.TEXT:
             text = str(value)
             return text if len(text) <= TEXT_PREVIEW else text[: TEXT_PREVIEW - 1] + "…"

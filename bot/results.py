@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
-from bot.flows.values import DONT_KNOW
+from bot.flows.values import level_of_answer
 from bot.i18n import N_, Translator
-from bot.render import YES_NO_LABELS, stage_label
+from bot.render import YES_NO_LABELS, level_label, stage_label
 from questions.schema import Bank, Kind, ReadinessModel
 from scoring import (
     AreaTally,
@@ -21,12 +23,10 @@ from scoring import (
 from scoring.readiness import combine_respondents
 
 ACTION_PLAN_SECTION = "action_plan"
-PROCEED = N_(
-    "Suggested decision: proceed with the full community readiness assessment (level 4 or above)."
-)
-WAIT = N_(
-    "Suggested decision: wait. Carry out the strategies for levels 1 to 3 first, "
-    "then repeat the preassessment."
+NEXT_STEPS = N_(
+    "What happens next: the task force puts everyone's answers together, interviewers check "
+    "the levels against what respondents described, and the team decides together on the "
+    "next steps."
 )
 SELF_RATED_NOTE = N_(
     "Self-rated levels tend to run higher than levels scored from interviews, "
@@ -34,15 +34,12 @@ SELF_RATED_NOTE = N_(
 )
 
 
-def ratings_of(bank: Bank, answers: Mapping[str, object]) -> dict[str, int | None]:
-    """A respondent's anchored level per dimension; None where they said 'I don't know'."""
-    ratings: dict[str, int | None] = {}
+def ratings_of(bank: Bank, answers: Mapping[str, object]) -> dict[str, Fraction | None]:
+    """A respondent's own level per dimension (1 to 9 in half steps); None for 'I don't know'."""
+    ratings: dict[str, Fraction | None] = {}
     for question in bank.questions:
         if question.kind is Kind.LEVEL and question.dimension and question.id in answers:
-            value = answers[question.id]
-            ratings[question.dimension] = (
-                None if value in (DONT_KNOW, None) else int(value)  # type: ignore[call-overload]
-            )
+            ratings[question.dimension] = level_of_answer(answers[question.id])  # type: ignore[arg-type]
     return ratings
 
 
@@ -76,36 +73,44 @@ def checklist_result(bank: Bank, answers: Mapping[str, object]) -> ChecklistResu
 
 
 def format_assessment(tr: Translator, model: ReadinessModel, assessment: Assessment) -> list[str]:
-    """Plain-text lines: level per dimension, the suggested baseline and the decision."""
-    lines = [tr.gettext(N_("Your suggested level for each dimension:"))]
+    """A respondent's own view, dimension by dimension, and what happens next.
+
+    Never a wait or proceed: the decision belongs to the task force, over every respondent
+    (Appendix C, "Analyzing Responses"), not to one person's self-rating.
+    """
+    lines = [tr.gettext(N_("How you rated your community:"))]
     for dimension in model.dimensions:
         result = assessment.dimensions.get(dimension.id)
         shown = (
-            stage_label(tr, model, result.level)
+            own_level(tr, model, result.score)
             if result
-            else tr.gettext(N_("not rated (you answered 'I don't know')"))
+            else tr.gettext(N_("you answered “I don't know”"))
         )
         lines.append(f"{dimension.id}. {tr.gettext(dimension.name)}: {shown}")
     overall = assessment.overall
     if overall is None:
-        lines.append(tr.gettext(N_("An overall level needs a rating for all seven dimensions.")))
+        lines.append(tr.gettext(N_("An overall figure needs a rating for all seven dimensions.")))
     else:
         lines.append(
-            tr.gettext(N_("Suggested baseline: {score} → {level}")).format(
+            tr.gettext(N_("Your overall view: {score} ({level})")).format(
                 score=tr.number(overall.score), level=stage_label(tr, model, overall.level)
             )
         )
-        lines.append(tr.gettext(PROCEED if overall.level >= 4 else WAIT))
-    lines.append(tr.gettext(SELF_RATED_NOTE))
+    lines += [tr.gettext(SELF_RATED_NOTE), tr.gettext(NEXT_STEPS)]
     return lines
 
 
+def own_level(tr: Translator, model: ReadinessModel, score: Fraction) -> str:
+    """'Level 3.5 · Vague Awareness': the level as rated, with the stage it falls in."""
+    stage = tr.gettext(model.level(math.floor(score)).stage)
+    return f"{level_label(tr, score)} · {stage}"
+
+
 def format_checklist(tr: Translator, result: ChecklistResult) -> list[str]:
-    lines = [tr.gettext(N_("Your answers per area (yes / partly / no / not sure):"))]
+    lines = [tr.gettext(N_("Your answers per area (in place / partly / gap / not sure):"))]
     for area in result.areas:
-        lines.append(
-            f"{tr.gettext(area.title)}: {area.yes} / {area.partly} / {area.no} / {area.not_sure}"
-        )
+        counts = f"{area.in_place} / {area.partly} / {area.gap} / {area.not_sure}"
+        lines.append(f"{tr.gettext(area.title)}: {counts}")
     if result.gaps:
         lines.append("")
         lines.append(
@@ -117,7 +122,7 @@ def format_checklist(tr: Translator, result: ChecklistResult) -> list[str]:
             answer = tr.gettext(YES_NO_LABELS[str(gap.answer)])
             lines.append(f"- {tr.gettext(gap.prompt)} ({answer})")
     else:
-        lines.append(tr.gettext(N_("No gaps: every item was answered Yes.")))
+        lines.append(tr.gettext(N_("No gaps: everything asked is in place.")))
     if result.plan:
         lines.append("")
         lines.append(tr.gettext(N_("Your action plan:")))

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.i18n import N_, Translator
 from questions.schema import ReadinessModel
-from scoring import Assessment, Decision, priorities
+from scoring import Assessment, Decision, below_proceed, priorities
 
 
 def two_decimals(value: Fraction) -> float:
@@ -15,7 +15,11 @@ def two_decimals(value: Fraction) -> float:
     return int(value * 100) / 100
 
 
-def scorecard_json(assessment: Assessment, model: ReadinessModel) -> dict[str, Any]:
+def scorecard_json(
+    assessment: Assessment, model: ReadinessModel, *, with_decision: bool = True
+) -> dict[str, Any]:
+    """The Calculated Scorecard as JSON. A full assessment's scorecard carries no decision:
+    the proceed/wait reading of Appendix C is for the preassessment only."""
     dimensions = [
         {
             "id": result.dimension,
@@ -38,7 +42,14 @@ def scorecard_json(assessment: Assessment, model: ReadinessModel) -> dict[str, A
             "level": overall.level,
             "stage": model.level(overall.level).stage,
         },
-        "decision": None if assessment.decision is None else str(assessment.decision),
+        **(
+            {
+                "decision": None if assessment.decision is None else str(assessment.decision),
+                "dimensions_below_4": below_proceed(assessment.dimensions),
+            }
+            if with_decision
+            else {}
+        ),
         "priorities": [
             {
                 "dimension": p.dimension,
@@ -61,7 +72,9 @@ DECISIONS = {
 }
 
 
-def scorecard_text(assessment: Assessment, model: ReadinessModel, tr: Translator) -> str:
+def scorecard_text(
+    assessment: Assessment, model: ReadinessModel, tr: Translator, *, with_decision: bool = True
+) -> str:
     _ = tr.gettext
     rows = [_(N_("Calculated scorecard")), ""]
     header = (
@@ -105,8 +118,16 @@ def scorecard_text(assessment: Assessment, model: ReadinessModel, tr: Translator
                 stage=_(model.level(overall.level).stage),
             )
         )
-    if assessment.decision is not None:
+    if with_decision and assessment.decision is not None:
         rows.append(_(DECISIONS[assessment.decision]))
+        below = below_proceed(assessment.dimensions)
+        rows.append(
+            tr.ngettext(
+                "{count} of the seven dimensions is at levels 1-3.",
+                "{count} of the seven dimensions are at levels 1-3.",
+                below,
+            ).format(count=below)
+        )
     rows.append("")
     rows.append(_(N_("Priorities, lowest dimension first:")))
     for number, p in enumerate(priorities(assessment.dimensions, model), start=1):

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from questions.schema import Bank, Kind, ReadinessModel
+from questions.schema import Bank, Kind, Question, ReadinessModel
 
 BANK_DIR = Path(__file__).parent
 ARCHIVE = "archive"
@@ -122,6 +122,8 @@ def _check_references(bank: Bank, model: ReadinessModel, path: Path) -> None:
                     )
                 if target is Kind.INFO:
                     raise BankError(f"{path}: {question.id}: explains an info message")
+            if question.when is not None:
+                _check_condition(question, bank, seen, path)
             if section.dimension and question.dimension and question.dimension != section.dimension:
                 raise BankError(
                     f"{path}: {question.id}: dimension {question.dimension} inside "
@@ -130,6 +132,26 @@ def _check_references(bank: Bank, model: ReadinessModel, path: Path) -> None:
             seen[question.id] = question.kind
     if not any(q.answerable for q in bank.questions):
         raise BankError(f"{path}: {bank.id}: the bank asks nothing")
+
+
+def _check_condition(question: Question, bank: Bank, seen: dict[str, Kind], path: Path) -> None:
+    assert question.when is not None
+    target = question.when.question
+    if target not in seen:
+        raise BankError(
+            f"{path}: {question.id}: when refers to {target!r}, "
+            "which is not an earlier question of this bank"
+        )
+    asked = bank.question(target)
+    if asked.kind is Kind.YES_NO:
+        offered = {"yes", "no", "not_sure", *(("partly",) if asked.partly else ())}
+    elif asked.kind is Kind.CHOICE:
+        offered = {o.id for o in asked.options}
+    else:
+        raise BankError(f"{path}: {question.id}: when needs a yes_no or choice question")
+    unknown = sorted(set(question.when.answer_in) - offered)
+    if unknown:
+        raise BankError(f"{path}: {question.id}: {target} has no answer {', '.join(unknown)}")
 
 
 def load_library(directory: Path = BANK_DIR) -> Library:

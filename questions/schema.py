@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -42,6 +43,17 @@ class ScaleLabels(Strict):
     high: Text
 
 
+class Condition(Strict):
+    """Ask a question only when an earlier answer is one of these (checklist skip logic)."""
+
+    question: QuestionId
+    answer_in: tuple[OptionId, ...] = Field(min_length=1)
+
+
+YesMeans = Literal["in_place", "need"]
+"""What a yes says on a checklist item: something in place, or something needed (a gap)."""
+
+
 class Question(Strict):
     id: QuestionId
     kind: Kind
@@ -54,8 +66,13 @@ class Question(Strict):
     scale: ScaleLabels | None = None
     explains: QuestionId | None = None
     """For a text question that asks the respondent to explain an earlier rating."""
-    yes_means_gap: bool = False
-    """For a yes/no checklist item worded as a need ("Does staff need training on ...?")."""
+    yes_means: YesMeans | None = None
+    """For a yes/no item: whether a yes means in place, or a need ("Does staff need ...?")."""
+    partly: bool = True
+    """For a yes/no item: whether "partly" is an answer (not for a fact such as "Is there a
+    local task force?")."""
+    when: Condition | None = None
+    """Asked only when this condition holds; otherwise the question does not apply."""
 
     @model_validator(mode="after")
     def _kind_specific_fields(self) -> Question:
@@ -72,8 +89,10 @@ class Question(Strict):
             raise ValueError(f"a {self.kind} question takes no scale labels")
         if self.explains is not None and self.kind is not Kind.TEXT:
             raise ValueError("only a text question can explain another answer")
-        if self.yes_means_gap and self.kind is not Kind.YES_NO:
-            raise ValueError("yes_means_gap applies to yes_no questions only")
+        if self.kind is Kind.YES_NO and self.yes_means is None:
+            raise ValueError("a yes_no item says what a yes means (yes_means: in_place or need)")
+        if self.kind is not Kind.YES_NO and (self.yes_means is not None or not self.partly):
+            raise ValueError("yes_means and partly apply to yes_no questions only")
         if self.kind is Kind.INFO and self.optional:
             raise ValueError("an info message cannot be optional")
         option_ids = [option.id for option in self.options]
@@ -85,6 +104,10 @@ class Question(Strict):
     @property
     def answerable(self) -> bool:
         return self.kind is not Kind.INFO
+
+    def applies(self, answers: Mapping[str, object]) -> bool:
+        """Whether the question is asked, given the answers so far."""
+        return self.when is None or answers.get(self.when.question) in self.when.answer_in
 
 
 class Section(Strict):
@@ -131,6 +154,8 @@ class Dimension(Strict):
     id: DimensionId
     name: Text
     guiding_questions: tuple[Text, ...] = Field(min_length=1)
+    aliases: tuple[Text, ...] = ()
+    """Other names the guide itself uses for the dimension (Appendix B and F tables)."""
 
 
 class Level(Strict):

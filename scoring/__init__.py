@@ -4,9 +4,11 @@ from scoring.capacity import (
     AreaTally,
     CapacityAnswer,
     Gap,
+    Standing,
     common_gaps,
     gaps,
     is_gap,
+    standing,
     tally,
     tally_many,
 )
@@ -22,6 +24,7 @@ from scoring.readiness import (
     ScoreError,
     Spread,
     assess,
+    below_proceed,
     check_score,
     combine_respondents,
     decide,
@@ -34,6 +37,7 @@ from scoring.readiness import (
     priorities,
     scores_from_ratings,
     spread,
+    thinly_rated,
 )
 from scoring.scorecard import ScorecardError, parse_scorecard
 
@@ -47,12 +51,14 @@ __all__ = [
     "Decision",
     "DimensionResult",
     "Gap",
+    "Standing",
     "OverallResult",
     "Priority",
     "ScoreError",
     "ScorecardError",
     "Spread",
     "assess",
+    "below_proceed",
     "check_score",
     "combine_respondents",
     "common_gaps",
@@ -69,6 +75,8 @@ __all__ = [
     "priorities",
     "scores_from_ratings",
     "spread",
+    "standing",
+    "thinly_rated",
     "tally",
     "tally_many",
 ]

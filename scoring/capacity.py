@@ -1,6 +1,8 @@
 """Tallies and gaps of the capacity checklist's yes/no items, for one organisation or many.
 
-Gaps (no, partly, not sure; yes for items worded as a need) become the Action Plan's list."""
+Each item says what a yes means: something in place, or something needed. So an answer is
+read as in place, partly, a gap or not sure; everything but "in place" is for the Action
+Plan's list. An item that does not apply (its condition is not met) counts nowhere."""
 
 from __future__ import annotations
 
@@ -22,13 +24,30 @@ class CapacityAnswer(StrEnum):
 _STORED_VALUES = frozenset(answer.value for answer in CapacityAnswer)
 
 
+class Standing(StrEnum):
+    IN_PLACE = "in_place"
+    PARTLY = "partly"
+    GAP = "gap"
+    NOT_SURE = "not_sure"
+
+
+def standing(question: Question, answer: CapacityAnswer) -> Standing:
+    """What an answer says about the organisation, whichever way the item is worded."""
+    if answer is CapacityAnswer.PARTLY:
+        return Standing.PARTLY
+    if answer is CapacityAnswer.NOT_SURE:
+        return Standing.NOT_SURE
+    means_in_place = (answer is CapacityAnswer.YES) == (question.yes_means != "need")
+    return Standing.IN_PLACE if means_in_place else Standing.GAP
+
+
 @dataclass(frozen=True)
 class AreaTally:
     section_id: str
     title: str
-    yes: int
+    in_place: int
     partly: int
-    no: int
+    gap: int
     not_sure: int
     unanswered: int
 
@@ -42,14 +61,17 @@ class Gap:
 
 
 def is_gap(question: Question, answer: CapacityAnswer) -> bool:
-    if question.yes_means_gap:
-        # "Does staff need training on ...?": only a firm no means nothing is missing.
-        return answer is not CapacityAnswer.NO
-    return answer is not CapacityAnswer.YES
+    """Anything not firmly in place is something to work on (partly and not sure too)."""
+    return standing(question, answer) is not Standing.IN_PLACE
 
 
-def _yes_no(section: Section) -> list[Question]:
-    return [q for q in section.questions if q.kind is Kind.YES_NO]
+def _yes_no(section: Section, answers: Mapping[str, object] | None = None) -> list[Question]:
+    """The section's yes/no items; with answers, only those that apply."""
+    return [
+        q
+        for q in section.questions
+        if q.kind is Kind.YES_NO and (answers is None or q.applies(answers))
+    ]
 
 
 def _answer(question: Question, answers: Mapping[str, object]) -> CapacityAnswer | None:
@@ -62,15 +84,17 @@ def _answer(question: Question, answers: Mapping[str, object]) -> CapacityAnswer
 
 
 def _tally_section(section: Section, answers: Mapping[str, object]) -> AreaTally:
-    given = [_answer(q, answers) for q in _yes_no(section)]
-    counts = Counter(given)
+    counts: Counter[Standing | None] = Counter()
+    for question in _yes_no(section, answers):
+        answer = _answer(question, answers)
+        counts[None if answer is None else standing(question, answer)] += 1
     return AreaTally(
         section_id=section.id,
         title=section.title,
-        yes=counts[CapacityAnswer.YES],
-        partly=counts[CapacityAnswer.PARTLY],
-        no=counts[CapacityAnswer.NO],
-        not_sure=counts[CapacityAnswer.NOT_SURE],
+        in_place=counts[Standing.IN_PLACE],
+        partly=counts[Standing.PARTLY],
+        gap=counts[Standing.GAP],
+        not_sure=counts[Standing.NOT_SURE],
         unanswered=counts[None],
     )
 
@@ -82,7 +106,7 @@ def tally(bank: Bank, answers: Mapping[str, object]) -> list[AreaTally]:
 def gaps(bank: Bank, answers: Mapping[str, object]) -> list[Gap]:
     found: list[Gap] = []
     for section in bank.sections:
-        for question in _yes_no(section):
+        for question in _yes_no(section, answers):
             answer = _answer(question, answers)
             # An unanswered item is reported as unanswered, not guessed to be a gap.
             if answer is not None and is_gap(question, answer):
@@ -94,9 +118,9 @@ def _add(a: AreaTally, b: AreaTally) -> AreaTally:
     return AreaTally(
         section_id=a.section_id,
         title=a.title,
-        yes=a.yes + b.yes,
+        in_place=a.in_place + b.in_place,
         partly=a.partly + b.partly,
-        no=a.no + b.no,
+        gap=a.gap + b.gap,
         not_sure=a.not_sure + b.not_sure,
         unanswered=a.unanswered + b.unanswered,
     )

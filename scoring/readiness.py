@@ -18,8 +18,9 @@ LOWEST = Fraction(1)
 HIGHEST = Fraction(9)
 PROCEED_FROM_LEVEL = 4
 
-# Only plain decimals, as people write levels: Fraction() alone would also take "1e1" or "3/2".
-_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# Only plain decimals, as people write levels (4.5, or 4,5 in many languages): Fraction()
+# alone would also take "1e1" or "3/2".
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 
 
 class ScoreError(ValueError):
@@ -101,7 +102,7 @@ def parse_score(text: str) -> Fraction:
     stripped = text.strip()
     if not _PLAIN_DECIMAL.fullmatch(stripped):
         raise _not_a_level(stripped or "''")
-    value = Fraction(stripped)
+    value = Fraction(stripped.replace(",", "."))
     if not _is_level_step(value):
         raise _not_a_level(stripped)
     return value
@@ -159,6 +160,23 @@ def decide(overall_level: int) -> Decision:
     return Decision.PROCEED if overall_level >= PROCEED_FROM_LEVEL else Decision.WAIT
 
 
+def thinly_rated(results: Mapping[str, DimensionResult], respondents: int) -> tuple[str, ...]:
+    """Dimensions rated by fewer than half of the respondents: their score is provisional.
+
+    "I don't know" is evidence, not silence: when most respondents cannot rate a dimension,
+    its score stands on too few answers, and not knowing says something about the community.
+    """
+    if respondents < 0:
+        raise ValueError("the number of respondents cannot be negative")
+    rated = {d: r.respondents for d, r in results.items()}
+    return tuple(d for d in DIMENSION_IDS if respondents and 2 * rated.get(d, 0) < respondents)
+
+
+def below_proceed(results: Mapping[str, DimensionResult]) -> int:
+    """How many dimensions are at levels 1-3, said beside a decision read from the overall."""
+    return sum(1 for r in results.values() if r.level < PROCEED_FROM_LEVEL)
+
+
 def is_provisional(respondents: int, community_type: CommunityType) -> bool:
     if respondents < 0:
         raise ValueError("the number of respondents cannot be negative")
@@ -179,18 +197,15 @@ def assess(scorecard: Mapping[str, Sequence[Fraction | None]]) -> Assessment:
     return Assessment(dimensions, overall, decision)
 
 
-def scores_from_ratings(ratings: Mapping[str, int | None]) -> dict[str, Fraction]:
+def scores_from_ratings(ratings: Mapping[str, Fraction | int | None]) -> dict[str, Fraction]:
+    """One respondent's self-ratings (1 to 9 in steps of 0.5) as scores; None is left out."""
     for dimension in ratings:
         _check_dimension(dimension)
     scores: dict[str, Fraction] = {}
     for dimension in DIMENSION_IDS:
         rating = ratings.get(dimension)
-        if rating is None:
-            continue
-        # Anchored self-ratings are whole levels; a half step only comes from interview scoring.
-        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 9:
-            raise ScoreError(f"{rating!r} is not a level (a whole number from 1 to 9)")
-        scores[dimension] = Fraction(rating)
+        if rating is not None:
+            scores[dimension] = check_score(rating)  # type: ignore[arg-type]
     return scores
 
 

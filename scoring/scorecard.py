@@ -41,6 +41,8 @@ def _normal(text: str) -> str:
 def _dimension_names(model: ReadinessModel) -> dict[str, str]:
     names: dict[str, str] = {d.id.casefold(): d.id for d in model.dimensions}
     names.update({_normal(d.name): d.id for d in model.dimensions})
+    # The guide names some dimensions two ways (Appendix F: "Community knowledge of efforts").
+    names.update({_normal(alias): d.id for d in model.dimensions for alias in d.aliases})
     return names
 
 
@@ -55,7 +57,7 @@ def _dimension_of(cell: str, model: ReadinessModel) -> str | None:
         return None
     letter = labelled.group(1).upper()
     name = labelled.group(2)
-    if name and name != _normal(model.dimension(letter).name):
+    if name and _dimension_names(model).get(name) != letter:
         return None
     return letter
 
@@ -122,7 +124,8 @@ def _padded(found: dict[str, list[Fraction | None]]) -> dict[str, list[Fraction 
 
 
 def _records(text: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text.removeprefix(_BOM)))
+    text = text.removeprefix(_BOM)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     try:
         return list(reader)
     except csv.Error as error:
@@ -140,6 +143,15 @@ def _missing(
         # The likeliest cause: a file without a header row, whose first dimension was skipped.
         reason += " (row 1 is read as the header)"
     raise ScorecardError(None, None, reason)
+
+
+def _delimiter(text: str) -> str:
+    """Spreadsheets in languages that write 4,5 save CSV with ';' (or tabs) between cells."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    for candidate in (";", "\t"):
+        if candidate in first and first.count(candidate) >= first.count(","):
+            return candidate
+    return ","
 
 
 def parse_scorecard(text: str, model: ReadinessModel) -> dict[str, list[Fraction | None]]:

@@ -49,7 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scoring.add_argument("--json", action="store_true", help="print one JSON object")
     scoring.add_argument("--lang", default="en", help="language of the text output")
-    scoring.set_defaults(handler=lambda a: score.command(a.scorecard, as_json=a.json, lang=a.lang))
+    scoring.add_argument(
+        "--for",
+        dest="purpose",
+        choices=score.PURPOSES,
+        default=score.FULL_ASSESSMENT,
+        help="what was scored: full-assessment interviews (default: no proceed/wait decision)"
+        " or preassessment responses (adds the decision)",
+    )
+    scoring.set_defaults(
+        handler=lambda a: score.command(a.scorecard, as_json=a.json, lang=a.lang, purpose=a.purpose)
+    )
     _operator_commands(commands)
     return parser
 

@@ -14,7 +14,13 @@ from scoring import ScorecardError, assess, parse_scorecard
 EXIT_BAD_INPUT = 2
 
 
-def command(path: Path, *, as_json: bool, lang: str) -> int:
+FULL_ASSESSMENT, PREASSESSMENT = "full-assessment", "preassessment"
+PURPOSES = (FULL_ASSESSMENT, PREASSESSMENT)
+
+
+def command(path: Path, *, as_json: bool, lang: str, purpose: str = FULL_ASSESSMENT) -> int:
+    """A full assessment's scorecard (the default) has no proceed/wait decision; interviewer-
+    scored preassessment responses do (Appendix C, "Analyzing Responses")."""
     library = default_library()
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -30,8 +36,11 @@ def command(path: Path, *, as_json: bool, lang: str) -> int:
         print(f"readiness-bot score: {path}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     assessment = assess(scorecard)
+    decided = purpose == PREASSESSMENT
     if as_json:
-        print(json.dumps(scorecard_json(assessment, library.model), ensure_ascii=False))
+        found = scorecard_json(assessment, library.model, with_decision=decided)
+        print(json.dumps({"for": purpose, **found}, ensure_ascii=False))
     else:
-        print(scorecard_text(assessment, library.model, translator(negotiate(lang))))
+        tr = translator(negotiate(lang))
+        print(scorecard_text(assessment, library.model, tr, with_decision=decided))
     return 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from bot.flows.events import (
     Answer,
@@ -19,14 +20,15 @@ from bot.flows.events import (
     Submit,
     Toggle,
 )
+from bot.flows import rating
 from bot.flows.values import (
-    BANDS,
     DONT_KNOW,
     EXPECTED,
+    FACT_EXPECTED,
     MAX_TEXT_LENGTH,
     AnswerValue,
     Reason,
-    band_levels,
+    level_value,
     validate,
 )
 from bot.i18n import N_
@@ -53,8 +55,8 @@ class InterviewState(BaseModel):
     answers: dict[str, AnswerValue] = {}
     history: tuple[str, ...] = ()
     """Ids of the questions passed on the way here, for Back."""
-    band: str | None = None
-    """The first tap of a level rating, while the second is awaited."""
+    screen: str | None = None
+    """The step of a level rating shown now (bot.flows.rating); None is its first screen."""
     selection: tuple[str, ...] = ()
     """Options ticked so far on a multiple-choice question."""
     editing: bool = False
@@ -68,7 +70,15 @@ class InterviewState(BaseModel):
             data = dict(data)
             data["current"] = f"#{data.pop('position')}"
             data["history"] = [f"#{index}" for index in data.get("history", ())]
+        if isinstance(data, dict) and "band" in data:
+            # The two-tap rating of schema 3 kept its first tap here; that rating starts over.
+            data = {key: value for key, value in data.items() if key != "band"}
         return data
+
+    @field_validator("screen")
+    @classmethod
+    def _known_screen(cls, screen: str | None) -> str | None:
+        return screen if rating.is_screen(screen) else None
 
     def to_json(self) -> str:
         return self.model_dump_json()
@@ -86,12 +96,12 @@ class Progress:
 
 @dataclass(frozen=True)
 class Ask:
-    """Show one question (or one tap of a level rating)."""
+    """Show one question (or one step of a level rating)."""
 
     question: Question
     section: Section
     progress: Progress
-    band: str | None = None
+    screen: str | None = None
     selection: tuple[str, ...] = ()
     previous: AnswerValue | None = None
     """The answer already given, when the respondent came back to this question."""
@@ -159,20 +169,27 @@ def prompt_for(bank: Bank, state: InterviewState) -> Prompt:
     return Ask(
         question=question,
         section=bank.section_of(question.id),
-        progress=progress(bank, question.id),
-        band=state.band,
+        progress=progress(bank, question.id, state.answers),
+        screen=state.screen,
         selection=state.selection,
         previous=state.answers.get(question.id),
-        can_go_back=bool(state.history) or state.band is not None or state.editing,
+        can_go_back=bool(state.history) or state.screen is not None or state.editing,
     )
 
 
-def progress(bank: Bank, question_id: str) -> Progress:
-    """'Question n of m', counting only questions that ask for an answer."""
+def progress(
+    bank: Bank, question_id: str, answers: Mapping[str, AnswerValue] | None = None
+) -> Progress:
+    """'Question n of m', counting only questions that ask for an answer (and, given the
+    answers so far, apply)."""
     position = bank.position(question_id)
-    answerable = [i for i, q in enumerate(bank.questions) if q.answerable]
-    before = sum(1 for i in answerable if i <= position)
-    return Progress(number=max(before, 1), total=len(answerable))
+    asked = [
+        i
+        for i, q in enumerate(bank.questions)
+        if q.answerable and (q.id == question_id or q.applies(answers or {}))
+    ]
+    before = sum(1 for i in asked if i <= position)
+    return Progress(number=max(before, 1), total=len(asked))
 
 
 def step(bank: Bank, state: InterviewState, event: Event) -> Step:
@@ -223,13 +240,15 @@ def step_marker(state: InterviewState) -> str:
     """Names the screen shown now: the review (''), or a question with its tap in progress."""
     if state.phase == "review":
         return ""
-    if state.band is not None:
-        return f"{state.current}:{state.band}"
+    if state.screen is not None:
+        return f"{state.current}:{state.screen}"
     return f"{state.current}:+" if state.selection else state.current
 
 
 def expected_reason(question: Question) -> Reason:
     """What kind of answer a question wants, for input of the wrong kind (a sticker, a photo)."""
+    if question.kind is Kind.YES_NO and not question.partly:
+        return FACT_EXPECTED
     return EXPECTED[question.kind]
 
 
@@ -247,20 +266,15 @@ def _answer(bank: Bank, state: InterviewState, question: Question, raw: object) 
 
 
 def _level(bank: Bank, state: InterviewState, question: Question, raw: object) -> Step:
-    text = str(raw).strip().lower()
-    if state.band is None:
-        if text == DONT_KNOW:
-            return _advance(bank, state, question, DONT_KNOW)
-        if text not in BANDS:
-            return _refuse(bank, state, EXPECTED[Kind.LEVEL])
-        banded = state.model_copy(update={"band": text})
-        return Step(banded, prompt_for(bank, banded))
-    allowed = band_levels(state.band)
-    if not text.isdecimal() or int(text) not in allowed:
-        return _refuse(
-            bank, state, Reason(N_("Please choose one of the levels shown with the buttons."))
-        )
-    return _advance(bank, state, question, int(text))
+    outcome = rating.answer(state.screen, str(raw).strip().lower())
+    if outcome is None:
+        return _refuse(bank, state, EXPECTED[Kind.LEVEL])
+    if isinstance(outcome, rating.Next):
+        further = state.model_copy(update={"screen": outcome.screen})
+        return Step(further, prompt_for(bank, further))
+    if outcome.score is None:
+        return _advance(bank, state, question, DONT_KNOW)
+    return _advance(bank, state, question, level_value(outcome.score))
 
 
 def _toggle(bank: Bank, state: InterviewState, question: Question, option: str) -> Step:
@@ -285,18 +299,48 @@ def _advance(
     answers = dict(state.answers)
     if store:
         answers[question.id] = value
-    base = {"answers": answers, "band": None, "selection": ()}
+    answers = _applicable(bank, answers)
+    base = {"answers": answers, "screen": None, "selection": ()}
     if state.editing:
-        moved = state.model_copy(update={**base, "phase": "review", "editing": False})
+        # A changed answer can make another question apply: it is asked before the review.
+        missing = _first_missing(bank, answers)
+        if missing is not None:
+            moved = state.model_copy(update={**base, "current": missing})
+        else:
+            moved = state.model_copy(update={**base, "phase": "review", "editing": False})
     else:
-        following = bank.position(question.id) + 1
-        if following >= len(bank.questions):
+        upcoming = _next_applicable(bank, question.id, answers)
+        if upcoming is None:
             moved = state.model_copy(update={**base, "phase": "review"})
         else:
             history = (*state.history, question.id)
-            upcoming = bank.questions[following].id
             moved = state.model_copy(update={**base, "current": upcoming, "history": history})
     return Step(moved, prompt_for(bank, moved), recorded=question if store else None)
+
+
+def _next_applicable(bank: Bank, after: str, answers: Mapping[str, AnswerValue]) -> str | None:
+    for question in bank.questions[bank.position(after) + 1 :]:
+        if question.applies(answers):
+            return question.id
+    return None
+
+
+def _applicable(bank: Bank, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+    """Answers to questions that no longer apply are dropped (in bank order, so a dropped
+    answer also drops the questions that depended on it)."""
+    kept: dict[str, AnswerValue] = {}
+    for question in bank.questions:
+        if question.id in answers and question.applies(kept):
+            kept[question.id] = answers[question.id]
+    return kept
+
+
+def _first_missing(bank: Bank, answers: Mapping[str, AnswerValue]) -> str | None:
+    for question in bank.questions:
+        required = question.answerable and not question.optional
+        if required and question.id not in answers and question.applies(answers):
+            return question.id
+    return None
 
 
 def _back(bank: Bank, state: InterviewState) -> Step:
@@ -304,15 +348,22 @@ def _back(bank: Bank, state: InterviewState) -> Step:
         # From the review, Back reopens the last question, as if the respondent never left.
         last = state.model_copy(update={"phase": "asking", "current": bank.questions[-1].id})
         return Step(last, prompt_for(bank, last))
-    if state.band is not None or state.selection:
-        cleared = state.model_copy(update={"band": None, "selection": ()})
+    if state.screen is not None:
+        earlier = state.model_copy(update={"screen": rating.previous(state.screen)})
+        return Step(earlier, prompt_for(bank, earlier))
+    if state.selection:
+        cleared = state.model_copy(update={"selection": ()})
         return Step(cleared, prompt_for(bank, cleared))
     if state.editing:
         reviewing = state.model_copy(update={"phase": "review", "editing": False})
         return Step(reviewing, prompt_for(bank, reviewing))
     if not state.history:
         return _refuse(bank, state, AT_START)
-    *rest, previous = state.history
+    rest = list(state.history)
+    previous = rest.pop()
+    # A question passed earlier may no longer apply (an answer before it changed): skip it.
+    while rest and not bank.question(previous).applies(state.answers):
+        previous = rest.pop()
     moved = state.model_copy(update={"current": previous, "history": tuple(rest)})
     return Step(moved, prompt_for(bank, moved))
 
@@ -321,6 +372,8 @@ def _edit(bank: Bank, state: InterviewState, question_id: str) -> Step:
     if state.phase != "review":
         return _refuse(bank, state, NOT_IN_REVIEW)
     if not bank.has(question_id) or not bank.question(question_id).answerable:
+        return _refuse(bank, state, UNKNOWN_QUESTION)
+    if not bank.question(question_id).applies(state.answers):
         return _refuse(bank, state, UNKNOWN_QUESTION)
     editing = state.model_copy(update={"phase": "asking", "current": question_id, "editing": True})
     return Step(editing, prompt_for(bank, editing))
@@ -332,7 +385,7 @@ def _review(bank: Bank, state: InterviewState) -> Review:
         items = tuple(
             ReviewItem(question=q, value=state.answers.get(q.id), answered=q.id in state.answers)
             for q in section.questions
-            if q.answerable
+            if q.answerable and q.applies(state.answers)
         )
         if items:
             sections.append(ReviewSection(section=section, items=items))

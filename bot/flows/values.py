@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from bot.i18n import N_
 from questions.schema import Kind, Question
@@ -11,11 +12,9 @@ MAX_TEXT_LENGTH = 2000
 SCALE = range(1, 11)
 YES_NO = ("yes", "partly", "no", "not_sure")
 DONT_KNOW = "dont_know"
-# The anchored rating's first tap: the statement of level 2, 5 or 8 closest to the community.
-BANDS = {"low": (1, 2, 3), "mid": (4, 5, 6), "high": (7, 8, 9)}
-BAND_ANCHORS = {"low": 2, "mid": 5, "high": 8}
 
-AnswerValue = str | int | list[str] | None
+AnswerValue = str | int | float | list[str] | None
+"""A level rating is stored as a number, whole (4) or half (3.5), or as DONT_KNOW."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +35,20 @@ EXPECTED = {
     Kind.INFO: Reason(N_("Please press Continue when you are ready.")),
 }
 """What each kind of question wants, said when the input is of another kind."""
+FACT_EXPECTED = Reason(N_("Please choose Yes, No or Not sure."))
 
 
-def band_levels(band: str) -> tuple[int, ...]:
-    return BANDS[band]
+def level_value(score: Fraction) -> int | float:
+    """A rating as stored: 4 for a whole level, 3.5 for a half (exact in binary and in JSON)."""
+    return int(score) if score.denominator == 1 else float(score)
+
+
+def level_of_answer(value: AnswerValue) -> Fraction | None:
+    """A stored rating back as an exact level; None for 'I don't know' or anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    level = Fraction(value)
+    return level if 1 <= level <= 9 and (level * 2).denominator == 1 else None
 
 
 def validate(question: Question, raw: object) -> tuple[AnswerValue, Reason | None]:
@@ -55,9 +64,10 @@ def validate(question: Question, raw: object) -> tuple[AnswerValue, Reason | Non
             return _multi(question, raw)
         case Kind.YES_NO:
             text = str(raw).strip().lower()
-            if text in YES_NO:
+            offered = YES_NO if question.partly else tuple(v for v in YES_NO if v != "partly")
+            if text in offered:
                 return text, None
-            return None, EXPECTED[Kind.YES_NO]
+            return None, EXPECTED[Kind.YES_NO] if question.partly else FACT_EXPECTED
     raise ValueError(f"{question.kind} answers are not validated here")
 
 
@@ -68,7 +78,7 @@ def accepts(question: Question, value: AnswerValue) -> bool:
     if question.kind is Kind.INFO:
         return False
     if question.kind is Kind.LEVEL:
-        return value == DONT_KNOW or (isinstance(value, int) and 1 <= value <= 9)
+        return value == DONT_KNOW or level_of_answer(value) is not None
     raw = tuple(value) if isinstance(value, list) else value
     stored, reason = validate(question, raw)
     return reason is None and stored == value

@@ -43,7 +43,11 @@ def rebase(bank: Bank, state: InterviewState) -> InterviewState:
         if bank.has(qid) and accepts(bank.question(qid), value)
     }
     current = state.current if bank.has(state.current) else _after_last_passed(bank, state)
-    missing = [q.id for q in bank.questions if q.answerable and not q.optional and q.id not in kept]
+    missing = [
+        q.id
+        for q in bank.questions
+        if q.answerable and not q.optional and q.id not in kept and q.applies(kept)
+    ]
     review = state.phase == "review" and not missing
     if state.phase == "review" and missing:
         current = missing[0]  # a question added since: asked before the review comes back
@@ -55,7 +59,7 @@ def rebase(bank: Bank, state: InterviewState) -> InterviewState:
             "current": current,
             "answers": kept,
             "history": before,
-            "band": None,
+            "screen": None,
             "selection": (),
             "editing": False,
         }

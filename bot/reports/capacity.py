@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import N_, Translator
-from bot.render import YES_NO_LABELS
+from bot.render import STANDING_LABELS
 from bot.reports.preassessment import campaign_json
 from bot.results import ACTION_PLAN_SECTION
 from bot.storage.records import Campaign, StoredResponse
@@ -66,9 +66,9 @@ def capacity_json(report: CapacityReport, library: Library) -> dict[str, Any]:
             {
                 "id": a.section_id,
                 "title": a.title,
-                "yes": a.yes,
+                "in_place": a.in_place,
                 "partly": a.partly,
-                "no": a.no,
+                "gap": a.gap,
                 "not_sure": a.not_sure,
                 "unanswered": a.unanswered,
             }
@@ -109,9 +109,9 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
     for area in report.areas:
         counts = " · ".join(
             tr.gettext(N_("{answer} {count}")).format(
-                answer=tr.gettext(YES_NO_LABELS[answer]), count=getattr(area, answer)
+                answer=tr.gettext(label), count=getattr(area, standing)
             )
-            for answer in YES_NO_LABELS
+            for standing, label in STANDING_LABELS.items()
         )
         # Area titles are whole sentences, so the counts go on a line of their own.
         lines += [f"<i>{_e(tr.gettext(area.title))}</i>", _e(counts)]

@@ -88,7 +88,7 @@ def _title(figure: Figure, report: PreassessmentReport, tr: Translator) -> float
         "Preassessment, {count} respondents",
         report.respondents,
     ).format(count=report.respondents)
-    if report.provisional:
+    if report.result_provisional:
         counted = tr.gettext(N_("{respondents} (provisional)")).format(respondents=counted)
     below = 0.985 - TITLE_LINE * len(lines)
     figure.text(0.5, below, counted, ha="center", va="top", fontsize=FONT + 1, color=MUTED)
@@ -127,7 +127,10 @@ def _bars(axes: Axes, report: PreassessmentReport, library: Library, tr: Transla
     results = report.assessment.dimensions
     names = []
     for row, dimension in enumerate(library.model.dimensions):
-        names.append(_wrap(f"{dimension.id}. {tr.gettext(dimension.name)}", 20))
+        name = f"{dimension.id}. {tr.gettext(dimension.name)}"
+        if dimension.id in report.thin:
+            name = tr.gettext(N_("{dimension} (provisional)")).format(dimension=name)
+        names.append(_wrap(name, 20))
         result = results.get(dimension.id)
         if result is None:
             axes.text(
@@ -141,7 +144,19 @@ def _bars(axes: Axes, report: PreassessmentReport, library: Library, tr: Transla
             )
             continue
         score = float(result.score)
-        axes.barh(row, score - 1, left=1, height=0.56, color=BAR, zorder=2)
+        # A provisional score is drawn hollow: it stands on fewer than half the respondents.
+        thin = dimension.id in report.thin
+        axes.barh(
+            row,
+            score - 1,
+            left=1,
+            height=0.56,
+            color="white" if thin else BAR,
+            edgecolor=BAR,
+            hatch="//" if thin else None,
+            linewidth=1.5,
+            zorder=2,
+        )
         axes.text(
             score + 0.1,
             row,

@@ -6,22 +6,27 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
 
-from bot.flows.values import DONT_KNOW, AnswerValue
+from bot.flows.values import DONT_KNOW, AnswerValue, level_of_answer
 from bot.render import YES_NO_LABELS
 from bot.reports.preassessment import K_MIN, SECTOR_QUESTION
 from bot.storage.records import Campaign, StoredResponse
 from questions.loader import Library
 from questions.schema import Bank, Kind, Question, ReadinessModel
+from scoring import RECOMMENDED, CommunityType
 
-Cell = str | int | None
+Cell = str | int | float | date | None
 SUPPRESSED = "suppressed"
 OTHER_LANGUAGE = "other"
 # Stored locale codes and English labels; the English msgids are the English text.
 LEVEL_LABEL = "Level {level} · {stage}"
+LEVEL_VALUES = "1 to 9 in steps of 0.5 (a .5 partly meets the next level); empty for I don't know"
 DONT_KNOW_LABEL = "I don't know"
 CODED = (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO, Kind.LEVEL, Kind.SCALE)
 MULTI_SEPARATOR = ";"
@@ -48,6 +53,8 @@ class Table:
     header: list[str]
     rows: list[list[Cell]]
     dictionary: list[DictionaryEntry]
+    campaign: list[tuple[str, Cell]] = field(default_factory=list)
+    """The campaign sheet of the XLSX file: (what, value)."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ GENERATED = (
 def _generated_columns() -> list[_Column]:
     cells: list[Callable[[_Context], Cell]] = [
         lambda c: c.number,
-        lambda c: c.response.completed_on,
+        lambda c: date.fromisoformat(c.response.completed_on),
         lambda c: c.response.locale if c.response.locale in c.shown_languages else OTHER_LANGUAGE,
     ]
     return [_Column(e, cell) for e, cell in zip(GENERATED, cells, strict=True)]
@@ -116,9 +123,12 @@ def _label(question: Question, value: AnswerValue, model: ReadinessModel) -> str
         case Kind.YES_NO:
             return YES_NO_LABELS.get(str(value), str(value))
         case Kind.LEVEL:
-            if value == DONT_KNOW or not isinstance(value, int):
+            level = level_of_answer(value)
+            if level is None:
                 return DONT_KNOW_LABEL if value == DONT_KNOW else str(value)
-            return LEVEL_LABEL.format(level=value, stage=model.level(value).stage)
+            return LEVEL_LABEL.format(
+                level=_level_text(level), stage=model.level(math.floor(level)).stage
+            )
         case Kind.SCALE:
             assert question.scale is not None
             ends = {1: question.scale.low, 10: question.scale.high}
@@ -126,6 +136,10 @@ def _label(question: Question, value: AnswerValue, model: ReadinessModel) -> str
                 return f"{value} ({ends[value]})"
             return str(value)
     return str(value)
+
+
+def _level_text(level: Fraction) -> str:
+    return str(int(level)) if level.denominator == 1 else f"{float(level):.1f}"
 
 
 def _code(question: Question, value: AnswerValue) -> Cell:
@@ -150,13 +164,27 @@ def _values(question: Question, model: ReadinessModel) -> str:
             return listed
         case Kind.YES_NO:
             listed = "; ".join(f"{code} = {label}" for code, label in YES_NO_LABELS.items())
+            if not question.partly:
+                listed = "; ".join(
+                    f"{code} = {label}" for code, label in YES_NO_LABELS.items() if code != "partly"
+                )
             # Analysts count gaps; for an item worded as a need the gap is a yes, not a no.
-            return listed + (
-                " (worded as a need: anything but no is a gap)" if question.yes_means_gap else ""
+            meaning = (
+                " (worded as a need: yes is a gap, no means in place)"
+                if question.yes_means == "need"
+                else " (yes means in place, no is a gap)"
             )
+            applies = (
+                f" Asked only when {question.when.question} is "
+                + " or ".join(question.when.answer_in)
+                + "; empty otherwise."
+                if question.when
+                else ""
+            )
+            return listed + meaning + applies
         case Kind.LEVEL:
             levels = "; ".join(f"{lv.level} = {lv.stage}" for lv in model.levels)
-            return f"{levels}; {DONT_KNOW} = {DONT_KNOW_LABEL}"
+            return f"{LEVEL_VALUES}. {levels}"
         case Kind.SCALE:
             assert question.scale is not None
             return f"1 ({question.scale.low}) to 10 ({question.scale.high})"
@@ -179,6 +207,8 @@ def _question_columns(question: Question, model: ReadinessModel) -> list[_Column
     if question.kind is Kind.TEXT:
         entry = DictionaryEntry(qid, qid, str(question.kind), _prompt(question), REDACTED)
         return [_Column(entry, lambda c: _code(question, stored(c)))]
+    if question.kind is Kind.LEVEL:
+        return _level_columns(question, model, stored)
 
     def label(c: _Context) -> Cell:
         value = stored(c)
@@ -200,6 +230,57 @@ def _question_columns(question: Question, model: ReadinessModel) -> list[_Column
         f"{SUPPRESSED} where {qid} is" if _is_sector(question) else "",
     )
     return [_Column(code, lambda c: _code(question, stored(c))), _Column(english, label)]
+
+
+def _level_columns(
+    question: Question, model: ReadinessModel, stored: Callable[[_Context], AnswerValue]
+) -> list[_Column]:
+    """A number an analyst can average, a flag for "I don't know", and the English label."""
+    qid = question.id
+
+    def number(c: _Context) -> Cell:
+        level = level_of_answer(stored(c))
+        if level is None:
+            return None
+        return int(level) if level.denominator == 1 else float(level)
+
+    def dont_know(c: _Context) -> Cell:
+        value = stored(c)
+        return None if value is None else int(value == DONT_KNOW)
+
+    def label(c: _Context) -> Cell:
+        value = stored(c)
+        return None if value is None else _label(question, value, model)
+
+    prompt = _prompt(question)
+    return [
+        _Column(
+            DictionaryEntry(
+                qid,
+                qid,
+                "level",
+                f"{prompt} (the respondent's own rating)",
+                _values(question, model),
+            ),
+            number,
+        ),
+        _Column(
+            DictionaryEntry(
+                f"{qid}_dont_know",
+                qid,
+                "flag",
+                f"1 where the respondent answered I don't know to {qid} (then {qid} is empty).",
+                "0 or 1",
+            ),
+            dont_know,
+        ),
+        _Column(
+            DictionaryEntry(
+                f"{qid}_label", qid, "label", f"The English label of {qid}. {ENGLISH_LABELS}", ""
+            ),
+            label,
+        ),
+    ]
 
 
 def _columns(bank: Bank, model: ReadinessModel) -> list[_Column]:
@@ -235,7 +316,34 @@ def export_table(
         header=[c.entry.column for c in columns],
         rows=rows,
         dictionary=[c.entry for c in columns],
+        campaign=_campaign_sheet(campaign, bank, own),
     )
+
+
+def _campaign_sheet(
+    campaign: Campaign, bank: Bank, responses: Sequence[StoredResponse]
+) -> list[tuple[str, Cell]]:
+    low, high = RECOMMENDED[CommunityType(campaign.community_type)]
+    days = sorted(date.fromisoformat(r.completed_on) for r in responses)
+    versions = sorted({r.bank_version for r in responses})
+    return [
+        ("community", campaign.name),
+        ("description", campaign.description or None),
+        ("community type", campaign.community_type),
+        ("recommended key respondents", f"{low} to {high}"),
+        ("interview", bank.title),
+        ("bank", bank.id),
+        ("bank versions answered", ", ".join(str(v) for v in versions) or None),
+        ("responses", len(responses)),
+        ("first response", days[0] if days else None),
+        ("last response", days[-1] if days else None),
+        ("campaign created", date.fromisoformat(campaign.created_at[:10])),
+        (
+            "campaign closed",
+            date.fromisoformat(campaign.closed_at[:10]) if campaign.closed_at else None,
+        ),
+        ("exported", date.today()),
+    ]
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -244,7 +352,7 @@ def export_table(
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
-    text = str(value)
+    text = value.isoformat() if isinstance(value, date) else str(value)
     # Free text comes from respondents: a leading quote keeps "=HYPERLINK(...)" plain text.
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -270,7 +378,9 @@ def to_xlsx(table: Table) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
-    def fill(sheet: Worksheet, header: list[str], rows: list[list[Cell]], wrap: bool) -> None:
+    def fill(
+        sheet: Worksheet, header: list[str], rows: list[list[Cell]], wrap: bool, *, filter: bool
+    ) -> None:
         sheet.append(header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -285,6 +395,8 @@ def to_xlsx(table: Table) -> bytes:
                     cell.data_type = "s"
                 else:
                     cell.value = value
+                    if isinstance(value, date):
+                        cell.number_format = "yyyy-mm-dd"
                 if wrap:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         for index, name in enumerate(header, start=1):
@@ -292,19 +404,24 @@ def to_xlsx(table: Table) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = min(
                 MAX_WIDTH, max(MIN_WIDTH, longest + 2)
             )
+        if filter and rows:
+            sheet.auto_filter.ref = sheet.dimensions
 
     workbook = Workbook()
     responses = workbook.active
     assert responses is not None
     responses.title = "Responses"
-    fill(responses, table.header, table.rows, wrap=False)
+    fill(responses, table.header, table.rows, wrap=False, filter=True)
     dictionary = workbook.create_sheet("Data dictionary")
     fill(
         dictionary,
         ["column", "question", "kind", "description", "values"],
         [[e.column, e.question_id, e.kind, e.description, e.values] for e in table.dictionary],
         wrap=True,
+        filter=True,
     )
+    about = workbook.create_sheet("Campaign")
+    fill(about, ["about", "value"], [[k, v] for k, v in table.campaign], wrap=True, filter=False)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -327,8 +444,11 @@ def dictionary_markdown(library: Library) -> str:
         "",
         "A campaign's export (`readiness-bot export`, CSV or XLSX) has one row per completed",
         "interview and the same columns in both formats. The XLSX file's first sheet,",
-        "*Responses*, holds the table; its second sheet, *Data dictionary*, describes each column",
-        "of that file (`column`, `question`, `kind`, `description`, `values`), as below.",
+        "*Responses*, holds the table (with a filter on every column); its second sheet, *Data",
+        "dictionary*, describes each column of that file (`column`, `question`, `kind`,",
+        "`description`, `values`), as below; its third sheet, *Campaign*, says what the file is",
+        "about: the community, its type and recommended number of key respondents, the",
+        "interview and the bank versions answered, the number of responses and their dates.",
         "",
         "- **Labels are English on purpose**: the file is shared across languages, so every",
         "  `_label` column is in English whatever language the interview was in.",
@@ -336,6 +456,9 @@ def dictionary_markdown(library: Library) -> str:
         f"  is `{OTHER_LANGUAGE}`, and a sector given by fewer than 3 respondents is",
         f"  `{SUPPRESSED}` (in both `sector` and `sector_label`).",
         "- A skipped question, or one the respondent's version of the bank did not ask, is empty.",
+        "- Dates are real dates in the XLSX file and `YYYY-MM-DD` in the CSV file.",
+        "- A level rating is a number (1 to 9 in steps of 0.5) an analyst can average; an",
+        "  answer of I don't know leaves it empty and sets the `<id>_dont_know` flag to 1.",
         "- Free text is redacted before it is stored: e-mail addresses, links, phone numbers,",
         "  @handles and long numbers appear as `[email]`, `[link]`, `[phone]`, `[handle]`,",
         "  `[number]`.",
@@ -356,6 +479,8 @@ def dictionary_markdown(library: Library) -> str:
     out += [
         "| `<question id>` | code or text | The stored answer to that question (see below). | "
         "the question's codes; free text for text questions |",
+        "| `<question id>_dont_know` | flag | For level ratings only: 1 where the respondent "
+        "answered I don't know. | 0 or 1 |",
         "| `<question id>_label` | label | For coded questions only (choice, yes/no, level, "
         "1-10 scale): the English label of the code. | see below |",
         "",
@@ -365,7 +490,8 @@ def dictionary_markdown(library: Library) -> str:
             f"## Bank `{bank.id}` (version {bank.version}): {_md(bank.title)}",
             "",
             "Columns in this order: `response`, `completed_on`, `language`, then for each "
-            "question below `<id>` and, for coded kinds, `<id>_label`.",
+            "question below `<id>`, for level ratings `<id>_dont_know`, and for coded kinds "
+            "`<id>_label`.",
             "",
             "| question id | kind | prompt | codes |",
             "| --- | --- | --- | --- |",
@@ -375,6 +501,8 @@ def dictionary_markdown(library: Library) -> str:
                 continue
             codes = _values(question, library.model) or "free text (redacted)"
             shown = f"`{question.id}`"
+            if question.kind is Kind.LEVEL:
+                shown += f", `{question.id}_dont_know`"
             if question.kind in CODED:
                 shown += f", `{question.id}_label`"
             optional = " (optional)" if question.optional else ""

@@ -11,22 +11,25 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from bot.flows.values import DONT_KNOW
 from bot.i18n import N_, Translator
 from bot.render import stage_label
 from bot.results import SELF_RATED_NOTE, assessment_of
 from bot.scorecard_report import DECISIONS, scorecard_json, two_decimals
 from bot.storage.records import Campaign, StoredResponse
 from questions.loader import Library
-from questions.schema import Bank, Kind, Question
+from questions.schema import DIMENSION_IDS, Bank, Kind, Question
 from scoring import (
     RECOMMENDED,
     Assessment,
     CommunityType,
     Priority,
     Spread,
+    below_proceed,
     is_provisional,
     priorities,
     spread,
+    thinly_rated,
 )
 
 PREASSESSMENT = "preassessment"
@@ -80,6 +83,19 @@ class PreassessmentReport:
     ratings: list[RatingSummary]
     comments: dict[str, list[tuple[str, str]]]
     """Dimension id (or "community") -> [(question id, redacted text)], bank then response order."""
+    unknown: dict[str, int]
+    """Dimension id -> respondents who answered "I don't know": evidence, not silence."""
+    thin: tuple[str, ...]
+    """Dimensions rated by fewer than half of the respondents: their scores are provisional."""
+
+    @property
+    def result_provisional(self) -> bool:
+        """The result as a whole: too few respondents, or any dimension too thinly rated."""
+        return self.provisional or bool(self.thin)
+
+    @property
+    def below_4(self) -> int:
+        return below_proceed(self.assessment.dimensions)
 
 
 def build_preassessment_report(
@@ -102,7 +118,17 @@ def build_preassessment_report(
         willing=_willing(answers),
         ratings=[_rating(q.id, answers) for q in bank.questions if q.kind is Kind.SCALE],
         comments=_comments(bank, answers),
+        unknown=_unknown(bank, answers),
+        thin=thinly_rated(assessment.dimensions, len(answers)),
     )
+
+
+def _unknown(bank: Bank, answers: Sequence[Mapping[str, object]]) -> dict[str, int]:
+    counts: dict[str, int] = dict.fromkeys(DIMENSION_IDS, 0)
+    for question in bank.questions:
+        if question.kind is Kind.LEVEL and question.dimension:
+            counts[question.dimension] += sum(1 for a in answers if a.get(question.id) == DONT_KNOW)
+    return counts
 
 
 def _question(bank: Bank, question_id: str) -> Question | None:
@@ -207,6 +233,12 @@ def preassessment_json(report: PreassessmentReport, library: Library) -> dict[st
         "recommended": list(report.recommended),
         "provisional": report.provisional,
         **scorecard_json(report.assessment, library.model),
+        "decision_reading": "overall level (floor of the mean of the seven scores): 4 or above"
+        " proceeds, 1-3 waits",
+        "dimensions_below_4": report.below_4,
+        "dont_know": dict(report.unknown),
+        "provisional_dimensions": list(report.thin),
+        "result_provisional": report.result_provisional,
         "spread": None
         if found_spread is None
         else {
@@ -312,6 +344,7 @@ def _scores(report: PreassessmentReport, library: Library, tr: Translator) -> li
     for dimension in model.dimensions:
         name = _dimension_name(library, tr, dimension.id)
         result = report.assessment.dimensions.get(dimension.id)
+        unknown = report.unknown.get(dimension.id, 0)
         if result is None:
             line = tr.gettext(N_("{name}: not rated (everyone answered 'I don't know')")).format(
                 name=name
@@ -320,12 +353,18 @@ def _scores(report: PreassessmentReport, library: Library, tr: Translator) -> li
             rated = tr.ngettext("{count} rated", "{count} rated", result.respondents).format(
                 count=result.respondents
             )
+            if unknown:
+                rated += tr.ngettext(
+                    ", {count} “I don't know”", ", {count} “I don't know”", unknown
+                ).format(count=unknown)
             line = tr.gettext(N_("{name}: {score} · {level} ({rated})")).format(
                 name=name,
                 score=tr.number(result.score),
                 level=stage_label(tr, model, result.level),
                 rated=rated,
             )
+            if dimension.id in report.thin:
+                line = tr.gettext(N_("{line} · provisional")).format(line=line)
         lines.append(_e(line))
     overall = report.assessment.overall
     if overall is None:
@@ -338,9 +377,33 @@ def _scores(report: PreassessmentReport, library: Library, tr: Translator) -> li
     decision = report.assessment.decision
     if decision is not None:
         said = tr.gettext(DECISIONS[decision])
-        if report.provisional:
+        if report.result_provisional:
             said = tr.gettext(N_("(Provisional) {decision}")).format(decision=said)
         lines.append(_e(said))
+        below = tr.ngettext(
+            "{count} of the seven dimensions is at levels 1-3.",
+            "{count} of the seven dimensions are at levels 1-3.",
+            report.below_4,
+        ).format(count=report.below_4)
+        reading = tr.gettext(
+            N_("The decision reads the overall level (cut, not rounded): 4 or above proceeds.")
+        )
+        lines.append(_e(f"{below} {reading}"))
+    if report.thin:
+        names = ", ".join(_dimension_name(library, tr, d) for d in report.thin)
+        lines.append(
+            "<i>"
+            + _e(
+                tr.gettext(
+                    N_(
+                        "Provisional: fewer than half of the respondents could rate {dimensions}. "
+                        "Not knowing is a finding in itself. Appendix C: decide if the "
+                        "interviewers need to reach out to a broader group of key respondents."
+                    )
+                ).format(dimensions=names)
+            )
+            + "</i>"
+        )
     return lines
 
 

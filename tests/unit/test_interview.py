@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.flows import rating
 from bot.flows.events import (
     Answer,
     Back,
@@ -36,10 +38,11 @@ from bot.flows.interview import (
     start,
     step,
 )
-from bot.flows.values import BAND_ANCHORS, BANDS, DONT_KNOW, EXPECTED, MAX_TEXT_LENGTH, validate
+from bot.flows.values import DONT_KNOW, EXPECTED, MAX_TEXT_LENGTH, level_of_answer, validate
 from questions.loader import default_library
 from questions.schema import Bank, Kind, Option, Question
 from tests.helpers.models import make_bank, make_question, make_section
+from tests.helpers.rating import staircase, truthful_reply
 
 LIBRARY = default_library()
 PRE = LIBRARY.bank("preassessment")
@@ -50,12 +53,8 @@ BANKS = {"preassessment": PRE, "capacity_checklist": CHECKLIST}
 LEVELS = {"A": 4, "B": 5, "C": 5, "D": 2, "E": 3, "F": 6, "G": 4}
 
 
-def band_of(level: int) -> str:
-    return next(band for band, levels in BANDS.items() if level in levels)
-
-
 def valid_events(question: Question) -> list[Event]:
-    """The events a respondent sends to answer `question` validly (two for a level rating)."""
+    """The events a respondent sends to answer `question` validly (a staircase for a rating)."""
     qid = question.id
     match question.kind:
         case Kind.INFO:
@@ -73,8 +72,7 @@ def valid_events(question: Question) -> list[Event]:
             return [Answer("partly", qid)]
         case Kind.LEVEL:
             assert question.dimension is not None
-            level = LEVELS[question.dimension]
-            return [Answer(band_of(level), qid), Answer(str(level), qid)]
+            return [Answer(reply, qid) for reply in staircase(LEVELS[question.dimension])]
     raise AssertionError(question.kind)
 
 
@@ -129,7 +127,7 @@ def walk(bank: Bank) -> Iterator[tuple[InterviewState, Event | None, Step | None
 def at(bank: Bank, question_id: str) -> InterviewState:
     """The state of a valid interview when it first reaches `question_id`."""
     for state, _, _ in walk(bank):
-        asking = state.phase == "asking" and state.band is None and not state.selection
+        asking = state.phase == "asking" and state.screen is None and not state.selection
         if asking and state.current == question_id:
             return state
     raise AssertionError(question_id)
@@ -222,31 +220,32 @@ def test_back_at_the_first_question_is_refused() -> None:
     assert refused(PRE, state, Back()).refused == AT_START
 
 
-def test_back_across_a_two_tap_level_rating() -> None:
+def test_back_within_the_rating_staircase() -> None:
     state = at(PRE, "level_a")
-    # From the second tap back to the first.
-    banded = ok(PRE, state, Answer("mid", "level_a"))
-    assert banded.state.band == "mid"
-    assert ask(banded).band == "mid"
-    assert ask(banded).can_go_back
-    first_tap = ok(PRE, banded.state, Back())
-    assert first_tap.state == state
-    assert ask(first_tap).band is None
-    assert ask(first_tap).question.id == "level_a"
+    up = ok(PRE, state, Answer(rating.FULL_4, "level_a"))
+    assert up.state.screen == "5"
+    assert ask(up).screen == "5"
+    assert ask(up).can_go_back
+    higher = ok(PRE, up.state, Answer(rating.YES))
+    assert higher.state.screen == "6"
+    # Back walks down the staircase one screen at a time, then to the boundary.
+    assert ok(PRE, higher.state, Back()).state == up.state
+    boundary = ok(PRE, up.state, Back())
+    assert boundary.state == state
+    assert ask(boundary).screen is None
 
     # Rate it, move on, then come back from the next question: the rating is kept as `previous`.
-    rated = ok(PRE, ok(PRE, first_tap.state, Answer("mid", "level_a")).state, Answer("5"))
+    rated = ok(PRE, up.state, Answer(rating.NO))
+    assert rated.state.answers["level_a"] == 4
     assert ask(rated).question.id == "level_b"
     back = ok(PRE, rated.state, Back())
     assert back.state.current == "level_a"
-    assert back.state.band is None
-    assert back.state.answers["level_a"] == 5
-    assert ask(back).previous == 5
-    assert ask(back).band is None
+    assert back.state.screen is None
+    assert ask(back).previous == 4
 
-    # Rating it again replaces the answer; Back from the first tap goes to the message before.
-    again = ok(PRE, ok(PRE, back.state, Answer("high")).state, Answer("8"))
-    assert again.state.answers["level_a"] == 8
+    # Rating it again replaces the answer; Back from the first screen goes to the message before.
+    again = ok(PRE, back.state, Answer(rating.PART_4))
+    assert again.state.answers["level_a"] == 3.5
     assert ask(again).question.id == "level_b"
     before = ok(PRE, back.state, Back())
     assert ask(before).question.id == "ratings_intro"
@@ -334,15 +333,22 @@ def test_too_long_text_says_how_long() -> None:
     assert accepted.state.answers["community"] == "y" * MAX_TEXT_LENGTH
 
 
-@pytest.mark.parametrize("band", list(BANDS))
-def test_a_level_outside_the_chosen_band_is_refused(band: str) -> None:
-    banded = ok(PRE, at(PRE, "level_b"), Answer(band)).state
-    outside = [n for n in range(0, 11) if n not in BANDS[band]]
-    for value in [*map(str, outside), DONT_KNOW, band, "abc"]:
-        outcome = refused(PRE, banded, Answer(value, "level_b"))
-        assert ask(outcome).band == band
-    for level in BANDS[band]:
-        assert ok(PRE, banded, Answer(str(level))).state.answers["level_b"] == level
+@pytest.mark.parametrize("screen", rating.SCREENS)
+def test_a_reply_the_screen_does_not_offer_is_refused(screen: str | None) -> None:
+    state = at(PRE, "level_b").model_copy(update={"screen": screen})
+    others = [
+        r
+        for r in (*rating.BOUNDARY_REPLIES, *rating.STEP_REPLIES)
+        if r not in rating.replies(screen)
+    ]
+    for value in [*others, *map(str, range(0, 11)), "mid", "abc", ""]:
+        outcome = refused(PRE, state, Answer(value, "level_b"))
+        assert ask(outcome).screen == screen
+    for reply in rating.replies(screen):
+        outcome = ok(PRE, state, Answer(reply))
+        moved_on = outcome.state.current == "level_c" and "level_b" in outcome.state.answers
+        climbed = outcome.state.current == "level_b" and outcome.state.screen != screen
+        assert moved_on != climbed, reply
 
 
 def test_i_dont_know_on_the_first_tap() -> None:
@@ -384,21 +390,21 @@ def test_stale_question_ids_are_refused() -> None:
     assert ok(PRE, state, Answer("government")).state.answers["sector"] == "government"
 
 
-def test_stale_question_id_during_the_second_tap() -> None:
-    banded = ok(PRE, at(PRE, "level_a"), Answer("low")).state
-    assert refused(PRE, banded, Answer("2", "level_b")).refused == NOT_NOW
+def test_stale_question_id_during_the_staircase() -> None:
+    climbing = ok(PRE, at(PRE, "level_a"), Answer(rating.FULL_4)).state
+    assert refused(PRE, climbing, Answer(rating.YES, "level_b")).refused == NOT_NOW
 
 
 # --- language, resume -----------------------------------------------------------------------------
 
 
 def test_change_language_keeps_position_and_answers() -> None:
-    banded = ok(PRE, at(PRE, "level_d"), Answer("low")).state
-    changed = ok(PRE, banded, ChangeLanguage("es"))
+    below = ok(PRE, at(PRE, "level_d"), Answer(rating.NOT_3)).state
+    changed = ok(PRE, below, ChangeLanguage("es"))
     assert changed.state.locale == "es"
-    assert changed.state.model_copy(update={"locale": "en"}) == banded
+    assert changed.state.model_copy(update={"locale": "en"}) == below
     assert ask(changed).question.id == "level_d"
-    assert ask(changed).band == "low"
+    assert ask(changed).screen == rating.BELOW
 
     review = in_review(PRE)
     in_spanish = ok(PRE, review, ChangeLanguage("es"))
@@ -408,12 +414,12 @@ def test_change_language_keeps_position_and_answers() -> None:
 
 
 def test_resume_shows_the_same_prompt() -> None:
-    banded = ok(PRE, at(PRE, "level_e"), Answer("high")).state
-    outcome = step(PRE, banded, Resume())
+    climbing = ok(PRE, at(PRE, "level_e"), Answer(rating.FULL_4)).state
+    outcome = step(PRE, climbing, Resume())
     assert outcome.refused is None
     assert outcome.changed is False
-    assert outcome.state == banded
-    assert outcome.prompt == prompt_for(PRE, banded)
+    assert outcome.state == climbing
+    assert outcome.prompt == prompt_for(PRE, climbing)
 
 
 # --- review, edit, submit -------------------------------------------------------------------------
@@ -433,15 +439,15 @@ def test_edit_returns_to_the_review_after_answering() -> None:
     assert changed.state.answers == {**review.answers, "leaders_concern": 3}
 
 
-def test_edit_a_level_rating_takes_both_taps() -> None:
+def test_edit_a_level_rating_walks_its_staircase() -> None:
     review = in_review(PRE)
     editing = ok(PRE, review, Edit("level_c"))
-    banded = ok(PRE, editing.state, Answer("low"))
-    assert ask(banded).band == "low"
-    # Back from the second tap returns to the first, still editing.
-    first = ok(PRE, banded.state, Back())
+    below = ok(PRE, editing.state, Answer(rating.NOT_3))
+    assert ask(below).screen == rating.BELOW
+    # Back from a later screen returns to the first one, still editing.
+    first = ok(PRE, below.state, Back())
     assert first.state == editing.state
-    done = ok(PRE, ok(PRE, first.state, Answer("low")).state, Answer("1"))
+    done = ok(PRE, ok(PRE, first.state, Answer(rating.NOT_3)).state, Answer(rating.NO))
     assert isinstance(done.prompt, Review)
     assert done.state.answers["level_c"] == 1
 
@@ -582,9 +588,9 @@ def test_superscript_digit_on_a_scale_is_refused() -> None:
     refused(PRE, at(PRE, "leaders_concern"), Answer("²"))
 
 
-def test_superscript_digit_on_a_level_band_is_refused() -> None:
-    banded = ok(PRE, at(PRE, "level_a"), Answer("low")).state
-    refused(PRE, banded, Answer("²"))
+def test_superscript_digit_on_a_rating_screen_is_refused() -> None:
+    climbing = ok(PRE, at(PRE, "level_a"), Answer(rating.FULL_4)).state
+    refused(PRE, climbing, Answer("²"))
 
 
 # --- property: any sequence of events -------------------------------------------------------------
@@ -595,7 +601,9 @@ free_text = st.text(
     alphabet=st.characters(blacklist_categories=("No", "Cs")), max_size=12
 ) | st.sampled_from(["", " ", TOO_LONG, "x" * MAX_TEXT_LENGTH])
 WORDS = ["yes", "partly", "no", "not_sure", "maybe", "government", "other", "phone", "visit"]
-tokens = st.sampled_from([*map(str, range(-1, 12)), *BANDS, DONT_KNOW, *WORDS])
+tokens = st.sampled_from(
+    [*map(str, range(-1, 12)), *rating.BOUNDARY_REPLIES, *rating.STEP_REPLIES, DONT_KNOW, *WORDS]
+)
 values = tokens | free_text | st.integers(-2, 12) | st.tuples(tokens) | st.just(())
 question_ids = st.sampled_from(
     [None, "community", "sector", "level_a", "willing", "prep_trained", "part_member", "tools"]
@@ -616,7 +624,7 @@ events = st.one_of(
 def assert_valid(bank: Bank, state: InterviewState) -> None:
     assert bank.has(state.current)
     assert all(bank.has(qid) for qid in state.history)
-    assert state.band is None or state.band in BANDS
+    assert state.screen in rating.SCREENS
     questions = {q.id: q for q in bank.questions}
     for question_id, value in state.answers.items():
         question = questions[question_id]
@@ -624,10 +632,10 @@ def assert_valid(bank: Bank, state: InterviewState) -> None:
         if value is None:
             assert question.optional, question_id
         elif question.kind is Kind.LEVEL:
-            assert value == DONT_KNOW or (type(value) is int and 1 <= value <= 9), value
+            assert value == DONT_KNOW or level_of_answer(value) is not None, value
         else:
             assert validate(question, value) == (value, None), (question_id, value)
-    if state.band is not None:
+    if state.screen is not None:
         assert bank.question(state.current).kind is Kind.LEVEL
     if state.selection:
         assert bank.question(state.current).kind is Kind.MULTI_CHOICE
@@ -649,8 +657,9 @@ def next_valid(bank: Bank, state: InterviewState) -> Event:
         return Edit(rated[len(state.answers) % len(rated)].id)
     question = bank.question(state.current)
     planned = valid_events(question)
-    if state.band is not None:
-        return planned[-1]
+    if state.screen is not None:
+        assert question.dimension is not None
+        return Answer(truthful_reply(state.screen, Fraction(LEVELS[question.dimension])))
     return planned[len(state.selection)] if state.selection else planned[0]
 
 
@@ -678,9 +687,3 @@ def test_any_sequence_of_events_keeps_the_state_valid(
         assert_valid(bank, state)
         assert InterviewState.from_json(state.to_json()) == state
         assert outcome.prompt == prompt_for(bank, state)
-
-
-def test_band_anchors_sit_inside_their_bands() -> None:
-    assert {band: anchor in BANDS[band] for band, anchor in BAND_ANCHORS.items()} == {
-        band: True for band in BANDS
-    }

@@ -19,7 +19,7 @@ _SESSION = re.compile(r"[A-Za-z0-9_-]{1,16}")
 _ID = re.compile(r"[a-z0-9][a-z0-9_]{0,23}")
 _LOCALE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?")
 _CAMPAIGN = re.compile(r"[0-9a-f]{8}")
-_MARKER = re.compile(r"(?:[a-z0-9_]{1,24}(?::(?:[a-z]{1,8}|\+))?)?")
+_MARKER = re.compile(r"(?:[a-z0-9_]{1,24}(?::(?:[a-z0-9]{1,8}|\+))?)?")
 _TOPIC = re.compile(r"[A-G]|community")
 _ACTIONS = frozenset("rxlcomuiqp")
 

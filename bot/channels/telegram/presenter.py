@@ -438,8 +438,6 @@ def _choice_rows(sid: str, qid: str, rendered: RenderedQuestion, ask: Ask) -> li
         return [buttons[:5], buttons[5:]]
     if kind is Kind.YES_NO:
         return [buttons[:2], buttons[2:]]
-    if kind is Kind.LEVEL and ask.band is None:
-        return [buttons[:3], buttons[3:]]
     return [[b] for b in buttons]
 
 
