@@ -180,16 +180,31 @@ def prompt_for(bank: Bank, state: InterviewState) -> Prompt:
 def progress(
     bank: Bank, question_id: str, answers: Mapping[str, AnswerValue] | None = None
 ) -> Progress:
-    """'Question n of m', counting only questions that ask for an answer (and, given the
-    answers so far, apply)."""
+    """'Question n of m', counting only questions that ask for an answer and apply.
+
+    Questions that wait on an answer not given yet count once per alternative (a task force:
+    "are you a member?" or "could one be started?"), so m does not change along the way.
+    """
+    given = answers or {}
     position = bank.position(question_id)
     asked = [
         i
         for i, q in enumerate(bank.questions)
-        if q.answerable and (q.id == question_id or q.applies(answers or {}))
+        if q.answerable and (q.id == question_id or q.applies(given))
     ]
     before = sum(1 for i in asked if i <= position)
-    return Progress(number=max(before, 1), total=len(asked))
+    waiting: dict[str, list[Question]] = {}
+    for q in bank.questions:
+        if q.answerable and q.when is not None and q.when.question not in given:
+            waiting.setdefault(q.when.question, []).append(q)
+    ahead = sum(_most_that_can_apply(group) for group in waiting.values())
+    return Progress(number=max(before, 1), total=len(asked) + ahead)
+
+
+def _most_that_can_apply(group: list[Question]) -> int:
+    conditions = [q.when.answer_in for q in group if q.when is not None]
+    values = {value for answer_in in conditions for value in answer_in}
+    return max(sum(1 for answer_in in conditions if value in answer_in) for value in values)
 
 
 def step(bank: Bank, state: InterviewState, event: Event) -> Step:

@@ -33,7 +33,10 @@ def bind(library: Library, state: InterviewState) -> Bound:
         if resolved is not None:
             return Bound(pinned, resolved)
     current = library.bank(state.bank)
-    return Bound(current, rebase(current, state), rebased=True)
+    # A state saved by position whose version is gone is read against the current version:
+    # right whenever the order of the questions did not change (as from version 1 to 2).
+    resolved = _resolve_positions(current, state) or state
+    return Bound(current, rebase(current, resolved), rebased=True)
 
 
 def rebase(bank: Bank, state: InterviewState) -> InterviewState:

@@ -84,8 +84,11 @@ def make_question(question_id: str, kind: Kind = Kind.TEXT, **fields: Any) -> Qu
     return Question(id=question_id, kind=kind, **fields)
 
 
-def yes_no(question_id: str, *, yes_means_gap: bool = False) -> Question:
-    return make_question(question_id, Kind.YES_NO, yes_means_gap=yes_means_gap)
+def yes_no(question_id: str, *, need: bool = False, **fields: Any) -> Question:
+    """A checklist item; `need` when it is worded as a need ("Does staff need ...?")."""
+    return make_question(
+        question_id, Kind.YES_NO, yes_means="need" if need else "in_place", **fields
+    )
 
 
 def make_section(section_id: str, *questions: Question, title: str | None = None) -> Section:

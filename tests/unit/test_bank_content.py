@@ -460,12 +460,18 @@ def test_reworded_items_keep_their_key_words(checklist: Bank) -> None:
         prompts = " ".join(by_id(checklist, q).prompt for q in question_ids)
         for word in key_words(item):
             assert has_word(prompts, word), (item, word)
-    # The split task-force item: the membership question is skippable when there is none.
-    assert by_id(checklist, "part_member").optional
+    # The split task-force item: membership is asked only when there is a task force, the
+    # alternative only when there is none (or the organisation is not sure).
+    member, incorporate = by_id(checklist, "part_member"), by_id(checklist, "part_incorporate")
+    assert member.when is not None and member.when.answer_in == ("yes",)
+    assert incorporate.when is not None and incorporate.when.answer_in == ("no", "not_sure")
 
 
 def test_yes_no_items_worded_as_a_need(checklist: Bank) -> None:
-    need = {q.id for q in checklist.questions if q.yes_means_gap}
+    assert all(
+        q.yes_means in ("in_place", "need") for q in checklist.questions if q.kind is Kind.YES_NO
+    )
+    need = {q.id for q in checklist.questions if q.yes_means == "need"}
     assert need == {
         q.id
         for q in checklist.questions

@@ -42,7 +42,8 @@ def test_text_output_reproduces_the_guides_example(
     assert "29.50 / 7 = 4.21" in out
     assert "level 4 (Preplanning)" in out
     assert "Overall: 29.50 / 7 = 4.21, level 4 (Preplanning)" in out
-    assert "Decision: proceed with the full community readiness assessment." in out
+    # A full assessment's scorecard (the default) is the result: there is nothing to decide.
+    assert "Decision" not in out and "proceed" not in out
     lines = out.splitlines()
     leadership = next(line for line in lines if line.startswith("D. Leadership"))
     assert leadership.split()[2:] == ["20.0", "8", "2.50", "2", "Denial/Resistance"]
@@ -58,7 +59,8 @@ def test_json_output_has_the_documented_shape(
     out, err = capsys.readouterr()
     assert err == ""
     data = json.loads(out)
-    assert set(data) == {"dimensions", "overall", "decision", "priorities"}
+    assert set(data) == {"for", "dimensions", "overall", "priorities"}
+    assert data["for"] == "full-assessment"
     assert [d["id"] for d in data["dimensions"]] == list("ABCDEFG")
     for row in data["dimensions"]:
         assert set(row) == {"id", "name", "total", "respondents", "score", "level", "stage"}
@@ -69,7 +71,6 @@ def test_json_output_has_the_documented_shape(
     assert data["dimensions"][0]["name"] == "Community equity"
     assert data["dimensions"][3]["stage"] == "Denial/Resistance"
     assert data["overall"] == {"score": 4.21, "level": 4, "stage": "Preplanning"}
-    assert data["decision"] == "proceed"
     assert [p["dimension"] for p in data["priorities"]] == list("DEBAGCF")
     for priority in data["priorities"]:
         assert {"dimension", "level", "goal", "strategy"} <= set(priority)
@@ -81,12 +82,30 @@ def test_json_output_has_the_documented_shape(
     assert leadership["strategy"].startswith("Continue ongoing communications")
 
 
-def test_a_low_scorecard_says_wait(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scored_preassessment_responses_say_wait(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rows = [f"{d},2,3" for d in "ABCDEFG"]
-    assert main(["score", "--json", str(scorecard(tmp_path, rows))]) == 0
+    path = str(scorecard(tmp_path, rows))
+    assert main(["score", "--for", "preassessment", "--json", path]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["overall"] == {"score": 2.5, "level": 2, "stage": "Denial/Resistance"}
-    assert data["decision"] == "wait"
+    assert (data["decision"], data["dimensions_below_4"]) == ("wait", 7)
+    assert main(["score", "--for", "preassessment", path]) == 0
+    out = capsys.readouterr().out
+    assert "Decision: wait." in out
+    assert "7 of the seven dimensions are at levels 1-3." in out
+
+
+def test_a_spreadsheet_with_decimal_commas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tarjeta.csv"
+    path.write_text(
+        "Dimensión;#1;#2\n" + "".join(f"{d};4,5;3,5\n" for d in "ABCDEFG"), encoding="utf-8"
+    )
+    assert main(["score", "--lang", "es", str(path)]) == 0
+    assert "4,00" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

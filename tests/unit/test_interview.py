@@ -69,7 +69,7 @@ def valid_events(question: Question) -> list[Event]:
             last, first = question.options[-1].id, question.options[0].id
             return [Toggle(last, qid), Toggle(first, qid), Answer((), qid)]
         case Kind.YES_NO:
-            return [Answer("partly", qid)]
+            return [Answer("partly" if question.partly else "yes", qid)]
         case Kind.LEVEL:
             assert question.dimension is not None
             return [Answer(reply, qid) for reply in staircase(LEVELS[question.dimension])]
@@ -87,7 +87,7 @@ def expected_answer(question: Question) -> object:
         case Kind.MULTI_CHOICE:
             return [question.options[0].id, question.options[-1].id]
         case Kind.YES_NO:
-            return "partly"
+            return "partly" if question.partly else "yes"
         case Kind.LEVEL:
             assert question.dimension is not None
             return LEVELS[question.dimension]
@@ -153,13 +153,14 @@ def test_a_whole_interview_to_finished(bank: Bank) -> None:
     review = prompt_for(bank, state)
     assert isinstance(review, Review)
     items = [item for block in review.sections for item in block.items]
-    assert [item.question.id for item in items] == [q.id for q in bank.questions if q.answerable]
+    asked = [q for q in bank.questions if q.answerable and q.applies(state.answers)]
+    assert [item.question.id for item in items] == [q.id for q in asked]
     assert all(item.answered for item in items)
 
     done = ok(bank, state, Submit())
     assert done.state.phase == "done"
     assert isinstance(done.prompt, Finished)
-    expected = {q.id: expected_answer(q) for q in bank.questions if q.answerable}
+    expected = {q.id: expected_answer(q) for q in asked}
     assert done.prompt.answers == expected
     assert done.state.answers == expected
 
@@ -179,7 +180,8 @@ def test_json_round_trip_at_every_step(bank: Bank) -> None:
 
 @pytest.mark.parametrize("bank", BANKS.values(), ids=BANKS.keys())
 def test_progress_counts_answerable_questions(bank: Bank) -> None:
-    answerable = [q for q in bank.questions if q.answerable]
+    answers = in_review(bank).answers
+    answerable = [q for q in bank.questions if q.answerable and q.applies(answers)]
     first_seen: dict[str, tuple[int, int]] = {}
     _, first = start(bank, "en")
     prompts = [first] + [outcome.prompt for _, _, outcome in walk(bank) if outcome is not None]
@@ -282,11 +284,30 @@ def test_skip_accepted_on_sector() -> None:
     assert ask(skipped).question.id == "reflect"
 
 
-def test_skip_on_optional_checklist_items() -> None:
-    state = at(CHECKLIST, "part_member")
-    skipped = ok(CHECKLIST, state, Skip())
-    assert skipped.state.answers["part_member"] is None
-    assert ask(skipped).question.id == "part_incorporate"
+def test_checklist_items_that_do_not_apply_are_not_asked() -> None:
+    """Membership is asked only when there is a task force; the alternative only when not."""
+    state = at(CHECKLIST, "part_task_force")
+    assert ask(step(CHECKLIST, state, Answer("yes"))).question.id == "part_member"
+    none = ok(CHECKLIST, state, Answer("no"))
+    assert ask(none).question.id == "part_incorporate"
+    unsure = ok(CHECKLIST, state, Answer("not_sure"))
+    assert ask(unsure).question.id == "part_incorporate"
+    refused(CHECKLIST, state, Answer("partly"))  # a fact: yes, no or not sure
+    assert "part_member" not in ok(CHECKLIST, none.state, Answer("yes")).state.answers
+
+
+def test_changing_an_answer_drops_what_no_longer_applies_and_asks_what_now_does() -> None:
+    review = in_review(CHECKLIST)
+    assert review.answers["part_task_force"] == "yes" and "part_member" in review.answers
+    editing = ok(CHECKLIST, review, Edit("part_task_force"))
+    changed = ok(CHECKLIST, editing.state, Answer("no"))
+    # Membership no longer applies; the alternative question now does, before the review.
+    assert "part_member" not in changed.state.answers
+    assert ask(changed).question.id == "part_incorporate"
+    back_in_review = ok(CHECKLIST, changed.state, Answer("no"))
+    assert isinstance(back_in_review.prompt, Review)
+    assert back_in_review.state.answers["part_incorporate"] == "no"
+    assert refused(CHECKLIST, back_in_review.state, Edit("part_member")).refused == UNKNOWN_QUESTION
 
 
 # --- invalid answers ------------------------------------------------------------------------------
@@ -606,7 +627,7 @@ tokens = st.sampled_from(
 )
 values = tokens | free_text | st.integers(-2, 12) | st.tuples(tokens) | st.just(())
 question_ids = st.sampled_from(
-    [None, "community", "sector", "level_a", "willing", "prep_trained", "part_member", "tools"]
+    [None, "community", "sector", "level_a", "willing", "prep_trained", "part_task_force", "tools"]
 )
 events = st.one_of(
     st.builds(Answer, values, question_ids),
@@ -629,6 +650,7 @@ def assert_valid(bank: Bank, state: InterviewState) -> None:
     for question_id, value in state.answers.items():
         question = questions[question_id]
         assert question.answerable
+        assert question.applies(state.answers), question_id
         if value is None:
             assert question.optional, question_id
         elif question.kind is Kind.LEVEL:

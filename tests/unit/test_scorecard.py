@@ -8,7 +8,10 @@ import pytest
 
 from questions.schema import ReadinessModel
 from scoring import Decision, OverallResult, ScorecardError, assess, parse_scorecard
+from questions.loader import default_library
 from tests.helpers.models import make_readiness_model
+
+MODEL = default_library().model
 
 HEADER = "Dimensions,#1,#2,#3,#4,#5,#6,#7,#8\n"
 
@@ -126,7 +129,7 @@ def test_empty_file(text: str, model: ReadinessModel) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "shown"),
-    [("9.5", "9.5"), ("3.3", "3.3"), ("abc", "abc"), ("0", "0"), ("1e1", "1e1"), ("4,5", "4,5")],
+    [("9.5", "9.5"), ("3.3", "3.3"), ("abc", "abc"), ("0", "0"), ("1e1", "1e1"), ("4,55", "4,55")],
 )
 def test_a_value_that_is_not_a_level(cell: str, shown: str, model: ReadinessModel) -> None:
     text = rows(*full(B=f'B,4,5,"{cell}"'))
@@ -179,3 +182,33 @@ def test_the_first_problem_is_reported(model: ReadinessModel) -> None:
     text = rows(*full(B="B,4,x", F="F,10"))
     error = error_of(text, model)
     assert (error.row, error.column) == (3, 3)
+
+
+def test_a_semicolon_file_with_decimal_commas() -> None:
+    """What a spreadsheet in Spanish or French saves as CSV."""
+    text = "Dimensión;#1;#2\n" + "".join(f"{d};4,5;3\n" for d in "ABCDEFG")
+    card = parse_scorecard(text, MODEL)
+    assert card["A"] == [F(9, 2), F(3)]
+
+
+@pytest.mark.parametrize(
+    ("label", "dimension"),
+    [
+        ("C. Community knowledge of efforts", "C"),
+        ("F. Community knowledge of the issue", "F"),
+        ("Community knowledge of efforts", "C"),
+        ("G. Resource related to the issue", "G"),
+    ],
+)
+def test_the_guides_other_labels_are_read(label: str, dimension: str) -> None:
+    lines = {d: f"{d},4,5" for d in "ABCDEFG"}
+    lines[dimension] = f"{label},2,3"
+    card = parse_scorecard("Dimension,#1,#2\n" + "\n".join(lines.values()) + "\n", MODEL)
+    assert card[dimension] == [F(2), F(3)]
+
+
+def test_a_label_of_another_dimension_is_refused() -> None:
+    lines = {d: f"{d},4,5" for d in "ABCDEFG"}
+    lines["C"] = "C. Community knowledge of the issue,2,3"
+    with pytest.raises(ScorecardError, match="row 4, column 1"):
+        parse_scorecard("Dimension,#1,#2\n" + "\n".join(lines.values()) + "\n", MODEL)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from questions.schema import Bank, Kind
+from questions.schema import Bank, Condition, Kind
 from scoring import (
     AreaTally,
     CapacityAnswer,
     Gap,
+    Standing,
     common_gaps,
     gaps,
     is_gap,
+    standing,
     tally,
     tally_many,
 )
@@ -27,12 +29,12 @@ def checklist() -> Bank:
         make_section(
             "policy",
             yes_no("has_policy"),
-            yes_no("needs_training", yes_means_gap=True),
+            yes_no("needs_training", need=True),
             make_question("policy_notes", optional=True),
             yes_no("has_protocol"),
         ),
         make_section("role", make_question("role_text")),
-        make_section("staff", yes_no("has_staff"), yes_no("needs_funding", yes_means_gap=True)),
+        make_section("staff", yes_no("has_staff"), yes_no("needs_funding", need=True)),
     )
 
 
@@ -59,7 +61,7 @@ def test_is_gap(answer: CapacityAnswer, gap: bool) -> None:
     ],
 )
 def test_is_gap_for_items_worded_as_a_need(answer: CapacityAnswer, gap: bool) -> None:
-    assert is_gap(yes_no("needs_training", yes_means_gap=True), answer) is gap
+    assert is_gap(yes_no("needs_training", need=True), answer) is gap
 
 
 def test_answers_are_the_stored_strings() -> None:
@@ -76,8 +78,11 @@ def test_tally_one_per_checklist_area_in_bank_order() -> None:
         "has_staff": PARTLY,
     }
     assert tally(checklist(), answers) == [
-        AreaTally("policy", "Title of policy", yes=2, partly=0, no=0, not_sure=1, unanswered=0),
-        AreaTally("staff", "Title of staff", yes=0, partly=1, no=0, not_sure=0, unanswered=1),
+        # needs_training = yes is a gap: it is worded as a need.
+        AreaTally(
+            "policy", "Title of policy", in_place=1, partly=0, gap=1, not_sure=1, unanswered=0
+        ),
+        AreaTally("staff", "Title of staff", in_place=0, partly=1, gap=0, not_sure=0, unanswered=1),
     ]
 
 
@@ -90,7 +95,8 @@ def test_tally_of_nothing_answered() -> None:
 
 def test_a_stored_none_counts_as_unanswered() -> None:
     [policy, _] = tally(checklist(), {"has_policy": None, "needs_training": NO})
-    assert (policy.no, policy.unanswered) == (1, 2)
+    # A need answered "no": nothing is missing, so it is in place.
+    assert (policy.in_place, policy.gap, policy.unanswered) == (1, 0, 2)
 
 
 @pytest.mark.parametrize("stored", ["maybe", "Yes", 1, True])
@@ -139,8 +145,10 @@ def test_tally_many_sums_across_organisations() -> None:
         {},
     ]
     assert tally_many(checklist(), responses) == [
-        AreaTally("policy", "Title of policy", yes=2, partly=1, no=1, not_sure=0, unanswered=5),
-        AreaTally("staff", "Title of staff", yes=0, partly=0, no=2, not_sure=1, unanswered=3),
+        AreaTally(
+            "policy", "Title of policy", in_place=1, partly=1, gap=2, not_sure=0, unanswered=5
+        ),
+        AreaTally("staff", "Title of staff", in_place=0, partly=0, gap=2, not_sure=1, unanswered=3),
     ]
 
 
@@ -176,3 +184,41 @@ def test_common_gaps_returns_the_banks_questions() -> None:
     assert question is bank.questions[2]
     assert count == 1
     assert common_gaps(bank, []) == []
+
+
+def test_an_item_that_does_not_apply_counts_nowhere() -> None:
+    """Skip logic: membership is asked only when there is a task force."""
+    bank = make_bank(
+        make_section(
+            "partners",
+            yes_no("task_force", partly=False),
+            yes_no(
+                "member",
+                partly=False,
+                when=Condition(question="task_force", answer_in=("yes",)),
+            ),
+        )
+    )
+    [none] = tally(bank, {"task_force": NO})
+    assert (none.gap, none.unanswered) == (1, 0)
+    [some] = tally(bank, {"task_force": YES})
+    assert (some.in_place, some.unanswered) == (1, 1)
+    assert gaps(bank, {"task_force": YES, "member": NO})[0].question_id == "member"
+    assert gaps(bank, {"task_force": NO, "member": NO})[0].question_id == "task_force"
+
+
+@pytest.mark.parametrize(
+    ("need", "answer", "expected"),
+    [
+        (False, CapacityAnswer.YES, Standing.IN_PLACE),
+        (False, CapacityAnswer.NO, Standing.GAP),
+        (True, CapacityAnswer.YES, Standing.GAP),
+        (True, CapacityAnswer.NO, Standing.IN_PLACE),
+        (True, CapacityAnswer.PARTLY, Standing.PARTLY),
+        (False, CapacityAnswer.NOT_SURE, Standing.NOT_SURE),
+    ],
+)
+def test_an_answer_reads_the_same_whichever_way_the_item_is_worded(
+    need: bool, answer: CapacityAnswer, expected: Standing
+) -> None:
+    assert standing(yes_no("item", need=need), answer) is expected

@@ -67,7 +67,7 @@ def test_parse_score_accepts_plain_half_steps(text: str, expected: F) -> None:
 @pytest.mark.parametrize(
     "text",
     ["3.3", "9.5", "0", "0.5", "10", "abc", "", "   ", "nan", "inf", "1e1", "-4", "+4", "4.", ".5",
-     "9/2", "4,5", "٤", "4.5.0", "4 .5"],
+     "9/2", "4,55", "٤", "4.5.0", "4 .5"],
 )  # fmt: skip
 def test_parse_score_rejects_anything_but_a_level(text: str) -> None:
     with pytest.raises(ScoreError):
@@ -274,10 +274,24 @@ def test_scores_from_ratings() -> None:
     assert list(scores) == ["A", "C", "G"]
 
 
-@pytest.mark.parametrize("bad", [0, 10, True])
+@pytest.mark.parametrize("bad", [0, 10, F(7, 3)])
 def test_scores_from_ratings_validates(bad: int) -> None:
     with pytest.raises(ScoreError):
         scores_from_ratings({"A": bad})
+
+
+def test_self_ratings_take_half_steps() -> None:
+    assert scores_from_ratings({"A": F(7, 2), "B": 4}) == {"A": F(7, 2), "B": F(4)}
+
+
+@pytest.mark.parametrize("bad", [True, 4.5])
+def test_scores_from_ratings_refuses_bools_and_floats(bad: object) -> None:
+    with pytest.raises(TypeError):
+        scores_from_ratings({"A": bad})  # type: ignore[dict-item]
+
+
+def test_a_decimal_comma_is_a_decimal_point() -> None:
+    assert parse_score("4,5") == F(9, 2)
 
 
 def test_scores_from_ratings_refuses_unknown_dimensions() -> None:

@@ -44,11 +44,11 @@ def library_with_new_version(tmp_path: Path, edit: Callable[[dict[str, Any]], No
     source = tmp_path / "preassessment.yaml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     (tmp_path / ARCHIVE).mkdir()
-    (tmp_path / ARCHIVE / "preassessment.v1.yaml").write_text(
+    (tmp_path / ARCHIVE / f"preassessment.v{PRE.version}.yaml").write_text(
         source.read_text(encoding="utf-8"), encoding="utf-8"
     )
     edit(data)
-    data["version"] = 2
+    data["version"] = PRE.version + 1
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return load_library(tmp_path)
 
@@ -60,11 +60,11 @@ def drop_sector(data: dict[str, Any]) -> None:
 
 def test_an_interview_finishes_on_the_version_it_began_on(tmp_path: Path) -> None:
     library = library_with_new_version(tmp_path, drop_sector)
-    old = library.version("preassessment", 1)
+    old = library.version("preassessment", PRE.version)
     assert old is not None and old.has("sector")
     state = answered(old, "sector")
     bound = bind(library, state)
-    assert (bound.bank.version, bound.rebased) == (1, False)
+    assert (bound.bank.version, bound.rebased) == (PRE.version, False)
     prompt = prompt_for(bound.bank, bound.state)
     assert isinstance(prompt, Ask) and prompt.question.id == "sector"
 
@@ -75,7 +75,7 @@ def test_a_version_no_longer_shipped_moves_by_question_id(tmp_path: Path) -> Non
     state = answered(PRE, "sector")
     bound = bind(library, state)
     assert bound.rebased
-    assert bound.state.version == 2
+    assert bound.state.version == PRE.version + 1
     # The question asked is gone: the interview goes on right after the last one passed.
     assert bound.state.current == "reflect"
     assert bound.state.answers == {"community": "Our county"}
@@ -103,16 +103,18 @@ def test_a_question_added_since_is_asked_before_the_review() -> None:
 
 
 def test_a_state_saved_by_position_is_read_by_id() -> None:
-    """Interviews open when schema 3 arrived named their question by position."""
+    """Interviews open when schema 3 arrived named their question by position (version 1,
+    whose questions stand in the same order as in version 2)."""
     legacy = (
         '{"bank": "preassessment", "version": 1, "locale": "es", "phase": "asking",'
         ' "position": 4, "answers": {"community": "x"}, "history": [0, 1, 2, 3],'
-        ' "band": null, "selection": [], "editing": false}'
+        ' "band": "mid", "selection": [], "editing": false}'
     )
     bound = bind(CURRENT, InterviewState.from_json(legacy))
-    assert not bound.rebased
+    assert bound.rebased and bound.state.version == PRE.version
     assert bound.state.current == PRE.questions[4].id
     assert bound.state.history == tuple(q.id for q in PRE.questions[:4])
+    assert bound.state.screen is None
 
 
 def test_a_position_beyond_the_bank_is_rebased() -> None:
