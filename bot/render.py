@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from bot.flows import rating
 from bot.flows.interview import Ask, Review
-from bot.flows.values import DONT_KNOW, SCALE, YES_NO, AnswerValue, Reason, level_of_answer
+from bot.flows.values import SCALE, YES_NO, AnswerValue, Reason, level_of_answer
 from bot.i18n import N_, Translator
 from questions.schema import Kind, Question, ReadinessModel
 
@@ -36,10 +36,10 @@ RATING_LABELS = {
     rating.UNSURE: N_("I'm not sure"),
 }
 STANDING_LABELS = {
-    "in_place": N_("in place"),
-    "partly": N_("partly"),
-    "gap": N_("gap"),
-    "not_sure": N_("not sure"),
+    "in_place": N_("In place"),
+    "partly": N_("Partly"),
+    "gap": N_("Gap"),
+    "not_sure": N_("Not sure"),
 }
 """What a checklist answer says, whichever way the item is worded (bot.results, reports)."""
 CUMULATIVE_RULE = N_(

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from bot.flows import rating
 from bot.flows.events import (
     Answer,
     Back,
@@ -20,7 +21,6 @@ from bot.flows.events import (
     Submit,
     Toggle,
 )
-from bot.flows import rating
 from bot.flows.values import (
     DONT_KNOW,
     EXPECTED,

@@ -78,8 +78,13 @@ TARGET_REACHED = N_(
     "“{name}” has reached the recommended number of key respondents ({count} of "
     "{low}-{high}). The report is no longer provisional: /report"
 )
-EXPORT_CAPTION = N_(
-    "Anonymised answers of “{name}” ({count} responses). See the data dictionary sheet."
+EXPORT_CAPTION_CSV = N_(
+    "Anonymised answers of “{name}” ({count} responses), as CSV. The columns are described "
+    "in the XLSX file's Data dictionary sheet."
+)
+EXPORT_CAPTION_XLSX = N_(
+    "Anonymised answers of “{name}” ({count} responses). See the Data dictionary and "
+    "Campaign sheets."
 )
 COMMENTS_BUTTON = N_("💬 {dimension}")
 COMMUNITY = N_("How respondents define the community")

@@ -26,7 +26,6 @@ ANSWERS = {
     "screen_intake": "no",
     "conf_policies": "no",
 }
-SKIPPED = {"part_incorporate"}
 # Real answers run long: with these the review and the result outgrow one Telegram message.
 DETAIL = " We would also like to note the context in detail for the task force." * 4
 TEXTS = {
@@ -58,9 +57,7 @@ async def answer_checklist(user: FakeUser) -> None:
             return
         qid = asked(user)
         buttons = [d for _, d in user.buttons() if d]
-        if qid in SKIPPED:
-            user.tap(next(d for d in buttons if d.startswith("s:")))
-        elif any(d.startswith("n:") for d in buttons):
+        if any(d.startswith("n:") for d in buttons):
             user.tap(next(d for d in buttons if d.startswith("n:")))
         elif any(d.startswith("a:") for d in buttons):
             default = "no" if _yes_means_gap(qid) else "yes"
@@ -77,7 +74,7 @@ def since(user: FakeUser, message_id: int) -> str:
 
 
 def _yes_means_gap(qid: str) -> bool:
-    return next(q for q in CHECKLIST.questions if q.id == qid).yes_means_gap
+    return CHECKLIST.question(qid).yes_means == "need"
 
 
 async def test_capacity_checklist_in_english(tmp_path: Path) -> None:
@@ -114,9 +111,12 @@ async def test_capacity_checklist_in_english(tmp_path: Path) -> None:
             await tap_data(org, "S:")
             await org.wait_for_message(contains="Your receipt code")
             content = since(org, submitted)
-            assert "Your answers per area (yes / partly / no / not sure):" in content
+            assert "Your answers per area (in place / partly / gap / not sure):" in content
             assert "Assess internal preparedness" in content
-            assert re.search(r"training needs[^\n]*: 0 / 1 / 1 / 1\n", content)
+            # A training need answered "no" is in place: nothing is missing there.
+            assert re.search(r"training needs[^\n]*: 1 / 1 / 0 / 1\n", content)
+            # There is a task force, so "could one be started?" was never asked.
+            assert "incorporated into a current collaborative" not in review
             assert re.search(r"in your organization\.: 1 / 0 / 0 / 0\n", content)  # screening
             assert "3 items to work on:" in content
             for answer in ("(Partly)", "(Not sure)", "(No)"):

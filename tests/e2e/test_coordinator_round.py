@@ -26,20 +26,17 @@ from tests.helpers.bot_harness import (
     tap_data,
 )
 
-# Per respondent: (Telegram language, sector/answer pick, level band). With the harness's
-# rule "the pick-th option, the band's pick-th level", these give the levels below
-# (mean 3.5: level 3, so the decision is to wait).
-RESPONDENTS = [
-    ("es", 0, "mid"),
-    ("es", 0, "mid"),
-    ("en", 0, "mid"),
-    ("en", 1, "mid"),
-    ("en", 1, "low"),
-    ("en", 2, "low"),
-    ("en", 2, "low"),
-    ("en", 2, "low"),
-]
+# Per respondent: (Telegram language, sector/answer pick, own rating of every dimension);
+# mean 3.5: level 3, so the decision is to wait.
 LEVELS = [4, 4, 4, 5, 2, 3, 3, 3]
+RESPONDENTS = [
+    (language, pick, level)
+    for (language, pick), level in zip(
+        [("es", 0), ("es", 0), ("en", 0), ("en", 1), ("en", 1), ("en", 2), ("en", 2), ("en", 2)],
+        LEVELS,
+        strict=True,
+    )
+]
 SECTORS = [
     "government",
     "government",
@@ -104,7 +101,7 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
             assert [c["command"] for c in menu][:2] == ["new", "campaigns"]
             token = await set_up_campaign(coordinator)
 
-            for number, (language, pick, band) in enumerate(RESPONDENTS):
+            for number, (language, pick, level) in enumerate(RESPONDENTS):
                 user = api.user(
                     7000 + number, first_name=f"Zephyrine{number}", language_code=language
                 )
@@ -113,9 +110,13 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
                 await tap_data(user, "l:", f":{language}")
                 await tap_data(user, "c:", ":yes")
                 await answer_everything(
-                    user, pick=pick, level=band, text=f"Respondent note {number}"
+                    user, pick=pick, level=level, text=f"Respondent note {number}"
                 )
                 await tap_data(user, "S:")
+                assert user.last is not None and "1-888-373-7888" in user.last.content
+                # A respondent sees her own view, never the community's decision.
+                for word in ("decision", "decisión", "proceed", "proceder", "wait.", "esperar"):
+                    assert word not in user.last.content.lower(), word
 
             await api.wait_until(
                 lambda: sum("New response" in m.content for m in coordinator.messages) == 8

@@ -7,17 +7,20 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 
 from bot.channels.telegram.app import TelegramBot, serve
+from bot.flows import rating
 from bot.services.coordinator import CreatedCampaign, create_campaign, invite_digest
 from bot.settings import Settings
 from bot.storage.clock import new_token
 from bot.storage.db import Store
 from tests.fakes import FakeBotApi, FakeUser
+from tests.helpers.rating import truthful_reply
 
 TOKEN = "424242:TEST-token-for-the-fake-bot-api"
 
@@ -102,21 +105,40 @@ async def to_first_text_question(user: FakeUser, token: str) -> None:
         await tap_data(user, "n:")
 
 
+def rating_tap(buttons: list[str], score: Fraction) -> str | None:
+    """On a self-rating screen, the button a truthful respondent with `score` taps."""
+    answers = [d for d in buttons if d.startswith("a:")]
+    if not any(d.endswith((":full4", ":unsure")) for d in answers):
+        return None
+    back = next((d for d in buttons if d.startswith("b:")), "")
+    marker = back.split(":")[3:]  # b:<session>:<question>[:<screen>]
+    screen = marker[0] if marker and marker[0] in rating.SCREENS else None
+    reply = truthful_reply(screen, score)
+    return next(d for d in answers if d.endswith(f":{reply}"))
+
+
 async def answer_everything(
-    user: FakeUser, *, text: str = "Some programmes exist.", pick: int = 0, level: str = "mid"
+    user: FakeUser,
+    *,
+    text: str = "Some programmes exist.",
+    pick: int = 0,
+    level: int | Fraction = 4,
 ) -> None:
-    """Answer question after question until the review screen, the way a respondent would."""
-    for _ in range(200):
+    """Answer question after question until the review screen, the way a respondent would:
+    the pick-th option of each choice, and `level` as the truthful self-rating."""
+    for _ in range(300):
         buttons = [d for _, d in user.buttons() if d]
         if any(d.startswith("S:") for d in buttons):
             return
         continues = [d for d in buttons if d.startswith("n:")]
         answers = [d for d in buttons if d.startswith("a:")]
+        rated = rating_tap(buttons, Fraction(level))
         if continues:
             user.tap(continues[0])
+        elif rated is not None:
+            user.tap(rated)
         elif answers:
-            bands = [d for d in answers if d.endswith(f":{level}")]
-            user.tap(bands[0] if bands else answers[min(pick, len(answers) - 1)])
+            user.tap(answers[min(pick, len(answers) - 1)])
         else:
             user.send(text)
         await settle(user)

@@ -102,7 +102,7 @@ def test_export_csv_and_xlsx(
     assert len(rows) == 8 and {row["completed_on"] for row in rows} == {"2026-11-20"}
     assert main(["export", campaign_id, "--format", "xlsx", "-o", str(tmp_path / "a.xlsx")]) == 0
     workbook = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    assert workbook.sheetnames == ["Responses", "Data dictionary"]
+    assert workbook.sheetnames == ["Responses", "Data dictionary", "Campaign"]
 
 
 def test_unknown_campaign_is_one_clear_line(

@@ -7,10 +7,12 @@ import asyncio
 import io
 import json
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 from bot.channels.console.interview import ConsoleInterview, ConsoleOutcome
 from bot.channels.console.presenter import ConsolePresenter
+from bot.flows import rating
 from bot.i18n import shipped_locales
 from bot.privacy import Addresses, Sealer
 from bot.render import plain
@@ -19,15 +21,28 @@ from bot.services.submission import Submitter
 from bot.storage.db import Store
 from questions.loader import default_library
 from questions.schema import Bank, Kind, Question
+from tests.helpers.rating import staircase
 
 LIBRARY = default_library()
 PRE = LIBRARY.bank("preassessment")
 CHECKLIST = LIBRARY.bank("capacity_checklist")
 
-# The respondent's anchored ratings: level per dimension (sum 29, overall 29/7 = 4.14).
+# The respondent's own ratings: level per dimension (sum 29, overall 29/7 = 4.14).
 LEVELS = {"A": 4, "B": 5, "C": 5, "D": 2, "E": 3, "F": 6, "G": 4}
-# First tap: 1) A = low band, 2) B = mid band, 3) C = high band, 4) I don't know.
-BAND_NUMBER = {1: "1", 2: "1", 3: "1", 4: "2", 5: "2", 6: "2", 7: "3", 8: "3", 9: "3"}
+
+
+def typed_staircase(score: Fraction | int) -> list[str]:
+    """The numbers a respondent types on each rating screen to say `score`."""
+    screen: str | None = rating.BOUNDARY
+    typed = []
+    for reply in staircase(score):
+        typed.append(str(rating.replies(screen).index(reply) + 1))
+        outcome = rating.answer(screen, reply)
+        screen = outcome.screen if isinstance(outcome, rating.Next) else None
+    return typed
+
+
+DONT_KNOW_TYPED = str(rating.BOUNDARY_REPLIES.index(rating.DONT_KNOW) + 1)
 
 
 def lines_for(question: Question, overrides: dict[str, list[str]]) -> list[str]:
@@ -47,8 +62,7 @@ def lines_for(question: Question, overrides: dict[str, list[str]]) -> list[str]:
             return ["1"]
         case Kind.LEVEL:
             assert question.dimension is not None
-            level = LEVELS[question.dimension]
-            return [BAND_NUMBER[level], str((level - 1) % 3 + 1)]
+            return typed_staircase(LEVELS[question.dimension])
     raise AssertionError(question.kind)
 
 
@@ -109,7 +123,7 @@ def test_a_piped_preassessment_prints_the_suggested_levels() -> None:
     assert "Thank you. Your answers are complete." in out
     result = out.split("Thank you. Your answers are complete.", 1)[1]
     for line in (
-        "Your suggested level for each dimension:",
+        "How you rated your community:",
         "A. Community equity: Level 4 · Preplanning",
         "B. Existing community efforts: Level 5 · Preparation",
         "C. Community knowledge of the efforts: Level 5 · Preparation",
@@ -117,34 +131,36 @@ def test_a_piped_preassessment_prints_the_suggested_levels() -> None:
         "E. Community climate: Level 3 · Vague Awareness",
         "F. Community knowledge about the issue: Level 6 · Initiation",
         "G. Resources related to the issue: Level 4 · Preplanning",
-        "Suggested baseline: 4.14 → Level 4 · Preplanning",
-        "Suggested decision: proceed with the full community readiness assessment "
-        "(level 4 or above).",
+        "Your overall view: 4.14 (Level 4 · Preplanning)",
     ):
         assert line in result.splitlines(), line
     assert "suggested baseline for the interviewers to confirm" in result
+    # One person's view is not the task force's decision: none is shown.
+    assert "decision" not in result.lower() and "proceed" not in result
+    assert "the team decides together" in result
     assert final.answers["level_d"] == 2
     assert final.answers["leaders_concern"] == 6
     assert final.answers["sector"] == "government"
     assert final.answers["willing"] == "yes"
 
 
-def test_low_ratings_suggest_waiting() -> None:
-    low = {f"level_{d.lower()}": ["1", "3"] for d in "ABCDEFG"}
-    low["level_a"] = ["1", "1"]
+def test_half_levels_and_low_ratings() -> None:
+    low = {f"level_{d.lower()}": typed_staircase(3) for d in "ABCDEFG"}
+    low["level_a"] = typed_staircase(Fraction(3, 2))
     final, out = run(PRE, [*script(PRE, low), ""])
     assert final.phase == "done"
-    # (1 + 3 * 6) / 7 = 2.71: level 2, so wait.
-    assert "Suggested baseline: 2.71 → Level 2 · Denial/Resistance" in out
-    assert "Suggested decision: wait." in out
+    assert final.answers["level_a"] == 1.5
+    # (1.5 + 3 * 6) / 7 = 2.78: level 2; still no decision for one respondent.
+    assert "A. Community equity: Level 1.5 · No Awareness" in out
+    assert "Your overall view: 2.78 (Level 2 · Denial/Resistance)" in out
+    assert "wait" not in out.split("Thank you. Your answers are complete.")[1]
 
 
 def test_i_dont_know_leaves_the_overall_level_open() -> None:
-    final, out = run(PRE, [*script(PRE, {"level_e": ["4"]}), ""])
+    final, out = run(PRE, [*script(PRE, {"level_e": [DONT_KNOW_TYPED]}), ""])
     assert final.answers["level_e"] == "dont_know"
-    assert "E. Community climate: not rated (you answered 'I don't know')" in out
-    assert "An overall level needs a rating for all seven dimensions." in out
-    assert "Suggested decision" not in out
+    assert "E. Community climate: you answered “I don't know”" in out
+    assert "An overall figure needs a rating for all seven dimensions." in out
 
 
 def test_progress_and_choices_are_shown() -> None:
@@ -161,6 +177,8 @@ def test_progress_and_choices_are_shown() -> None:
 # --- the capacity checklist -----------------------------------------------------------------------
 
 YES, PARTLY, NO, NOT_SURE = "1", "2", "3", "4"
+# A fact ("Is there a task force?") is answered yes, no or not sure: no "partly".
+FACT_YES, FACT_NO, FACT_NOT_SURE = "1", "2", "3"
 
 
 def test_a_piped_checklist_prints_counts_gaps_and_the_plan() -> None:
@@ -179,24 +197,25 @@ def test_a_piped_checklist_prints_counts_gaps_and_the_plan() -> None:
         "conf_policies": [YES],
         "conf_consent": [YES],
         "part_relations": [YES],
-        "part_task_force": [NO],
-        "part_member": ["skip"],
-        "part_incorporate": [YES],
+        "part_task_force": [FACT_NO],
+        "part_member": [],  # not asked: there is no task force to be a member of
+        "part_incorporate": [FACT_YES],
         "plan_goal": ["Train all intake staff"],
         "plan_timeline": ["By March"],
     }
     final, out = run(CHECKLIST, [*script(CHECKLIST, answers), ""])
     assert final.phase == "done"
-    assert final.answers["part_member"] is None
+    assert "part_member" not in final.answers
+    assert "Is your organization a member" not in out
     result = out.split("Thank you. Your answers are complete.", 1)[1].splitlines()
-    assert "Your answers per area (yes / partly / no / not sure):" in result
+    assert "Your answers per area (in place / partly / gap / not sure):" in result
     sections = {s.id: " ".join(s.title.split()) for s in CHECKLIST.sections}
     for section_id, counts in {
-        "preparedness": "2 / 0 / 1 / 0",
+        "preparedness": "2 / 0 / 1 / 0",  # a need answered no is in place
         "screening": "0 / 0 / 1 / 0",
-        "case_mgmt": "0 / 0 / 1 / 0",
+        "case_mgmt": "1 / 0 / 0 / 0",
         "safety": "0 / 0 / 0 / 1",
-        "protocols": "2 / 1 / 1 / 0",
+        "protocols": "3 / 1 / 0 / 0",
         "confidentiality": "3 / 0 / 0 / 0",
         "partnerships": "2 / 0 / 1 / 0",
     }.items():
@@ -223,13 +242,19 @@ def test_a_piped_checklist_prints_counts_gaps_and_the_plan() -> None:
     assert plan[plan.index("D. Timeline") + 1] == "  By March"
 
 
+def in_place() -> dict[str, list[str]]:
+    """Every item answered so that it is in place (a need: no; anything else: yes)."""
+    typed: dict[str, list[str]] = {}
+    for q in CHECKLIST.questions:
+        if q.kind is Kind.YES_NO:
+            typed[q.id] = [FACT_YES if not q.partly else (NO if q.yes_means == "need" else YES)]
+    typed["part_incorporate"] = []  # there is a task force, so this is not asked
+    return typed
+
+
 def test_gap_list_follows_the_checklist_order() -> None:
     answers = {"screen_intake": [NO], "safety_update": [YES], "proto_mous": [NOT_SURE]}
-    everything_yes = {
-        q.id: [YES] for q in CHECKLIST.questions if q.kind is Kind.YES_NO and not q.yes_means_gap
-    }
-    needs_no = {q.id: [NO] for q in CHECKLIST.questions if q.yes_means_gap}
-    _, out = run(CHECKLIST, [*script(CHECKLIST, {**everything_yes, **needs_no, **answers}), ""])
+    _, out = run(CHECKLIST, [*script(CHECKLIST, {**in_place(), **answers}), ""])
     gaps = [line for line in out.splitlines() if line.startswith("- ")]
     assert gaps == [
         "- On intake, are you assessing those you serve for signs of human trafficking? (No)",
@@ -241,12 +266,8 @@ def test_gap_list_follows_the_checklist_order() -> None:
 
 
 def test_no_gaps() -> None:
-    everything_yes = {
-        q.id: [YES] for q in CHECKLIST.questions if q.kind is Kind.YES_NO and not q.yes_means_gap
-    }
-    needs_no = {q.id: [NO] for q in CHECKLIST.questions if q.yes_means_gap}
-    _, out = run(CHECKLIST, [*script(CHECKLIST, {**everything_yes, **needs_no}), ""])
-    assert "No gaps: every item was answered Yes." in out
+    _, out = run(CHECKLIST, [*script(CHECKLIST, in_place()), ""])
+    assert "No gaps: everything asked is in place." in out
 
 
 # --- back, skip, quit, end of input ---------------------------------------------------------------
@@ -301,7 +322,7 @@ def test_a_stopped_interview_resumes_where_it_was(tmp_path: Path) -> None:
     assert "Welcome back" in out
     assert final.phase == "done"
     assert final.answers["community"] == "Our county"
-    assert "Your suggested level for each dimension:" in out
+    assert "How you rated your community:" in out
 
 
 def test_a_number_out_of_range_re_asks_without_advancing() -> None:

@@ -11,25 +11,27 @@ import sys
 import pytest
 
 from bot.cli import main
+from bot.render import CUMULATIVE_RULE, RATING_LABELS
 from questions.loader import default_library
 from questions.schema import Kind
+from tests.unit.test_console import typed_staircase
 
 PRE = default_library().bank("preassessment")
-# Dimension ratings as (first tap, second tap): levels 4, 5, 5, 2, 3, 6, 4 -> 29 / 7 = 4.14.
-# First tap 1 / 2 / 3 picks the low / mid / high band; the second picks a level inside it.
-TAPS = dict(zip("ABCDEFG", ["21", "22", "22", "12", "13", "23", "21"], strict=True))
+# Dimension ratings, levels 4, 5, 5, 2, 3, 6, 4 -> 29 / 7 = 4.14, typed screen by screen.
+TAPS = dict(zip("ABCDEFG", [typed_staircase(n) for n in (4, 5, 5, 2, 3, 6, 4)], strict=True))
 
 ENGLISH_UI = (
-    "Your suggested level for each dimension:",
-    "Suggested baseline",
-    "Suggested decision",
+    "How you rated your community:",
+    "Your overall view",
+    "What happens next",
     "Thank you. Your answers are complete.",
     "Please review your answers.",
     "Question 1 of",
     "Type the number of a choice.",
     "(Press Enter to continue.)",
-    "Which statement is closest?",
-    "Which of these levels fits your community best?",
+    CUMULATIVE_RULE,
+    "Is this fully true of your community?",
+    *RATING_LABELS.values(),
     "Preplanning",
     "Community equity",
 )
@@ -49,7 +51,7 @@ def typed_answers() -> str:
                 lines.append("1")
             case Kind.LEVEL:
                 assert question.dimension is not None
-                lines.extend(TAPS[question.dimension])  # two lines: one per tap
+                lines.extend(TAPS[question.dimension])  # one line per rating screen
             case _:
                 raise AssertionError(question.kind)
     lines.append("")  # submit the review

@@ -28,7 +28,7 @@ def test_areas_and_gaps_are_the_scoring_tallies(report: CapacityReport, library:
     assert report.areas == tally_many(bank, answers)
     assert report.common_gaps == common_gaps(bank, answers)
     screening = next(a for a in report.areas if a.section_id == "screening")
-    assert (screening.yes, screening.partly, screening.no, screening.not_sure) == (0, 1, 2, 0)
+    assert (screening.in_place, screening.partly, screening.gap, screening.not_sure) == (0, 1, 2, 0)
     # Items worded as a need count "yes" as the gap: every organisation needs this training.
     top = [(q.id, n) for q, n in report.common_gaps[:2]]
     assert top == [("prep_need_ident", 3), ("prep_need_other", 3)]
@@ -48,7 +48,7 @@ def test_json_shape(report: CapacityReport, library: Library) -> None:
     assert data["campaign"]["closed"] is True
     assert data["respondents"] == 3
     assert set(data["areas"][0]) == {
-        "id", "title", "yes", "partly", "no", "not_sure", "unanswered"
+        "id", "title", "in_place", "partly", "gap", "not_sure", "unanswered"
     }  # fmt: skip
     assert data["common_gaps"][0] == {
         "question": "prep_need_ident",
@@ -62,7 +62,7 @@ def test_text(report: CapacityReport, library: Library, en: Translator) -> None:
     shown = capacity_text(report, library, en)
     assert shown.startswith("<b>Capacity checklist report: Riverside providers</b>")
     assert "3 organisations answered." in shown
-    assert "Yes 0 · Partly 1 · No 2 · Not sure 0" in shown  # the screening area
+    assert "In place 0 · Partly 1 · Gap 2 · Not sure 0" in shown  # the screening area
     gaps = shown.split("The most common gaps:")[1].split("action plans submitted")[0]
     assert gaps.count("• ") == 10  # top ten of the eleven
     assert "(3 organisations)" in shown
@@ -73,14 +73,17 @@ def test_text(report: CapacityReport, library: Library, en: Translator) -> None:
 
 
 def test_text_in_spanish(report: CapacityReport, library: Library) -> None:
-    shown = capacity_text(report, library, translator("es"))
-    assert "Sí 0 · En parte 1 · No 2" in shown
+    es = translator("es")
+    shown = capacity_text(report, library, es)
+    words = [es.gettext(w) for w in ("In place", "Partly", "Gap")]
+    assert words != ["In place", "Partly", "Gap"]
+    assert f"{words[0]} 0 · {words[1]} 1 · {words[2]} 2" in shown
 
 
 def test_zero_responses(library: Library, en: Translator) -> None:
     empty = build_capacity_report(CAPACITY_CAMPAIGN, [], library)
     assert empty.organisations == 0
-    assert all(a.yes == a.no == a.unanswered == 0 for a in empty.areas)
+    assert all(a.in_place == a.gap == a.unanswered == 0 for a in empty.areas)
     assert (empty.common_gaps, empty.plans) == ([], [])
     assert capacity_json(empty, library)["respondents"] == 0
     assert "No checklists completed yet." in capacity_text(empty, library, en)

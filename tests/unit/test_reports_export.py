@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,9 @@ def column(table: Table, name: str) -> list[object]:
 def test_columns_follow_the_bank(table: Table, library: Library) -> None:
     expected = ["response", "completed_on", "language"]
     for question in library.bank("preassessment").questions:
-        if question.kind in CODED:
+        if question.kind is Kind.LEVEL:
+            expected += [question.id, f"{question.id}_dont_know", f"{question.id}_label"]
+        elif question.kind in CODED:
             expected += [question.id, f"{question.id}_label"]
         elif question.kind is Kind.TEXT:
             expected.append(question.id)
@@ -49,7 +52,7 @@ def test_columns_follow_the_bank(table: Table, library: Library) -> None:
 
 def test_one_row_per_interview_numbered_not_identified(table: Table) -> None:
     assert column(table, "response") == list(range(1, 9))
-    assert column(table, "completed_on")[:2] == ["2024-03-10", "2024-03-11"]
+    assert column(table, "completed_on")[:2] == [date(2024, 3, 10), date(2024, 3, 11)]
     for row in table.rows:
         assert not {"r0", "r1", "c1"} & {str(cell) for cell in row}
 
@@ -64,7 +67,10 @@ def test_codes_and_english_labels(table: Table) -> None:
     first, third = table.rows[0], table.rows[2]
     h = table.header.index
     assert (first[h("level_a")], first[h("level_a_label")]) == (4, "Level 4 · Preplanning")
-    assert (third[h("level_e")], third[h("level_e_label")]) == ("dont_know", "I don't know")
+    assert first[h("level_a_dont_know")] == 0
+    # "I don't know" leaves the number empty (so averages stay numeric) and sets the flag.
+    assert (third[h("level_e")], third[h("level_e_label")]) == (None, "I don't know")
+    assert third[h("level_e_dont_know")] == 1
     assert (first[h("willing")], first[h("willing_label")]) == ("yes", "Yes")
     assert (third[h("willing")], third[h("willing_label")]) == ("maybe", "Maybe")
     assert (first[h("leaders_concern")], first[h("leaders_concern_label")]) == (3, "3")
@@ -73,7 +79,9 @@ def test_codes_and_english_labels(table: Table) -> None:
     # Every level code matches the sample's ratings.
     for row, sample in zip(table.rows, ROWS, strict=True):
         codes = [row[h(f"level_{d}")] for d in "abcdefg"]
-        assert codes == ["dont_know" if c == "?" else int(c) for c in sample[2]]
+        assert codes == [None if c == "?" else int(c) for c in sample[2]]
+        flags = [row[h(f"level_{d}_dont_know")] for d in "abcdefg"]
+        assert flags == [int(c == "?") for c in sample[2]]
 
 
 def test_a_scale_end_carries_its_meaning(library: Library) -> None:
@@ -110,15 +118,24 @@ def test_csv_round_trips_with_a_bom(table: Table) -> None:
     assert "Michoacán" in rows[1][table.header.index("diversity")]
 
 
-def test_xlsx_has_both_sheets(table: Table) -> None:
+def test_xlsx_has_its_three_sheets(table: Table) -> None:
     book = load_workbook(io.BytesIO(to_xlsx(table)))
-    assert book.sheetnames == ["Responses", "Data dictionary"]
+    assert book.sheetnames == ["Responses", "Data dictionary", "Campaign"]
     sheet = book["Responses"]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == table.header
-    assert values[1:] == table.rows
+    # openpyxl reads a date back as a datetime at midnight.
+    assert [
+        [v.date() if isinstance(v, datetime) else v for v in row] for row in values[1:]
+    ] == table.rows
+    assert sheet.auto_filter.ref == sheet.dimensions
+    assert sheet.cell(row=2, column=2).is_date
+    about = dict(book["Campaign"].iter_rows(min_row=2, values_only=True))
+    assert about["community"] == CAMPAIGN.name
+    assert about["responses"] == len(table.rows)
+    assert about["recommended key respondents"] == "6 to 8"
     widths = [sheet.column_dimensions[c].width for c in ("A", "D", "G")]
     assert all(8 <= w <= 60 for w in widths)
     dictionary = [list(row) for row in book["Data dictionary"].iter_rows(values_only=True)]

@@ -30,6 +30,7 @@ from tests.helpers.report_samples import (
     BELIEFS,
     CAMPAIGN,
     DIVERSITY,
+    LEVEL_QUESTIONS,
     ROWS,
     preassessment_responses,
 )
@@ -262,9 +263,14 @@ def test_text_has_every_part_and_fits_a_message(text: str, en: Translator) -> No
     assert "8 respondents (recommended for this community: 6 to 8)" in text
     assert "Provisional" not in text
     assert "A. Community equity: 4.25 · Level 4 · Preplanning (8 rated)" in text
-    assert "B. Existing community efforts: 4.57 · Level 4 · Preplanning (7 rated)" in text
+    assert (
+        "B. Existing community efforts: 4.57 · Level 4 · Preplanning (7 rated, 1 “I don't know”)"
+        in text
+    )
     assert "<b>Overall: 3.92 · Level 3 · Vague Awareness</b>" in text
     assert "Decision: wait." in text
+    assert "3 of the seven dimensions are at levels 1-3." in text
+    assert "The decision reads the overall level (cut, not rounded): 4 or above proceeds." in text
     assert "Some dimensions score lower than others" in text
     assert "Lowest: C. Community knowledge of the efforts (2.50)" in text
     assert text.index("1. C. Community knowledge") < text.index("2. E. Community climate")
@@ -351,3 +357,64 @@ def test_zero_responses(empty: PreassessmentReport, library: Library, en: Transl
     assert "0 respondents" in shown
     assert "No answers yet." in comments_text(empty, library, en, "G")
     assert priorities_text(empty, library, en) == "No dimension has been rated yet."
+
+
+def _with_leadership(values: list[object]) -> list[StoredResponse]:
+    base = preassessment_responses(len(values))
+    return [
+        dataclasses.replace(r, answers={**r.answers, "level_d": value})
+        for r, value in zip(base, values, strict=True)
+    ]
+
+
+def test_i_dont_know_is_evidence_not_silence(library: Library, en: Translator) -> None:
+    """Six rural respondents, five cannot rate Leadership and one says 7: Leadership stands on
+    one answer, so it is provisional, and so is the result; the report says why."""
+    six = _with_leadership(["dont_know"] * 5 + [7])
+    report = build_preassessment_report(CAMPAIGN, six, library)
+    assert report.respondents == 6 and not report.provisional  # enough respondents
+    assert report.unknown["D"] == 5
+    assert report.thin == ("D",)
+    assert report.result_provisional
+    text = preassessment_text(report, library, en)
+    assert (
+        "D. Leadership: 7.00 · Level 7 · Stabilization (1 rated, 5 “I don't know”) · provisional"
+        in text
+    )
+    assert "(Provisional) Decision:" in text
+    assert "fewer than half of the respondents could rate D. Leadership" in text
+    assert "reach out to a broader group of key respondents" in text
+    data = preassessment_json(report, library)
+    assert data["dont_know"]["D"] == 5
+    assert data["provisional_dimensions"] == ["D"]
+    assert data["result_provisional"] is True
+    assert data["dimensions_below_4"] == report.below_4
+
+
+def test_half_the_respondents_rating_is_not_provisional(library: Library) -> None:
+    even = _with_leadership(["dont_know"] * 3 + [4, 5, 6])
+    report = build_preassessment_report(CAMPAIGN, even, library)
+    assert report.thin == ()
+    assert not report.result_provisional
+
+
+def test_half_steps_count_as_the_guide_scores_them(library: Library) -> None:
+    """3.5 partly meets level 4: it averages as 3.5 and floors to level 3."""
+    halves = _with_leadership([3.5] * 6)
+    report = build_preassessment_report(CAMPAIGN, halves, library)
+    leadership = report.assessment.dimensions["D"]
+    assert (leadership.score, leadership.level) == (F(7, 2), 3)
+
+
+def test_the_decision_names_the_dimensions_below_4(library: Library, en: Translator) -> None:
+    """Four dimensions at 1 and three at 9 average 4.43, proceed: the report says four
+    dimensions are at levels 1-3 beside the decision."""
+    base = preassessment_responses(6)
+    levels = dict(zip(LEVEL_QUESTIONS, [1, 1, 1, 1, 9, 9, 9], strict=True))
+    split = [dataclasses.replace(r, answers={**r.answers, **levels}) for r in base]
+    report = build_preassessment_report(CAMPAIGN, split, library)
+    assert report.assessment.decision is Decision.PROCEED
+    assert report.below_4 == 4
+    text = preassessment_text(report, library, en)
+    assert "Decision: proceed" in text
+    assert "4 of the seven dimensions are at levels 1-3." in text

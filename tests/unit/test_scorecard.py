@@ -6,9 +6,9 @@ from fractions import Fraction as F
 
 import pytest
 
+from questions.loader import default_library
 from questions.schema import ReadinessModel
 from scoring import Decision, OverallResult, ScorecardError, assess, parse_scorecard
-from questions.loader import default_library
 from tests.helpers.models import make_readiness_model
 
 MODEL = default_library().model

@@ -393,8 +393,10 @@ class Presenter:
         campaign = material.campaign
         assert campaign is not None
         if view.kind == "export":
-            caption = tr.gettext(ct.EXPORT_CAPTION).format(name=campaign.name, count=material.count)
-            return [Document(data, name, caption) for name, data in material.files]
+            return [
+                Document(data, name, self._export_caption(name, campaign.name, material.count, tr))
+                for name, data in material.files
+            ]
         if material.capacity is not None:
             return split_long(Text(capacity_text(material.capacity, self.library, tr)))
         report = material.preassessment
@@ -410,6 +412,11 @@ class Presenter:
                 return split_long(Text(comments_text(report, self.library, tr, view.topic)))
         text = preassessment_text(report, self.library, tr)
         return split_long(Text(text, self._report_buttons(campaign.id, tr)))
+
+    @staticmethod
+    def _export_caption(filename: str, name: str, count: int, tr: Translator) -> str:
+        caption = ct.EXPORT_CAPTION_CSV if filename.endswith(".csv") else ct.EXPORT_CAPTION_XLSX
+        return tr.gettext(caption).format(name=name, count=count)
 
     def _report_buttons(self, campaign_id: str, tr: Translator) -> list[list[Button]]:
         dimension_buttons = [
