@@ -163,17 +163,40 @@ class Store:
 
     async def integrity_problems(self) -> list[str]:
         """`PRAGMA integrity_check`: an empty list when the file is sound."""
-        async with self._reader.execute("PRAGMA integrity_check") as cursor:
-            rows = [str(row[0]) for row in await cursor.fetchall()]
-        return [] if rows == ["ok"] else rows
+        return await _integrity(self._reader)
 
-    async def backup(self, target: Path) -> None:
-        """An online, consistent copy (SQLite's backup API) while the bot keeps running."""
-        target.unlink(missing_ok=True)
-        _create_private(target)
-        async with aiosqlite.connect(target) as copy:
-            await self._reader.backup(copy)
-            await copy.execute("PRAGMA journal_mode = DELETE")
+    async def backup(self, target: Path) -> list[str]:
+        """An online, consistent copy (SQLite's backup API) while the bot keeps running.
+
+        The copy is written beside `target` and checked (`PRAGMA integrity_check`) before it
+        replaces `target`: the backup API copies pages as they are, so a damaged database
+        gives a damaged copy, which must not overwrite the previous, good backup. Returns the
+        problems found; `target` is untouched when there are any.
+        """
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        _create_private(partial)
+        try:
+            async with aiosqlite.connect(partial) as copy:
+                await self._reader.backup(copy)
+                await copy.execute("PRAGMA journal_mode = DELETE")
+                problems = await _integrity(copy)
+            if not problems:
+                os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return problems
+
+
+async def _integrity(connection: aiosqlite.Connection) -> list[str]:
+    try:
+        async with connection.execute("PRAGMA integrity_check") as cursor:
+            rows = [str(row[0]) for row in await cursor.fetchall()]
+    except sqlite3.DatabaseError as error:
+        # Damage bad enough to stop the check itself ("database disk image is malformed")
+        # is the answer to the question, not a failure to ask it.
+        return [str(error)]
+    return [] if rows == ["ok"] else rows
 
 
 def _check_file(path: Path) -> None:

@@ -242,6 +242,24 @@ async def test_inbox_forgets_old_handled_updates_only(tmp_path: Path) -> None:
     assert [item.update_id for item in pending] == [3]  # unhandled updates are kept
 
 
+async def test_dead_letters_are_counted_by_source_for_the_operator(tmp_path: Path) -> None:
+    store = await store_at(tmp_path / "r.db")
+    try:
+        async with store.transaction() as tx:
+            for source, error in (("intake", "TypeError"), ("outbox", "BadRequest: x, y")):
+                await tx.dead_letters.add(
+                    source=source, ref="1", error=error, chat_key=None, payload=None
+                )
+            await tx.dead_letters.add(
+                source="intake", ref="2", error="KeyError", chat_key=None, payload=None
+            )
+        groups = {group.source: group for group in await store.read.dead_letters.by_source()}
+    finally:
+        await store.close()
+    assert groups["intake"].count == 2 and groups["intake"].errors == ("KeyError", "TypeError")
+    assert groups["outbox"].count == 1 and groups["outbox"].errors == ("BadRequest: x, y",)
+
+
 async def test_a_redelivered_update_is_recognised(tmp_path: Path) -> None:
     store = await store_at(tmp_path / "r.db")
     try:
