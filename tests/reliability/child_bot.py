@@ -82,6 +82,10 @@ class ChildBot:
         self._process: asyncio.subprocess.Process | None = None
         self._polling = asyncio.Event()
 
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.returncode is None
+
     async def start(self, timeout: float = 60.0) -> None:
         """Returns once the bot polls: it has opened the database and drained its inbox."""
         self._polling.clear()
