@@ -48,6 +48,7 @@ def test_the_restored_backup_gives_the_report_of_backup_time(ops: dict[str, obje
     assert_checks(ops, "doctor passes on the restored folder")
     assert_checks(ops, "restored report == the backup file's report")
     assert_checks(ops, "restored report == the live report just before or after")
+    assert_checks(ops, "no submission between the live reports")
     assert isinstance(ops["responses in the backup"], int) and ops["responses in the backup"] >= 2
 
 

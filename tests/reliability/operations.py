@@ -75,37 +75,43 @@ async def report_json(env: dict[str, str], folder: Path, campaign: str) -> dict[
 
 
 @dataclass
-class Progress:
-    """How far the respondents who answer during the backup have got."""
+class Window:
+    """Paces the respondents who answer while the backup runs: they get going, wait until
+    the backup starts, answer through it, and submit only after it, so that the live reports
+    before and after the backup (submitted answers only) are the same."""
 
-    steps: int = 0
-    wanted: int = 0
-    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    respondents: int
+    ready: int = 0
+    all_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def step(self) -> None:
-        self.steps += 1
-        if self.steps >= self.wanted:
-            self.reached.set()
+    def arrived(self) -> None:
+        self.ready += 1
+        if self.ready >= self.respondents:
+            self.all_ready.set()
 
 
-async def respond(user: FakeUser, token: str, progress: Progress | None = None) -> None:
-    """A whole interview; counts its steps so the backup can wait until answers flow."""
+async def respond(user: FakeUser, token: str, window: Window | None = None) -> None:
+    """A whole interview, submitted; paced by `window` when it is to overlap the backup."""
     user.start(token)
     await settle(user, timeout=30)
     await tap_data(user, "l:", ":en")
     await tap_data(user, "c:", ":yes")
-    if progress is not None:
-        # A few answers first, counted, so that the backup starts mid-interview.
-        for _ in range(4):
+    if window is not None:
+        for _ in range(3):  # mid-interview when the backup starts
             buttons = [d for _, d in user.buttons() if d]
             step = next((d for d in buttons if d.startswith(("n:", "a:"))), None)
             if step is None:
-                user.send("Answered while the backup runs.")
+                user.send("Answered before the backup.")
             else:
                 user.tap(step)
             await settle(user)
-            progress.step()
+        window.arrived()
+        await window.started.wait()
     await answer_everything(user, text="Two shelters and a food bank.")
+    if window is not None:
+        await window.done.wait()
     user.tap(data_of(user, "S:"))
     await user.wait_for_message(contains="receipt code", timeout=15)
 
@@ -136,16 +142,18 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
     await bot.start()
     try:
         await asyncio.gather(*(respond(u, campaign["token"]) for u in users[:before_half]))
-        progress = Progress(wanted=2 * during)
+        window = Window(during)
         answering = asyncio.gather(
-            *(respond(u, campaign["token"], progress) for u in users[before_half:])
+            *(respond(u, campaign["token"], window) for u in users[before_half:])
         )
-        await asyncio.wait_for(progress.reached.wait(), 30)
+        await asyncio.wait_for(window.all_ready.wait(), 60)
         backup = live / "backup.db"
         before = await report_json(env, live, campaign["id"])
+        window.started.set()
         started_at = time.monotonic()
         made = await cli(env, live, "backup", str(backup))
         ended_at = time.monotonic()
+        window.done.set()
         after = await report_json(env, live, campaign["id"])
         await answering
         still_running = bot.alive
@@ -185,6 +193,7 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
         "restored report == the backup file's report": from_restore == from_backup,
         "restored report == the live report just before or after the backup": from_restore
         in (before, after),
+        "no submission between the live reports (the pacing held)": before == after,
         "every respondent finished": all(
             any("receipt code" in m.content for m in u.messages) for u in users
         ),
