@@ -484,8 +484,9 @@ async def coordinate(api: FakeBotApi, coordinator: FakeUser, submissions: int) -
         timeout=30,
     )
     coordinator.send("/report")
-    report = await coordinator.wait_for_message(contains="report", timeout=30)
+    report = await coordinator.wait_for_message(contains="Preassessment report:", timeout=30)
     pages = [d for _, d in report.buttons() if d and d.startswith("kw:")]
+    assert pages, f"no 'what respondents said' buttons under the report: {report.buttons()}"
     for page in pages:
         coordinator.tap(page, message_id=report.message_id)
         await coordinator.wait_for_message(contains="What respondents said", timeout=15)
