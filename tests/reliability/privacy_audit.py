@@ -18,11 +18,14 @@ import re
 import stat
 import tempfile
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from bot.flows.values import MAX_TEXT_LENGTH
 from tests.fakes import FakeBotApi, FakeMessage, FakeUser
 from tests.helpers.bot_harness import data_of, settle
 from tests.reliability.child_bot import DATABASE, TOKEN, ChildBot, bot_env, cli
@@ -58,8 +61,10 @@ PHRASES = (
 EXITS = {1, 3, 4}
 ERASES = {0, 3}
 OPEN = {5}
-EXIT_AT, CONTACT_AT, STOP_AT = 4, 2, 8
-"""At which typed answer (counting from 0) a respondent quits, sends a contact card, stops."""
+EXIT_AT, CONTACT_AT, ODD_AT, STOP_AT = 4, 2, 6, 8
+"""At which typed answer (counting from 0) a respondent quits, sends a contact card, sends
+what the bot must refuse or ignore (an edit, an overlong text, a photo caption, an update
+the library cannot read), and stops."""
 
 
 def _letters(number: int, length: int = 8) -> str:
@@ -162,6 +167,9 @@ class Identity:
             f"my username is @{self.username}",
             f"text {phones[3]} or {phones[4]}",
             f"also {self.bare_url}",
+            f"find me as {self.username}",
+            # Typed on a keyboard that sends accents as combining marks.
+            f"{unicodedata.normalize('NFD', self.last_name)} is my surname",
         ]
 
     def answer(self, index: int) -> str:
@@ -199,17 +207,19 @@ class Needle:
 def _text_forms(value: str) -> Iterator[tuple[str, str]]:
     """A value in every spelling a file could hold it: cases, UTF-8 and JSON escapes."""
     seen: set[str] = set()
-    for case, variant in (
+    cases = (
         ("", value),
         ("lower case ", value.lower()),
         ("upper case ", value.upper()),
         ("title case ", value.title()),
-    ):
-        for how, form in (("UTF-8", variant), ("JSON-escaped", json.dumps(variant)[1:-1])):
-            key = form.lower()
-            if key not in seen:
-                seen.add(key)
-                yield f"{case}{how}", form
+    )
+    for case, cased in cases:
+        for normal, variant in (("", cased), ("NFD ", unicodedata.normalize("NFD", cased))):
+            for how, form in (("UTF-8", variant), ("JSON-escaped", json.dumps(variant)[1:-1])):
+                key = form.lower()
+                if key not in seen:
+                    seen.add(key)
+                    yield f"{case}{normal}{how}", form
 
 
 def sqlite_integers(value: int) -> Iterator[tuple[str, bytes]]:
@@ -365,6 +375,11 @@ class Outcome:
     contact_sent: bool = False
     typed: int = 0
     own_messages_left_after_exit: int = 0
+    odd_sent: bool = False
+    edits: int = 0
+    overlong: int = 0
+    captions: int = 0
+    unreadable: int = 0
     marker_before_erasure: list[str] = field(default_factory=list)
     marker_at_reply: list[str] = field(default_factory=list)
     marker_after_grace: list[str] = field(default_factory=list)
@@ -412,11 +427,43 @@ class Sampler:
             self.sources += read_database(self.database, f"after {self.typed} typed answers")
 
 
+async def _odd_inputs(
+    api: FakeBotApi, user: FakeUser, person: Identity, outcome: Outcome, last_sent: dict[str, Any]
+) -> None:
+    """What a client may send that the bot must not keep: each carries her identity."""
+    outcome.odd_sent = True
+    about_her = person.answer(0)
+    user.edit(last_sent["message"]["message_id"], f"{about_her} (edited)")
+    await settle(user)  # "edits are not taken into account"
+    outcome.edits += 1
+    if person.role in (2, 4):
+        user.send((about_her + " ") * (MAX_TEXT_LENGTH // len(about_her) + 2))
+        await settle(user)  # too long, with the limit
+        outcome.overlong += 1
+    if person.role in (1, 5):
+        user.send_photo(caption=about_her)
+        await settle(user)  # a photo is not an answer
+        outcome.captions += 1
+    if person.role == 3:
+        # A message the library cannot parse (a new Telegram field, a bad date): set aside.
+        raw = {
+            "message_id": user.chat.next_message_id(),
+            "from": user.as_json(),
+            "chat": dict(user.chat.info),
+            "date": "yesterday",
+            "text": about_her,
+        }
+        update = api.push_update({"message": raw})
+        await api.wait_until(lambda: update["update_id"] not in api.pending_updates, timeout=15)
+        outcome.unreadable += 1
+
+
 async def interview(
     api: FakeBotApi, user: FakeUser, person: Identity, token: str, sampler: Sampler
 ) -> Outcome:
     """Her whole session, as a person types and taps; the erasure check for those who erase."""
     outcome = Outcome(person)
+    last_sent: dict[str, Any] = {}
     user.start(token)
     await settle(user, timeout=30)
     user.tap(data_of(user, "l:", f":{person.locale}"))
@@ -441,9 +488,11 @@ async def interview(
                 await settle(user)  # the bot says it needs typed text here
             if outcome.typed == EXIT_AT and person.exits and not outcome.exited:
                 await _quick_exit(api, user, outcome)
+            if outcome.typed == ODD_AT and not outcome.odd_sent:
+                await _odd_inputs(api, user, person, outcome, last_sent)
             if outcome.typed == STOP_AT and person.stays_open:
                 return outcome
-            user.send(person.answer(outcome.typed))
+            last_sent = user.send(person.answer(outcome.typed))
             outcome.typed += 1
             sampler.answered()
         await settle(user)
@@ -647,6 +696,10 @@ def _figures(
         "quick exits": sum(o.exited for o in outcomes),
         "contact cards": sum(o.contact_sent for o in outcomes),
         "typed answers": sum(o.typed for o in outcomes),
+        "edits, overlong texts, captions, unreadable updates": (
+            f"{sum(o.edits for o in outcomes)}, {sum(o.overlong for o in outcomes)}, "
+            f"{sum(o.captions for o in outcomes)}, {sum(o.unreadable for o in outcomes)}"
+        ),
         "files searched": len(sources),
         "bytes searched": sum(len(s.data) for s in sources),
         "identifiers checked": len(identifiers),
