@@ -46,6 +46,7 @@ def test_backup_while_respondents_answer(ops: dict[str, object]) -> None:
 
 def test_the_restored_backup_gives_the_report_of_backup_time(ops: dict[str, object]) -> None:
     assert_checks(ops, "doctor passes on the restored folder")
+    assert_checks(ops, "doctor passes on the live folder while the bot runs")
     assert_checks(ops, "restored report == the backup file's report")
     assert_checks(ops, "restored report == the live report just before or after")
     assert_checks(ops, "no submission between the live reports")

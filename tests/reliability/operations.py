@@ -153,6 +153,8 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
         started_at = time.monotonic()
         made = await cli(env, live, "backup", str(backup))
         ended_at = time.monotonic()
+        # Operators run the health check on the live installation too.
+        live_doctor = await cli(env, live, "doctor")
         window.done.set()
         after = await report_json(env, live, campaign["id"])
         await answering
@@ -189,6 +191,7 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
         "the bot kept answering during the backup": replies > 0 and still_running,
         "backup passes integrity_check": checked == "ok",
         "backup file is mode 600": backup.exists() and stat.S_IMODE(backup.stat().st_mode) == 0o600,
+        "doctor passes on the live folder while the bot runs": live_doctor.returncode == 0,
         "doctor passes on the restored folder": doctor.returncode == 0,
         "restored report == the backup file's report": from_restore == from_backup,
         "restored report == the live report just before or after the backup": from_restore
@@ -200,8 +203,9 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
         "the bot stopped cleanly (SIGTERM)": code == 0,
         "no ERROR in the bot's log": " ERROR " not in log and "Traceback" not in log,
     }
-    if doctor.returncode != 0:
-        notes.append(f"doctor on the restore: {doctor.stdout.strip()}")
+    for where, done in (("live", live_doctor), ("restored", doctor)):
+        if done.returncode != 0:
+            notes.append(f"doctor on the {where} folder: {done.stdout.strip()} {done.stderr}")
     return BackupFigures(
         checks,
         notes,
