@@ -21,6 +21,9 @@ from tests.fakes import FakeBotApi, TimedCall
 TOKEN = "424242:TEST-token-for-the-fake-bot-api"
 DATABASE = "readiness.db"
 LOG = "bot.log"
+REPLY = 30.0
+"""Seconds to wait for a reply the bot owes. Generous, because test machines are shared and
+small: a scenario that times out should mean a reply was lost, not that it was slow."""
 
 
 class ChildError(RuntimeError):

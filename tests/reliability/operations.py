@@ -25,8 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.fakes import FakeBotApi, FakeUser
-from tests.helpers.bot_harness import answer_everything, data_of, settle, tap_data
-from tests.reliability.child_bot import DATABASE, TOKEN, ChildBot, Finished, bot_env, cli
+from tests.helpers.bot_harness import data_of, settle
+from tests.reliability.child_bot import (
+    DATABASE,
+    REPLY,
+    TOKEN,
+    ChildBot,
+    Finished,
+    bot_env,
+    cli,
+)
 
 SIZES = {"quick": 4, "long": 20}
 """Respondents answering around the backup: half finish before it, half answer during it."""
@@ -95,9 +103,10 @@ class Window:
 async def respond(user: FakeUser, token: str, window: Window | None = None) -> None:
     """A whole interview, submitted; paced by `window` when it is to overlap the backup."""
     user.start(token)
-    await settle(user, timeout=30)
-    await tap_data(user, "l:", ":en")
-    await tap_data(user, "c:", ":yes")
+    await settle(user, timeout=REPLY)
+    for prefix, suffix in (("l:", ":en"), ("c:", ":yes")):
+        user.tap(data_of(user, prefix, suffix))
+        await settle(user, REPLY)
     if window is not None:
         for _ in range(3):  # mid-interview when the backup starts
             buttons = [d for _, d in user.buttons() if d]
@@ -106,14 +115,29 @@ async def respond(user: FakeUser, token: str, window: Window | None = None) -> N
                 user.send("Answered before the backup.")
             else:
                 user.tap(step)
-            await settle(user)
+            await settle(user, REPLY)
         window.arrived()
         await window.started.wait()
-    await answer_everything(user, text="Two shelters and a food bank.")
+    await _answer_until_review(user)
     if window is not None:
         await window.done.wait()
     user.tap(data_of(user, "S:"))
-    await user.wait_for_message(contains="receipt code", timeout=15)
+    await user.wait_for_message(contains="receipt code", timeout=REPLY)
+
+
+async def _answer_until_review(user: FakeUser) -> None:
+    """As `answer_everything`, with the scenario's patience for each reply."""
+    for _ in range(200):
+        buttons = [d for _, d in user.buttons() if d]
+        if any(d.startswith("S:") for d in buttons):
+            return
+        step = next((d for d in buttons if d.startswith(("n:", "a:"))), None)
+        if step is None:
+            user.send("Two shelters and a food bank.")
+        else:
+            user.tap(step)
+        await settle(user, REPLY)
+    raise AssertionError(f"chat {user.id} never reached the review screen")
 
 
 @dataclass
@@ -277,7 +301,7 @@ async def _dead_letter(api: FakeBotApi, folder: Path, env: dict[str, str]) -> di
     try:
         update = api.push_update(UNPARSEABLE)
         # Confirmed (asked past) only once it is committed, here as a dead letter.
-        await api.wait_until(lambda: update["update_id"] not in api.pending_updates, timeout=15)
+        await api.wait_until(lambda: update["update_id"] not in api.pending_updates, timeout=REPLY)
     finally:
         await bot.stop()
     return env

@@ -28,7 +28,7 @@ from typing import Any
 from bot.flows.values import MAX_TEXT_LENGTH
 from tests.fakes import FakeBotApi, FakeMessage, FakeUser
 from tests.helpers.bot_harness import data_of, settle
-from tests.reliability.child_bot import DATABASE, TOKEN, ChildBot, bot_env, cli
+from tests.reliability.child_bot import DATABASE, REPLY, TOKEN, ChildBot, bot_env, cli
 
 SIZES = {"quick": 6, "long": 60}
 COORDINATOR_ID = 6_100_000_777
@@ -400,13 +400,13 @@ def _has(path: Path, data: bytes) -> bool:
 
 async def _quick_exit(api: FakeBotApi, user: FakeUser, outcome: Outcome) -> None:
     user.send("/exit")
-    await api.wait_until(lambda: not user.messages, timeout=15)
+    await api.wait_until(lambda: not user.messages, timeout=REPLY)
     outcome.exited = True
     # Quick exit promises an empty chat: the respondent's own messages count too.
     outcome.own_messages_left_after_exit = len(user.chat.user_messages)
     user.start()
-    await user.wait_for_message(timeout=15)  # "Welcome back"
-    await settle(user, timeout=15)  # the question she was at
+    await user.wait_for_message(timeout=REPLY)  # "Welcome back"
+    await settle(user, timeout=REPLY)  # the question she was at
 
 
 @dataclass
@@ -434,15 +434,15 @@ async def _odd_inputs(
     outcome.odd_sent = True
     about_her = person.answer(0)
     user.edit(last_sent["message"]["message_id"], f"{about_her} (edited)")
-    await settle(user)  # "edits are not taken into account"
+    await settle(user, REPLY)  # "edits are not taken into account"
     outcome.edits += 1
     if person.role in (2, 4):
         user.send((about_her + " ") * (MAX_TEXT_LENGTH // len(about_her) + 2))
-        await settle(user)  # too long, with the limit
+        await settle(user, REPLY)  # too long, with the limit
         outcome.overlong += 1
     if person.role in (1, 5):
         user.send_photo(caption=about_her)
-        await settle(user)  # a photo is not an answer
+        await settle(user, REPLY)  # a photo is not an answer
         outcome.captions += 1
     if person.role == 3:
         # A message the library cannot parse (a new Telegram field, a bad date): set aside.
@@ -454,7 +454,7 @@ async def _odd_inputs(
             "text": about_her,
         }
         update = api.push_update({"message": raw})
-        await api.wait_until(lambda: update["update_id"] not in api.pending_updates, timeout=15)
+        await api.wait_until(lambda: update["update_id"] not in api.pending_updates, timeout=REPLY)
         outcome.unreadable += 1
 
 
@@ -465,11 +465,11 @@ async def interview(
     outcome = Outcome(person)
     last_sent: dict[str, Any] = {}
     user.start(token)
-    await settle(user, timeout=30)
+    await settle(user, timeout=REPLY)
     user.tap(data_of(user, "l:", f":{person.locale}"))
-    await settle(user)
+    await settle(user, REPLY)
     user.tap(data_of(user, "c:", ":yes"))
-    await settle(user)
+    await settle(user, REPLY)
     for _ in range(200):
         buttons = [d for _, d in user.buttons() if d]
         if any(d.startswith("S:") for d in buttons):
@@ -485,7 +485,7 @@ async def interview(
             if outcome.typed == CONTACT_AT and not outcome.contact_sent:
                 user.send_contact(person.contact_phone)
                 outcome.contact_sent = True
-                await settle(user)  # the bot says it needs typed text here
+                await settle(user, REPLY)  # the bot says it needs typed text here
             if outcome.typed == EXIT_AT and person.exits and not outcome.exited:
                 await _quick_exit(api, user, outcome)
             if outcome.typed == ODD_AT and not outcome.odd_sent:
@@ -495,11 +495,11 @@ async def interview(
             last_sent = user.send(person.answer(outcome.typed))
             outcome.typed += 1
             sampler.answered()
-        await settle(user)
+        await settle(user, REPLY)
     else:
         raise AssertionError(f"respondent {person.number} never reached the review screen")
     user.tap(data_of(user, "S:"))
-    receipt = await user.wait_for_message(contains="/delete ", timeout=15)
+    receipt = await user.wait_for_message(contains="/delete ", timeout=REPLY)
     outcome.submitted = True
     if person.erases:
         await _erase(user, person, receipt, outcome, sampler.database)
@@ -515,7 +515,7 @@ async def _erase(
     outcome.marker_before_erasure = _files_with(person.marker, database)
     user.send(f"/delete {match.group(1)}")
     sent = time.monotonic()
-    reply = await user.wait_for_message(timeout=15)
+    reply = await user.wait_for_message(timeout=REPLY)
     outcome.erasure_reply_s = time.monotonic() - sent
     outcome.marker_at_reply = _files_with(person.marker, database)
     outcome.erased = "/delete" not in reply.content  # "no answers match" names /delete again
@@ -530,18 +530,18 @@ async def coordinate(api: FakeBotApi, coordinator: FakeUser, submissions: int) -
     """The report, every 'what respondents said' page, and the export (CSV and XLSX)."""
     await api.wait_until(
         lambda: sum("New response" in m.content for m in coordinator.messages) >= submissions,
-        timeout=30,
+        timeout=REPLY,
     )
     coordinator.send("/report")
-    report = await coordinator.wait_for_message(contains="Preassessment report:", timeout=30)
+    report = await coordinator.wait_for_message(contains="Preassessment report:", timeout=REPLY)
     pages = [d for _, d in report.buttons() if d and d.startswith("kw:")]
     assert pages, f"no 'what respondents said' buttons under the report: {report.buttons()}"
     for page in pages:
         coordinator.tap(page, message_id=report.message_id)
-        await coordinator.wait_for_message(contains="What respondents said", timeout=15)
+        await coordinator.wait_for_message(contains="What respondents said", timeout=REPLY)
     coordinator.send("/export")
     await api.wait_until(
-        lambda: sum(m.document is not None for m in coordinator.chat.messages) >= 2, timeout=30
+        lambda: sum(m.document is not None for m in coordinator.chat.messages) >= 2, timeout=REPLY
     )
 
 
@@ -577,7 +577,7 @@ async def run(workdir: Path | None = None, size: str | int = "quick") -> dict[st
         try:
             await bot.start()
             coordinator.start(coordinator_token)
-            await coordinator.wait_for_message(contains="coordinator", timeout=30)
+            await coordinator.wait_for_message(contains="coordinator", timeout=REPLY)
             users = [
                 api.user(
                     p.user_id,
