@@ -49,8 +49,10 @@ class Dispatcher:
 
     async def run(self) -> None:
         while True:
-            await self.drain()
+            # Cleared before the inbox is read, not after: an update committed while drain()
+            # finds the inbox empty sets it again, so its wake-up is not lost.
             self.wake.clear()
+            await self.drain()
             await self.wake.wait()
 
     async def drain(self) -> int:
