@@ -136,7 +136,15 @@ class Watch:
         ``answered=False`` for a button press the bot cannot answer (one without a message).
         """
         update_id = int(update["update_id"])
-        await self.until(lambda: self.handled(update_id), timeout, f"update {update_id}")
+        try:
+            await self.until(lambda: self.handled(update_id), timeout, f"update {update_id}")
+        except AssertionError as error:
+            # Committed but never handled: say what the dispatcher was doing.
+            pending = self.rows("SELECT update_id FROM inbox WHERE processed_at IS NULL")
+            wake = "set" if self.bot.dispatcher.wake.is_set() else "clear"
+            raise AssertionError(
+                f"{error}\nunhandled in the inbox: {pending}; the dispatcher's wake-up is {wake}"
+            ) from None
         await self.until(lambda: self.chat_idle(chat_id), timeout, f"replies in chat {chat_id}")
         query = update.get("callback_query")
         if query is not None and answered:

@@ -1152,7 +1152,8 @@ async def _finish(world: World) -> None:
     await watch.until(watch.quiet, 30, "the bot to finish every update")
     with contextlib.suppress(AssertionError):
         await watch.until(lambda: report.callbacks <= api.callback_answers.keys(), 15, "answers")
-    report.answered = len(report.callbacks & api.callback_answers.keys())
+    answered = {str(c.get("callback_query_id")) for c in api.calls_to("answerCallbackQuery")}
+    report.answered = len(report.callbacks & answered)
     for person in world.people:
         before = len(person.user.chat.messages)
         update = person.user.start()
