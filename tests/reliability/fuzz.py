@@ -40,7 +40,6 @@ from questions.schema import Kind
 from tests.fakes import FakeBotApi, FakeGroup, FakeUser
 from tests.helpers.bot_harness import (
     TOKEN,
-    RunningBot,
     new_campaign,
     new_invite,
     running_bot,
@@ -340,7 +339,6 @@ class Turns:
 class World:
     api: FakeBotApi
     watch: Watch
-    running: RunningBot
     report: Report
     rng: random.Random
     people: list[Person]
@@ -1040,7 +1038,6 @@ async def _fuzz(report: Report, workdir: Path, seed: int, size: int) -> None:
                 world = World(
                     api=api,
                     watch=watch,
-                    running=running,
                     report=report,
                     rng=rng,
                     people=[],
