@@ -14,9 +14,7 @@ async def test_fuzzed_updates_break_nothing(tmp_path: Path) -> None:
     seed = os.environ.get("READINESS_FUZZ_SEED")
     report = await fuzz.exercise(size=600, seed=int(seed) if seed else None, workdir=tmp_path)
     figures = report.figures()
-    assert not report.problems, f"seed {report.seed}: {figures}\n" + "\n".join(
-        report.problems[:30]
-    )
+    assert not report.problems, f"seed {report.seed}: {figures}\n" + "\n".join(report.problems[:30])
     assert report.updates >= 600
     assert report.checked >= 150, figures
     assert report.answered == len(report.callbacks) > 100, figures

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -105,6 +106,8 @@ TEXTS = (
     '<a href="javascript:alert(1)">tap</a>',
     "&amp; &lt; &gt; &#x27; &nbsp;",
     "*bold* _it_ `code` [link](http://example.org)",
+    "Fondos de $5 a $10",
+    r"Costs $\notacommand$ here",
     "null",
     "0",
     "-1",
@@ -553,6 +556,22 @@ _CODE_POINTS = [
 ]
 
 
+def chart_safe(text: str) -> str:
+    """Without the characters the chart's font has no glyph for: a known bug (empty boxes,
+    and a warning that pytest turns into an error; tests/unit/test_chart_names.py), left out
+    so that each run can find something new."""
+    font = _chart_font()
+    return "".join(c for c in text if c in string.whitespace or font.get_char_index(ord(c)))
+
+
+@functools.cache
+def _chart_font() -> Any:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    return FT2Font(font_manager.findfont(font_manager.FontProperties()))
+
+
 def random_token(rng: random.Random, length: int = 24) -> str:
     return "".join(rng.choice(string.ascii_letters + string.digits + "_-") for _ in range(length))
 
@@ -708,9 +727,8 @@ class Moves:
             if rng.random() < 0.05:
                 return self._text("/cancel", look, "command /cancel")
             if step == "name":
-                name = (
-                    f"Fuzz County {rng.randrange(1000)}" if rng.random() < 0.7 else fuzz_text(rng)
-                )
+                name = chart_safe(fuzz_text(rng)) if rng.random() < 0.3 else ""
+                name = name if name.strip() else f"Fuzz County {rng.randrange(1000)}"
                 return self._text(name, look, "text set-up")
             if step == "description" and rng.random() < 0.6:
                 return self._text(rng.choice(ANSWERS), look, "text set-up")
