@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from tests.fakes import FakeBotApi
 from tests.helpers.bot_harness import (
     TOKEN,
@@ -38,7 +36,6 @@ def coordinates(watch: Watch, campaign_id: str, telegram_id: int) -> bool:
     return row is not None
 
 
-@pytest.mark.xfail(strict=True, reason=access.KNOWN_BUGS["invite used after its inviter left"])
 async def test_an_invite_dies_with_its_inviters_access(tmp_path: Path) -> None:
     async with FakeBotApi(token=TOKEN) as api:
         settings = settings_for(api, tmp_path)

@@ -71,13 +71,7 @@ COORDINATOR_WORDS = (
     "t.me/",
     "start=",
 )
-KNOWN_BUGS = {
-    "invite used after its inviter left": (
-        "an invite a coordinator made stays valid after they leave the campaign (or are "
-        "removed): invites do not record who made them, and Desk.accept_invite checks only "
-        "that the invite is unused"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 """Breaches the bot has today, reported but kept out of the quick form's verdict: each has a
 strict xfail test in tests/e2e/test_access.py that passes once the bug is fixed."""
 
