@@ -31,6 +31,7 @@ from telegram.error import (
     InvalidToken,
     NetworkError,
     RetryAfter,
+    TimedOut,
 )
 from telegram.ext import (
     Application,
@@ -344,6 +345,100 @@ async def test_blocked_and_unknown_chats_are_refused(bot: Bot, api: FakeBotApi) 
         await bot.send_message(999, "never met")
     assert blocked["my_chat_member"]["new_chat_member"]["status"] == "kicked"
     assert Update.de_json(blocked, bot).my_chat_member is not None
+
+
+async def test_fail_for_fails_every_call_until_the_window_ends(bot: Bot, api: FakeBotApi) -> None:
+    api.user(42)
+    api.fail_for("sendMessage", 0.3, status=502, description="Bad Gateway")
+    for _ in range(3):
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await bot.send_message(42, "during")
+    await asyncio.sleep(0.35)  # the window is a stretch of time, so only time can end it
+    await bot.send_message(42, "after")
+    assert [m.text for m in api.chat(42).messages] == ["after"]
+
+
+async def test_a_delayed_call_times_out_and_still_lands_when_it_completes(
+    api: FakeBotApi,
+) -> None:
+    api.user(42)
+    api.delay_next("sendMessage", 0.6)
+    async with Bot(TOKEN, base_url=f"{api.url}/bot") as bot:
+        with pytest.raises(TimedOut):
+            await bot.send_message(42, "slow", read_timeout=0.2)
+        # Telegram did send it: the bot never learnt so, which is how duplicates are born.
+        await api.wait_until(lambda: api.chat(42).messages, timeout=2)
+    (call,) = [c for c in api.timeline if c.method == "sendMessage"]
+    assert (call.status, call.dropped) == (200, True)
+    assert call.answered_at is not None and call.answered_at - call.received_at >= 0.6
+
+
+async def test_a_delayed_call_that_does_not_complete_leaves_no_trace(api: FakeBotApi) -> None:
+    api.user(42)
+    api.delay_next("sendMessage", 0.6, completes=False)
+    async with Bot(TOKEN, base_url=f"{api.url}/bot") as bot:
+        with pytest.raises(TimedOut):
+            await bot.send_message(42, "lost", read_timeout=0.2)
+        await api.wait_until(lambda: api.timeline[-1].answered_at is not None, timeout=2)
+        assert api.timeline[-1].dropped and api.timeline[-1].status is None
+        await bot.send_message(42, "next")
+    assert [m.text for m in api.chat(42).messages] == ["next"]
+
+
+async def test_a_dropped_connection_is_a_network_error(bot: Bot, api: FakeBotApi) -> None:
+    api.user(42)
+    api.drop_next("sendMessage", times=2)
+    for _ in range(2):
+        with pytest.raises(NetworkError) as failed:
+            await bot.send_message(42, "gone")
+        assert not isinstance(failed.value, BadRequest | TimedOut)
+    await bot.send_message(42, "through")
+    assert [m.text for m in api.chat(42).messages] == ["through"]
+    sends = [c for c in api.timeline if c.method == "sendMessage"]
+    assert [(c.dropped, c.status) for c in sends] == [
+        (True, None),
+        (True, None),
+        (False, 200),
+    ]
+
+
+async def test_the_timeline_times_every_call_and_observers_see_both_ends(
+    bot: Bot, api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    api.user(42)
+    seen: list[tuple[str, str, int | None]] = []
+    stop = api.observe(lambda phase, call: seen.append((phase, call.method, call.status)))
+    api.fail_next("sendMessage", status=429, retry_after=3)
+    with pytest.raises(RetryAfter):
+        await bot.send_message(42, "flood")
+    sent = await bot.send_message(42, "hello")
+    stop()
+    await bot.send_message(42, "unobserved")
+    assert seen == [
+        ("received", "sendMessage", None),
+        ("answered", "sendMessage", 429),
+        ("received", "sendMessage", None),
+        ("answered", "sendMessage", 200),
+    ]
+    flood, ok, _ = [c for c in api.timeline if c.method == "sendMessage"]
+    assert flood.description == "Too Many Requests: retry after 3" and not flood.ok
+    assert ok.ok and ok.chat_id == 42 and ok.result["message_id"] == sent.message_id
+    assert flood.received_at <= flood.answered_at <= ok.received_at  # type: ignore[operator]
+
+
+async def test_replay_hands_out_confirmed_updates_again(bot: Bot, api: FakeBotApi) -> None:
+    ana = api.user(7)
+    ids = [ana.send(f"m{i}")["update_id"] for i in range(3)]
+    assert [u.update_id for u in await bot.get_updates()] == ids
+    assert await bot.get_updates(offset=ids[-1] + 1) == ()
+
+    assert api.replay(since=ids[1]) == ids[1:]
+    fresh = ana.send("m3")["update_id"]
+    again = await bot.get_updates(offset=ids[-1] + 1)
+    assert [u.update_id for u in again] == [*ids[1:], fresh]
+    assert await bot.get_updates(offset=fresh + 1) == ()
+    assert api.replay() == [*ids, fresh]
 
 
 # --- updates --------------------------------------------------------------------------------------

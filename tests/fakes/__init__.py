@@ -2,7 +2,14 @@
 
 from tests.fakes.bot_api import FakeBotApi, TelegramApiError
 from tests.fakes.media import tiny_png
-from tests.fakes.state import ApiCall, FailedCall, FakeChat, FakeMessage, UploadedFile
+from tests.fakes.state import (
+    ApiCall,
+    FailedCall,
+    FakeChat,
+    FakeMessage,
+    TimedCall,
+    UploadedFile,
+)
 from tests.fakes.users import FakeGroup, FakeUser
 
 __all__ = [
@@ -14,6 +21,7 @@ __all__ = [
     "FakeMessage",
     "FakeUser",
     "TelegramApiError",
+    "TimedCall",
     "UploadedFile",
     "tiny_png",
 ]

@@ -33,6 +33,7 @@ from tests.fakes.state import (
     FakeChat,
     FakeMessage,
     StoredFile,
+    TimedCall,
     UploadedFile,
 )
 from tests.fakes.users import FakeGroup, FakeUser
@@ -139,6 +140,21 @@ class _Pending:
         return next((key for key in self.update if key != "update_id"), "")
 
 
+@dataclass
+class _Window:
+    until: float  # time.monotonic()
+    error: TelegramApiError
+
+
+@dataclass(frozen=True)
+class _Delay:
+    seconds: float
+    completes: bool
+
+
+Observer = Callable[[str, TimedCall], None]
+"""Called with "received" when a request arrives and "answered" once it is answered or dropped."""
+
 _Handler = Callable[["FakeBotApi", JSON], Awaitable[Any]]
 _METHODS: dict[str, tuple[str, _Handler]] = {}
 
@@ -176,6 +192,12 @@ class FakeBotApi:
         self._users: dict[int, FakeUser] = {}
         self._groups: dict[int, FakeGroup] = {}
         self._failures: dict[str, deque[TelegramApiError]] = {}
+        self.timeline: list[TimedCall] = []
+        self._observers: list[Observer] = []
+        self._windows: dict[str, list[_Window]] = {}
+        self._delays: dict[str, deque[_Delay]] = {}
+        self._drops: dict[str, int] = {}
+        self._background: set[asyncio.Task[tuple[JSON, int]]] = set()
         self._queue: list[_Pending] = []
         self._history: dict[int, JSON] = {}
         self._update_ids = itertools.count(1)
@@ -326,16 +348,74 @@ class FakeBotApi:
         For 429 the answer carries ``parameters.retry_after`` (1 unless given), which PTB turns
         into ``telegram.error.RetryAfter``; other 5xx statuses become ``NetworkError``.
         """
-        parameters: JSON | None = None
-        if status == 429 and retry_after is None:
-            retry_after = 1
-        if retry_after is not None:
-            parameters = {"retry_after": retry_after}
-            if status == 429 and description == "Internal Server Error":
-                description = f"Too Many Requests: retry after {retry_after}"
         queue = self._failures.setdefault(method.lower(), deque())
         for _ in range(times):
-            queue.append(TelegramApiError(status, description, parameters))
+            queue.append(_injected_error(status, description, retry_after))
+
+    def fail_for(
+        self,
+        method: str,
+        seconds: float,
+        status: int = 500,
+        description: str = "Internal Server Error",
+        retry_after: int | None = None,
+    ) -> None:
+        """Every call of ``method`` in the next ``seconds`` fails like this: an outage or a
+        flood-control window rather than a count of failures. ``fail_next`` failures come first.
+        """
+        window = _Window(
+            time.monotonic() + seconds, _injected_error(status, description, retry_after)
+        )
+        self._windows.setdefault(method.lower(), []).append(window)
+
+    def delay_next(
+        self, method: str, seconds: float, *, times: int = 1, completes: bool = True
+    ) -> None:
+        """The next ``times`` calls of ``method`` are answered ``seconds`` late.
+
+        A client whose read timeout is shorter gives up (PTB raises ``TimedOut``). With
+        ``completes`` the call is still carried out after the delay, as Telegram may deliver a
+        message whose answer never reached the bot; without it, a call whose client has gone
+        is not carried out at all.
+        """
+        queue = self._delays.setdefault(method.lower(), deque())
+        for _ in range(times):
+            queue.append(_Delay(seconds, completes))
+
+    def drop_next(self, method: str, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get no answer: the server closes the
+        connection, as a failing proxy or network would (PTB raises ``NetworkError``)."""
+        key = method.lower()
+        self._drops[key] = self._drops.get(key, 0) + times
+
+    def observe(self, observer: Observer) -> Callable[[], None]:
+        """Calls ``observer(phase, call)`` when a request arrives ("received") and when it is
+        answered or dropped ("answered"), synchronously, so a test can act at that very moment
+        (e.g. kill the bot mid-send). Returns the function that stops the observation."""
+        self._observers.append(observer)
+
+        def stop() -> None:
+            with contextlib.suppress(ValueError):
+                self._observers.remove(observer)
+
+        return stop
+
+    def _notify(self, phase: str, call: TimedCall) -> None:
+        for observer in list(self._observers):
+            observer(phase, call)
+
+    def _injected(self, method: str) -> TelegramApiError | None:
+        key = method.lower()
+        queue = self._failures.get(key)
+        if queue:
+            return queue.popleft()
+        windows = self._windows.get(key)
+        if windows:
+            now = time.monotonic()
+            windows[:] = [w for w in windows if w.until > now]
+            if windows:
+                return windows[0].error
+        return None
 
     def describe_recent(self, last: int = 10) -> str:
         calls = (
@@ -379,6 +459,16 @@ class FakeBotApi:
         self._queue.append(_Pending(update, redelivery=True))
         self._pulse()
         return update
+
+    def replay(self, since: int | None = None) -> list[int]:
+        """Hands out every update from ``since`` on (all if None) again with its original id,
+        confirmed or not: what a bot sees when Telegram loses its offset. Returns the ids."""
+        waiting = {p.update_id for p in self._queue if not p.handed_out}
+        ids = sorted(i for i in self._history if (since is None or i >= since) and i not in waiting)
+        for update_id in ids:
+            self._queue.append(_Pending(self._history[update_id], redelivery=True))
+        self._pulse()
+        return ids
 
     @property
     def pending_updates(self) -> list[int]:
@@ -433,18 +523,77 @@ class FakeBotApi:
             return _answer(TelegramApiError(404, "Not Found").body(), 404)
         method, handler = entry
         self.calls.append(ApiCall(method, params))
+        call = TimedCall(method, params, received_at=time.monotonic())
+        self.timeline.append(call)
+        self._notify("received", call)
         self._pulse()  # waiters see the call arrive (a long poll only answers later)
+        key = method.lower()
+        if self._drops.get(key):
+            self._drops[key] -= 1
+            call.dropped = True
+            call.answered_at = time.monotonic()
+            self._notify("answered", call)
+            self._pulse()
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response()  # never reaches the client: the connection is closed
+        delays = self._delays.get(key)
+        delay = delays.popleft() if delays else None
+        if delay is None:
+            body, status = await self._carry_out(method, handler, params, call)
+        elif delay.completes:
+            # Shielded: the call is carried out even after the client gave up waiting.
+            task = asyncio.ensure_future(self._late(delay.seconds, method, handler, params, call))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            try:
+                body, status = await asyncio.shield(task)
+            except asyncio.CancelledError:
+                call.dropped = True
+                raise
+        else:
+            try:
+                body, status = await self._late(delay.seconds, method, handler, params, call)
+            except asyncio.CancelledError:
+                call.dropped = True
+                call.answered_at = time.monotonic()
+                self._notify("answered", call)
+                raise
+        return _answer(body, status)
+
+    async def _late(
+        self, seconds: float, method: str, handler: _Handler, params: JSON, call: TimedCall
+    ) -> tuple[JSON, int]:
+        await asyncio.sleep(seconds)
+        return await self._carry_out(method, handler, params, call)
+
+    async def _carry_out(
+        self, method: str, handler: _Handler, params: JSON, call: TimedCall
+    ) -> tuple[JSON, int]:
+        body: JSON
         try:
-            injected = self._failures.get(method.lower())
-            if injected:
-                raise injected.popleft()
+            injected = self._injected(method)
+            if injected is not None:
+                raise injected
             result = await handler(self, params)
         except TelegramApiError as error:
             self.errors.append(FailedCall(method, params, error.status, error.description))
-            return _answer(error.body(), error.status)
-        finally:
+            body, status = error.body(), error.status
+            call.description = error.description
+        except asyncio.CancelledError:
+            call.dropped = True
+            call.answered_at = time.monotonic()
+            self._notify("answered", call)
             self._pulse()
-        return _answer({"ok": True, "result": result}, 200)
+            raise
+        else:
+            body, status = {"ok": True, "result": result}, 200
+            call.result = result
+        call.status = status
+        call.answered_at = time.monotonic()
+        self._notify("answered", call)
+        self._pulse()
+        return body, status
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -1146,6 +1295,18 @@ class FakeBotApi:
         """The bot's answerCallbackQuery params for a tap's update, or None if unanswered."""
         query = update.get("callback_query") or {}
         return self.callback_answers.get(str(query.get("id")))
+
+
+def _injected_error(status: int, description: str, retry_after: int | None) -> TelegramApiError:
+    """For 429 the answer carries ``parameters.retry_after`` (1 unless given)."""
+    parameters: JSON | None = None
+    if status == 429 and retry_after is None:
+        retry_after = 1
+    if retry_after is not None:
+        parameters = {"retry_after": retry_after}
+        if status == 429 and description == "Internal Server Error":
+            description = f"Too Many Requests: retry after {retry_after}"
+    return TelegramApiError(status, description, parameters)
 
 
 def _answer(body: JSON, status: int) -> web.Response:

@@ -26,6 +26,30 @@ class FailedCall(NamedTuple):
     description: str
 
 
+@dataclass
+class TimedCall:
+    """One request with the server's clock (``time.monotonic()``): when it arrived, when and
+    how it was answered. ``status`` stays None while the call is pending, and for good when
+    the connection was dropped or the client gave up before the answer."""
+
+    method: str
+    params: JSON
+    received_at: float
+    answered_at: float | None = None
+    status: int | None = None
+    description: str = ""
+    result: Any = None
+    dropped: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    @property
+    def chat_id(self) -> object:
+        return self.params.get("chat_id")
+
+
 @dataclass(frozen=True)
 class UploadedFile:
     """A file part of a multipart request, as it appears in a recorded call's params."""
