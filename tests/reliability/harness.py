@@ -104,6 +104,8 @@ class BotProcess:
         self.stderr_path = workdir / STDERR
         self.starts = 0
         self.kills = 0
+        self.forced_stops = 0
+        """Stops where SIGTERM did not end the process in time and SIGKILL had to."""
         self._process: asyncio.subprocess.Process | None = None
         self._polling = asyncio.Event()
 
@@ -167,7 +169,7 @@ class BotProcess:
             return None
         return await self._process.wait()
 
-    async def stop(self, timeout: float = 30.0) -> int | None:
+    async def stop(self, timeout: float = 15.0) -> int | None:
         """SIGTERM, as a supervisor stops it; SIGKILL if it does not end in time."""
         if self._process is None or self._process.returncode is not None:
             return None if self._process is None else self._process.returncode
@@ -176,6 +178,7 @@ class BotProcess:
         try:
             return await asyncio.wait_for(self._process.wait(), timeout)
         except TimeoutError:
+            self.forced_stops += 1
             self.kill()
             return await self._process.wait()
 

@@ -178,6 +178,7 @@ class Respondent:
         self.refusals = 0
         self.stuck: str | None = None
         self.screen: FakeMessage | None = None
+        self._seen: set[str] = set()
         self._generation = 0
         self._texts = 0
         self._timeouts = 0
@@ -336,10 +337,10 @@ class Respondent:
             return None
 
     async def wait_reply(self, action: Action, *, acted: FakeMessage | None) -> str:
-        """Waits for the bot's answer to `action`: a new screen (a message with buttons that
-        is not the one acted on sent again), the receipt, an edit for a toggle, or a refusal
-        (a toast for a tap, a message without buttons for text). Returns the outcome."""
-        acted_signature = signature(acted) if acted is not None else None
+        """Waits for the bot's answer to `action`: a new screen (a message with buttons not
+        seen before: a screen sent again, even late, is not an answer), the receipt, an edit
+        for a toggle, or a refusal (a toast for a tap, a message without buttons for text).
+        Returns the outcome."""
         toggle = action.kind == "tap" and action.payload.startswith("t:")
 
         def reply() -> tuple[str, FakeMessage | None] | None:
@@ -347,7 +348,7 @@ class Respondent:
             for message in messages[action.cursor :]:
                 if RECEIPT in message.content:
                     return "done", message
-                if sent_keyboard(message) and signature(message) != acted_signature:
+                if sent_keyboard(message) and signature(message) not in self._seen:
                     return "screen", message
             if toggle and acted is not None:
                 for edited in self.user.chat.edit_log[action.edit_cursor :]:
@@ -411,10 +412,9 @@ class Respondent:
     def _mark_late(self, action: Action, upto: int) -> None:
         """An action whose reply arrived after the respondent stopped waiting, but before the
         answer to its /start, was delivered all the same."""
-        acted = signature(self.screen) if self.screen is not None else None
         for message in self.user.chat.messages[action.cursor : upto]:
             if RECEIPT in message.content or (
-                sent_keyboard(message) and signature(message) != acted
+                sent_keyboard(message) and signature(message) not in self._seen
             ):
                 action.outcome, action.replied_at = "late", self._now()
                 self._delivered(action)
@@ -429,6 +429,7 @@ class Respondent:
 
     def _see(self, message: FakeMessage) -> None:
         self.screen = message
+        self._seen.add(signature(message))
         data = [d for _, d in message.buttons() if d]
         if any(d.startswith("l:") for d in data):
             self.stage = "language"

@@ -10,14 +10,15 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from tests.fakes import FakeChat
+from tests.fakes import FakeChat, FakeMessage
 from tests.reliability.swarm import (
     RECEIPT,
     WELCOME_BACK,
     Respondent,
+    describe,
     question_of,
     sent_data,
     sent_keyboard,
@@ -91,18 +92,28 @@ def error_lines(stderr: Path) -> list[str]:
     return [line for line in lines if ERROR_LINE.search(line)]
 
 
-def duplicates_in(chat: FakeChat) -> int:
-    """Messages the bot sent twice to one chat: the same screen twice in a row, or a second
-    receipt (a second submission shows a different code, so it is counted apart)."""
-    count = 0
-    previous: str | None = None
+def duplicates_in(chat: FakeChat) -> list[FakeMessage]:
+    """Messages the bot sent to one chat twice: a screen (a message with buttons, or the
+    receipt) that was sent before, unless "Welcome back" re-shows it; any other message sent
+    twice in a row; a second receipt (a second submission shows another code)."""
+    twice: list[FakeMessage] = []
+    seen: set[str] = set()
+    previous_text, previous = "", ""
+    receipts: set[object] = set()
     for message in chat.messages:
         current = signature(message)
-        if current == previous:
-            count += 1
-        previous = current
-    receipts = {m.params.get("text") for m in chat.messages if RECEIPT in m.content}
-    return count + max(0, len(receipts) - 1)
+        if RECEIPT in message.content:
+            if receipts and message.params.get("text") not in receipts:
+                twice.append(message)
+            receipts.add(message.params.get("text"))
+        if sent_keyboard(message) or RECEIPT in message.content:
+            if current in seen and WELCOME_BACK not in previous_text:
+                twice.append(message)
+            seen.add(current)
+        elif current == previous:
+            twice.append(message)
+        previous_text, previous = message.content, current
+    return twice
 
 
 def order_breaks(chat: FakeChat) -> int:
@@ -135,6 +146,7 @@ class Figures:
     stored: int = 0
     lost: int = 0
     changed: int = 0
+    misplaced: int = 0
     duplicated: int = 0
     wrong_respondent: int = 0
     completed: int = 0
@@ -150,6 +162,8 @@ class Figures:
     refusals: int = 0
     integrity: list[str] = field(default_factory=list)
     errors: int = 0
+    log_leaks: int = 0
+    """Markers of typed answers found in the bot's log: respondents' words must stay out."""
     error_samples: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -166,13 +180,10 @@ class Figures:
             self.problems.append(problem)
 
     def __iadd__(self, other: Figures) -> Figures:
-        for name in (
-            "runs", "respondents", "delivered", "stored", "lost", "changed", "duplicated",
-            "wrong_respondent", "completed", "responses", "sessions", "extra_responses",
-            "resumes", "resumes_wrong", "moved_on", "order_breaks", "stuck", "refusals",
-            "errors",
-        ):  # fmt: skip
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for item in fields(self):
+            mine = getattr(self, item.name)
+            if isinstance(mine, int) and item.name != "notices":
+                setattr(self, item.name, mine + getattr(other, item.name))
         if other.notices is not None:
             self.notices = (self.notices or 0) + other.notices
         self.integrity += other.integrity
@@ -245,30 +256,60 @@ def verify(
             figures.note(f"r{person.number} has {len(responses)} submitted responses")
         record = _record_for(person, mine)
         for qid, value in sorted(person.delivered.items()):
-            if record is not None and qid in record.answers:
-                if normalise(record.answers[qid]) == normalise(value):
-                    figures.stored += 1
-                    continue
+            stored = record.answers.get(qid) if record is not None else None
+            if (
+                record is not None
+                and qid in record.answers
+                and normalise(stored) == normalise(value)
+            ):
+                figures.stored += 1
+                continue
+            elsewhere = _stored_under(record, value) if record is not None else None
+            if elsewhere is not None:
+                # Typed text carries no question id: it lands on whatever question is current.
+                figures.misplaced += 1
+                figures.note(
+                    f"r{person.number} typed {value[:24]!r} under {qid}; stored under {elsewhere}"
+                )
+            elif record is not None and qid in record.answers:
                 figures.changed += 1
                 figures.lost += 1
                 figures.note(
-                    f"r{person.number} {qid}: told {value!r}, stored "
-                    f"{record.answers[qid]!r} ({record.kind})"
+                    f"r{person.number} {qid}: told {value!r}, stored {stored!r} ({record.kind})"
                 )
-                continue
-            figures.lost += 1
-            where = "no interview found" if record is None else f"missing from {record.kind}"
-            figures.note(f"r{person.number} {qid}={value!r} delivered, {where}")
-        figures.duplicated += duplicates_in(person.user.chat)
+            else:
+                figures.lost += 1
+                where = "no interview found" if record is None else f"missing from {record.kind}"
+                figures.note(f"r{person.number} {qid}={value!r} delivered, {where}")
+        for message in duplicates_in(person.user.chat):
+            figures.duplicated += 1
+            figures.note(f"r{person.number} got twice: {describe(message)}")
     for chat in extra_chats:
-        figures.duplicated += duplicates_in(chat)
+        for message in duplicates_in(chat):
+            figures.duplicated += 1
+            figures.note(f"chat {chat.id} got twice: {describe(message)}")
     figures.extra_responses = max(figures.extra_responses, 0)
     figures.duplicated += figures.extra_responses
     figures.integrity.append(integrity(database))
     lines = error_lines(stderr)
     figures.errors = len(lines)
+    log = stderr.read_text(errors="replace") if stderr.exists() else ""
+    figures.log_leaks = len(MARKER.findall(log))
     figures.error_samples = _distinct(lines)
     return figures
+
+
+def _stored_under(record: Stored, value: str) -> str | None:
+    """The question a typed answer (found by its marker) was stored under, if any."""
+    marker = MARKER.search(value)
+    if marker is None:
+        return None
+    for qid, stored in record.answers.items():
+        if isinstance(stored, str) and marker.group(0) in {
+            m.group(0) for m in MARKER.finditer(stored)
+        }:
+            return qid
+    return None
 
 
 def _record_for(person: Respondent, mine: list[Stored]) -> Stored | None:
