@@ -320,6 +320,9 @@ async def kill(
         latencies += result.latencies
     latencies.sort()
     moments = Counter(r.mode for r in results if r.moment)
+    twice: Counter[str] = Counter()
+    for result in results:
+        twice[result.mode] += result.figures.duplicated
     killed = sum(bool(r.moment) for r in results)
     checks = {
         "every run killed mid-interview": killed == runs,
@@ -334,6 +337,9 @@ async def kill(
     }
     extra = {
         "kills": ", ".join(f"{name} {count}" for name, count in sorted(moments.items())),
+        "sent twice, by kind of kill": ", ".join(
+            f"{name} {count}" for name, count in sorted(twice.items())
+        ),
         "resumes checked": str(figures.resumes),
         "completed / respondents": f"{figures.completed}/{figures.respondents}",
         "coordinator notices": str(figures.notices),
@@ -951,7 +957,6 @@ async def load(
             "actions/s": f"{sum(a.delivered for a in swarm.actions) / active:.1f}",
             "bot sends+edits/s": f"{outgoing / active:.1f}",
             "active seconds": f"{active:.0f}",
-            "completed": f"{swarm.completed}/{respondents}",
             **latency_extra(swarm.latencies()),
             "reply latency max": seconds(max(swarm.latencies(), default=None)),
         }
