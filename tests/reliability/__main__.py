@@ -1,8 +1,8 @@
 """`python -m tests.reliability [--quick] [--only kill,load] [--runs N] [--respondents N]
 [--out FILE.md]`: runs the scenarios against the real bot and prints a Markdown report.
 
-The long forms (kill 50 runs x 20 respondents, load 500) are sized to finish within 30 minutes
-on a 2-core machine; --quick runs the forms the test suite uses.
+The long forms (kill 50 runs x 20 respondents, restart 10 x 20, load 500 for 8 minutes, storage
+50) are sized to finish within 30 minutes on a 2-core machine; --quick is about two minutes.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Sizes:
     kill_runs: int
     kill_respondents: int
     parallel: int
+    restart_runs: int
     respondents: int  # redelivery and faults
     load_respondents: int
     load_duration: float
@@ -32,9 +33,9 @@ class Sizes:
     storage_interviews: int
 
 
-LONG = Sizes(50, 20, 5, 5, 500, 480.0, (0.5, 5.0), 50)
-QUICK = Sizes(3, 5, 3, 3, 50, 20.0, (0.2, 2.0), 10)
-NAMES = ("kill", "redelivery", "telegram_faults", "load", "storage")
+LONG = Sizes(50, 20, 5, 10, 5, 500, 480.0, (0.5, 5.0), 50)
+QUICK = Sizes(3, 5, 3, 2, 3, 50, 20.0, (0.2, 2.0), 10)
+NAMES = ("kill", "restart", "redelivery", "telegram_faults", "load", "storage")
 ALIASES = {"faults": "telegram_faults"}
 
 
@@ -43,6 +44,13 @@ def plan(sizes: Sizes, seed: int) -> dict[str, Callable[[], Awaitable[list[Row]]
         return [
             await scenarios.kill(
                 sizes.kill_runs, sizes.kill_respondents, parallel=sizes.parallel, seed=seed
+            )
+        ]
+
+    async def restart() -> list[Row]:
+        return [
+            await scenarios.restart(
+                sizes.restart_runs, sizes.kill_respondents, parallel=sizes.parallel, seed=seed
             )
         ]
 
@@ -67,6 +75,7 @@ def plan(sizes: Sizes, seed: int) -> dict[str, Callable[[], Awaitable[list[Row]]
 
     return {
         "kill": kill,
+        "restart": restart,
         "redelivery": redelivery,
         "telegram_faults": faults,
         "load": load,
@@ -78,11 +87,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.reliability", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="the small forms the tests use")
     parser.add_argument("--only", help=f"comma-separated scenarios: {', '.join(NAMES)}")
-    parser.add_argument("--runs", type=int, help="kill: number of runs")
+    parser.add_argument("--runs", type=int, help="kill and restart: number of runs")
     parser.add_argument(
-        "--respondents", type=int, help="respondents (kill: per run; load and storage: in all)"
+        "--respondents",
+        type=int,
+        help="respondents (kill and restart: per run; load and storage: in all)",
     )
-    parser.add_argument("--parallel", type=int, help="kill: runs at a time")
+    parser.add_argument("--parallel", type=int, help="kill and restart: runs at a time")
     parser.add_argument("--duration", type=float, help="load: seconds of load")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="also write the report to this Markdown file")
@@ -99,6 +110,7 @@ def sizes_for(args: argparse.Namespace) -> Sizes:
         kill_runs=args.runs or base.kill_runs,
         kill_respondents=n or base.kill_respondents,
         parallel=args.parallel or base.parallel,
+        restart_runs=args.runs or base.restart_runs,
         respondents=n or base.respondents,
         load_respondents=n or base.load_respondents,
         load_duration=args.duration or base.load_duration,

@@ -91,13 +91,18 @@ def storage_table(rows: Sequence[Row]) -> str:
             f"- database file + WAL after `wal_checkpoint(TRUNCATE)`: {sizes.file_bytes:,} bytes"
             f" = **{sizes.per_interview:,.0f} bytes per interview**",
             f"- pages in use ((page_count - freelist_count) x {sizes.page_size}):"
-            f" {sizes.used_bytes:,} bytes = {sizes.used_per_interview:,.0f} bytes per interview",
+            f" {sizes.used_bytes:,} bytes = {sizes.used_per_interview:,.0f} bytes per interview;"
+            f" free pages {sizes.file_bytes - sizes.used_bytes:,} bytes",
             "",
         ]
         if sizes.dbstat:
-            out += ["| table (with its indexes) | bytes | bytes per interview |", "|---|---|---|"]
             out += [
-                f"| {name} | {size:,} | {size / sizes.completed:,.0f} |"
+                "| table (with its indexes) | rows | bytes | bytes per interview |",
+                "|---|---|---|---|",
+            ]
+            out += [
+                f"| {name} | {sizes.rows.get(name, '-')} | {size:,} |"
+                f" {size / sizes.completed:,.0f} |"
                 for name, size in sizes.tables.items()
             ]
         else:

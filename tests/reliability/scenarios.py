@@ -355,6 +355,131 @@ async def kill(
     return Row("kill", figures, checks, extra, notes, time.monotonic() - started)
 
 
+# --- graceful restart --------------------------------------------------------------------------
+
+
+async def _barrier_help(stage: Stage, people: Iterable[Respondent], coordinator: FakeUser) -> bool:
+    """/help in every chat. Each chat's messages go out in order, so once the help has come,
+    whatever the outbox still held for that chat has been sent before it."""
+    waits = []
+    for person in people:
+        cursor = len(person.user.chat.messages)
+        person.user.send("/help")
+        waits.append(_has_help(person, cursor))
+    cursor = len(coordinator.chat.messages)
+    coordinator.send("/help")
+    waits.append(lambda: len(coordinator.chat.messages) > cursor)
+    return await wait_for(stage.api, lambda: all(w() for w in waits), 60)
+
+
+async def _restart_run(
+    index: int, respondents: int, seed: int, think: tuple[float, float], reply_timeout: float
+) -> _KillRun:
+    started = time.monotonic()
+    rng = random.Random(seed * 10_009 + index)
+    async with staged(f"restart{index}") as stage:
+        bot = stage.bot
+        await bot.start()
+        coordinator = await join_coordinator(stage)
+        config = SwarmConfig(think=think, reply_timeout=reply_timeout)
+        swarm = Swarm(
+            stage.api, stage.campaign.respondent_token, config, seed=rng.randrange(1 << 30)
+        )
+        swarm.add(respondents)
+        swarm.bot_up()
+        run = asyncio.ensure_future(swarm.run())
+        target = rng.uniform(0.05, 0.8) * respondents * STEPS_PER_INTERVIEW
+        await wait_for(stage.api, lambda: len(swarm.actions) >= target or run.done(), 600)
+        stopped = not run.done()
+        if stopped:  # a deploy in the middle of the interviews
+            swarm.bot_down()
+            await bot.stop()
+            await bot.start()
+            swarm.bot_up()
+        finished = True
+        try:
+            await asyncio.wait_for(run, respondents * 10 + 120)
+        except TimeoutError:
+            finished = False
+            swarm.stop()
+        await wait_for(stage.api, lambda: notices(coordinator) >= swarm.completed, 30)
+        # And one right after the last receipt went out, then a look at what comes back.
+        swarm.bot_down()
+        await bot.stop()
+        await bot.start()
+        swarm.bot_up()
+        settled = await _barrier_help(stage, swarm.respondents, coordinator)
+        await bot.stop()
+        figures = verify(
+            stage.database,
+            swarm.respondents,
+            bot.stderr_path,
+            extra_chats=[coordinator.chat],
+            notices=notices(coordinator),
+        )
+        figures.stuck += bot.forced_stops  # counted as a failure below, kept visible here
+        if not finished:
+            figures.note(f"run {index}: respondents still busy after the time limit")
+        if not settled:
+            figures.note(f"run {index}: /help went unanswered after the last restart")
+        if bot.forced_stops:
+            figures.note(f"run {index}: {bot.forced_stops} SIGTERM(s) needed a SIGKILL")
+        swarm.close()
+        moment = "mid-interview and after the last receipt" if stopped else "after the last receipt"
+        return _KillRun(figures, "term", moment, swarm.latencies(), time.monotonic() - started)
+
+
+async def restart(
+    runs: int = 2,
+    respondents: int = 4,
+    *,
+    parallel: int = 2,
+    seed: int = 5,
+    think: tuple[float, float] = (0.0, 0.05),
+    reply_timeout: float = 30.0,
+) -> Row:
+    """A clean stop (SIGTERM, as a deploy or a supervisor does) at a random moment and again
+    right after the last receipt, each followed by a restart: unlike SIGKILL, a clean stop
+    should leave nothing half-sent, so nothing may reach a chat twice."""
+    started = time.monotonic()
+    gate = asyncio.Semaphore(parallel)
+
+    async def one(index: int) -> _KillRun:
+        async with gate:
+            return await _restart_run(index, respondents, seed, think, reply_timeout)
+
+    results = await asyncio.gather(*(one(i) for i in range(runs)))
+    figures = Figures()
+    latencies: list[float] = []
+    for result in results:
+        figures += result.figures
+        latencies += result.latencies
+    latencies.sort()
+    checks = {
+        **base_checks(figures),
+        "every interview resumed at the current question": figures.resumes_wrong == 0,
+        "coordinator notices == completions": figures.notices == figures.responses
+        and figures.responses == figures.completed,
+        "every interview finished, SIGTERM always enough": figures.completed == figures.respondents
+        and figures.stuck == 0,
+        "nothing sent twice across clean restarts": figures.duplicated == 0,
+        "no ERROR/CRITICAL in the bot's log": figures.errors == 0,
+    }
+    extra = {
+        "restarts": f"{sum('mid' in r.moment for r in results) + runs} SIGTERM + restart",
+        "resumes checked": str(figures.resumes),
+        "completed / respondents": f"{figures.completed}/{figures.respondents}",
+        **latency_extra(latencies),
+    }
+    notes = figures.problems[:8] + error_notes(figures)
+    if figures.duplicated:
+        notes.append(
+            "SIGTERM cancels the sender between Telegram's answer and the outbox row's "
+            "deletion: the row stays and the restarted bot sends that message again"
+        )
+    return Row("restart (SIGTERM)", figures, checks, extra, notes, time.monotonic() - started)
+
+
 # --- redelivery -------------------------------------------------------------------------------
 
 

@@ -345,6 +345,7 @@ class StorageFigures:
     page_size: int
     tables: dict[str, int]  # table (with its indexes) -> bytes, from dbstat
     dbstat: bool
+    rows: dict[str, int]  # table -> rows
 
     @property
     def per_interview(self) -> float:
@@ -374,6 +375,10 @@ def storage(database: Path, completed: int) -> StorageFigures:
         for name, size in rows:
             table = owner.get(name, name)
             tables[table] = tables.get(table, 0) + int(size)
+        counts = {
+            name: int(db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0])
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
     wal = database.with_name(database.name + "-wal")
     file_bytes = database.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
     return StorageFigures(
@@ -383,4 +388,5 @@ def storage(database: Path, completed: int) -> StorageFigures:
         page_size=page_size,
         tables=dict(sorted(tables.items(), key=lambda item: -item[1])),
         dbstat=has_dbstat,
+        rows=counts,
     )
