@@ -122,7 +122,9 @@ async def join_coordinator(stage: Stage) -> FakeUser:
 
 
 def notices(coordinator: FakeUser) -> int:
-    return sum(NOTICE in m.content for m in coordinator.chat.messages)
+    """Distinct "New response" summaries (each names the count so far); one sent twice is
+    counted among the duplicates instead."""
+    return len({m.content for m in coordinator.chat.messages if NOTICE in m.content})
 
 
 async def run_swarm(swarm: Swarm, timeout: float, people: list[Respondent] | None = None) -> bool:
