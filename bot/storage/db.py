@@ -96,21 +96,33 @@ class Store:
         async with self._lock:
             tx = self._tx
             tx.wiped = False
-            await self._execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while BEGIN runs (at shutdown) has opened
+                # a transaction all the same, which must not stay open for the next writer.
+                await self._execute("BEGIN IMMEDIATE")
                 yield tx
             except BaseException as error:
-                with suppress(sqlite3.Error):
-                    await self._writer.rollback()
+                await self._abandon()
                 if isinstance(error, sqlite3.Error):
                     raise translated(error) from error
                 raise
-            if tx.wiped:
-                async with self._wipe_gate:
+            try:
+                if tx.wiped:
+                    async with self._wipe_gate:
+                        await self._commit()
+                        await self._truncate_wal()
+                else:
                     await self._commit()
-                    await self._truncate_wal()
-            else:
-                await self._commit()
+            except BaseException:
+                await self._abandon()
+                raise
+
+    async def _abandon(self) -> None:
+        """Roll back whatever is open. Always queued, never decided here: a cancelled BEGIN
+        may still be waiting its turn on the connection's thread, and the rollback queued
+        after it runs after it (sqlite3 skips a rollback when no transaction is open)."""
+        with suppress(sqlite3.Error):
+            await self._writer.rollback()
 
     @asynccontextmanager
     async def savepoint(self, name: str = "item") -> AsyncIterator[None]:
