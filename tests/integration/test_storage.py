@@ -490,11 +490,9 @@ async def test_a_transaction_cancelled_as_it_begins_leaves_no_transaction_open(
     store = await store_at(tmp_path / "r.db")
     try:
         for delay in (0, 0, 0.0005, 0.001, 0.002):
-            started = asyncio.Event()
 
             async def write() -> None:
                 async with store.transaction() as tx:
-                    started.set()
                     await tx.info.set("k", "v")
                     await asyncio.sleep(1)
 
