@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LOCALES := bot/locales
 POT := $(LOCALES)/messages.pot
 
-.PHONY: run test lint format catalogs translations-check bench clean
+.PHONY: run test lint format catalogs translations-check bench reliability clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ catalogs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The long reliability forms against the real bot process (about 25 minutes on 2 cores);
+# `$(BIN)/python -m tests.reliability --quick` is the two-minute version.
+reliability: $(STAMP)
+	$(BIN)/python -m tests.reliability --out docs/reliability-latest.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

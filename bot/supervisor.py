@@ -15,6 +15,7 @@ from bot.storage.db import StorageError
 log = logging.getLogger(__name__)
 
 Loop = Callable[[], Awaitable[None]]
+Finish = Callable[[], Awaitable[None]]
 HEALTHY_AFTER = 60.0
 """A loop that ran this long since its last failure starts again from the shortest pause."""
 
@@ -39,18 +40,38 @@ class Backoff:
 class Supervisor:
     backoff_first: float = 0.5
     backoff_ceiling: float = 30.0
+    finish_within: float = 10.0
+    """Seconds a loop's `finish` may take at stop before the loop is cancelled anyway."""
     _tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    _finishers: dict[str, Finish] = field(default_factory=dict)
+    _stopping: bool = False
 
-    def start(self, name: str, loop: Loop) -> None:
+    def start(self, name: str, loop: Loop, *, finish: Finish | None = None) -> None:
+        """Keep `loop` running. `finish`, if given, lets it end its work in hand at stop (the
+        sender: a message Telegram took must be marked sent, or it goes out again)."""
         self._tasks[name] = asyncio.create_task(self._keep(name, loop), name=name)
+        if finish is not None:
+            self._finishers[name] = finish
 
     async def stop(self) -> None:
+        """Loops without a `finish` are cancelled first (intake stops), then the others are
+        asked to finish, then whatever is left is cancelled."""
+        self._stopping = True
+        for name, task in self._tasks.items():
+            if name not in self._finishers:
+                task.cancel()
+        for name, finish in self._finishers.items():
+            try:
+                await asyncio.wait_for(finish(), self.finish_within)
+            except TimeoutError:
+                log.warning("%s did not finish within %.0f s; stopped", name, self.finish_within)
         for task in self._tasks.values():
             task.cancel()
         for task in self._tasks.values():
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        self._finishers.clear()
 
     @property
     def running(self) -> list[str]:
@@ -63,6 +84,8 @@ class Supervisor:
             started = time.monotonic()
             try:
                 await loop()
+                if self._stopping:
+                    return
                 log.warning("%s stopped by itself; starting it again", name)
             except asyncio.CancelledError:
                 raise

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.cli import console, operator, score
 from bot.settings import SettingsError
 from bot.startup import StartupError
+from bot.storage.errors import StorageError
 from questions.loader import BankError
 
 EXIT_SETTINGS = 1
@@ -124,7 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BankError, SettingsError) as error:
         print(f"readiness-bot: {error}", file=sys.stderr)
         return EXIT_SETTINGS
-    except StartupError as error:
+    except (StartupError, StorageError) as error:
+        # StorageError: the database failed past its busy timeout, or is damaged beyond what
+        # opening it checks; one line, not a traceback, either way.
         print(f"readiness-bot: {error}", file=sys.stderr)
         return EXIT_STARTUP
     except KeyboardInterrupt:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.channels.telegram.identity import TokenProblem, fetch_username
+from bot.channels.telegram.upkeep import DEAD_LETTER_MEMORY
 from bot.i18n import negotiate, shipped_locales, translator
 from bot.privacy import load_or_create_secret
 from bot.render import plain
@@ -33,7 +34,7 @@ from bot.services.coordinator import Links, create_campaign, invite_digest
 from bot.settings import Settings, SettingsError, load_settings
 from bot.startup import StartupError, key_fingerprint, open_store, open_with_key
 from bot.storage.clock import new_token
-from bot.storage.db import Store
+from bot.storage.db import DatabaseUnusable, Store
 from bot.storage.migrations import SCHEMA_VERSION
 from bot.storage.records import Campaign, StoredResponse
 from questions.loader import default_library
@@ -50,6 +51,12 @@ def _with_store(work: Callable[[Store, Settings], Awaitable[T]]) -> T:
         store, _ = await open_with_key(settings)
         try:
             return await work(store, settings)
+        except DatabaseUnusable as error:
+            # Damage the header check cannot see shows up in the first query that reads it.
+            raise StartupError(
+                f"database {settings.database} is damaged ({error}); restore it from a "
+                "backup (README: Deployment)"
+            ) from None
         finally:
             await store.close()
 
@@ -235,13 +242,23 @@ def backup(target: Path) -> int:
         print("readiness-bot backup: the backup must not replace the database", file=sys.stderr)
         return EXIT_PROBLEM
 
-    async def copy(store: Store, settings: Settings) -> Path:
-        await store.backup(target)
-        return settings.key_file
+    async def copy(store: Store, settings: Settings) -> tuple[Settings, list[str]]:
+        return settings, await store.backup(target)
 
-    key_file = _with_store(copy)
-    print(f"Database backed up to {target}.")
-    print(f"Keep a copy of the key file {key_file} with it: the backup cannot be read without it.")
+    settings, problems = _with_store(copy)
+    if problems:
+        print(
+            f"readiness-bot backup: the copy fails its integrity check ({problems[0]}), so"
+            f" database {settings.database} is damaged; {target} was not written (a previous"
+            " backup there is untouched): restore from a good backup (README: Deployment)",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    print(f"Database backed up to {target}; the copy passes its integrity check.")
+    print(
+        f"Keep a copy of the key file {settings.key_file} with it: the backup cannot be read"
+        " without it."
+    )
     return 0
 
 
@@ -259,13 +276,30 @@ async def _doctor() -> list[tuple[bool, str]]:
     except SettingsError as error:
         return [(False, f"settings: {error}")]
     found: list[tuple[bool, str]] = [(True, "settings: read")]
-    found += _key_file_checks(settings.key_file)
+    database = settings.database
+    if not database.exists():
+        # Not opened: opening would create an empty database at a mistyped path, and the
+        # checks would then pass on it. A missing key file beside it is the same mistake.
+        found.append(
+            (
+                False,
+                f"database {database}: does not exist (check READINESS_DATABASE; the bot "
+                "creates it and its key file on its first start)",
+            )
+        )
+        if settings.key_file.exists():
+            found += _key_file_checks(settings.key_file)
+        return found + _catalog_checks() + await _token_checks(settings)
+    key_checks = _key_file_checks(settings.key_file)
+    found += key_checks
+    found += _database_file_checks(database)
     try:
-        store = await open_store(settings.database)
+        store = await open_store(database)
     except StartupError as error:
-        return [*found, (False, str(error))]
+        return [*found, (False, str(error)), *_catalog_checks(), *await _token_checks(settings)]
     try:
-        found += await _database_checks(store, settings)
+        key_usable = all(ok for ok, _ in key_checks)
+        found += await _database_checks(store, settings, key_usable=key_usable)
     finally:
         await store.close()
     found += _catalog_checks()
@@ -282,27 +316,86 @@ def _key_file_checks(key_file: Path) -> list[tuple[bool, str]]:
     return [(True, f"key file {key_file}: present, mode {mode:o}")]
 
 
-async def _database_checks(store: Store, settings: Settings) -> list[tuple[bool, str]]:
+def _database_file_checks(database: Path) -> list[tuple[bool, str]]:
+    """The answers are private: the bot refuses a key file others can read, and the database
+    (a restore with `cp` gives it the umask's 644) must not be readable by others either.
+    SQLite gives the -wal and -shm files the database's mode, so they follow it."""
+    files = [database, *(database.with_name(database.name + end) for end in ("-wal", "-shm"))]
+    shared = [
+        (path, mode)
+        for path in files
+        if path.exists() and (mode := stat.S_IMODE(path.stat().st_mode)) & 0o077
+    ]
+    if os.name == "posix" and shared:
+        names = " ".join(str(path) for path, _ in shared)
+        modes = ", ".join(f"{path.name} {mode:o}" for path, mode in shared)
+        return [(False, f"database {database}: readable by others ({modes}); chmod 600 {names}")]
+    mode = stat.S_IMODE(database.stat().st_mode)
+    return [(True, f"database {database}: mode {mode:o}")]
+
+
+SOURCES = {
+    "intake": "update(s) from Telegram that could not be read",
+    "inbox": "update(s) whose handling failed (the respondent got an apology)",
+    "outbox": "message(s) Telegram refused for good",
+}
+
+
+async def _database_checks(
+    store: Store, settings: Settings, *, key_usable: bool
+) -> list[tuple[bool, str]]:
     found: list[tuple[bool, str]] = []
     problems = await store.integrity_problems()
     name = f"database {store.path}"
-    found.append((not problems, f"{name}: " + ("integrity ok" if not problems else problems[0])))
+    if problems:
+        # The other checks read the same damaged file: one line says what to do.
+        return [
+            (
+                False,
+                f"{name}: damaged ({problems[0]}); stop the bot and restore the last backup "
+                "(README: Deployment)",
+            )
+        ]
+    found.append((True, f"{name}: integrity ok"))
     found.append((True, f"{name}: schema version {SCHEMA_VERSION}"))
     known = await store.read.info.get("key_check")
-    if known is not None and settings.key_file.exists():
+    # A key file others can read was reported above; reading it again would say so twice.
+    if known is not None and key_usable:
         try:
             matches = known == key_fingerprint(load_or_create_secret(settings.key_file))
         except (OSError, ValueError) as error:
             found.append((False, f"key file {settings.key_file}: unreadable ({error})"))
         else:
             found.append(
-                (matches, f"key file: {'matches' if matches else 'does NOT match'} {name}")
+                (True, f"key file: matches {name}")
+                if matches
+                else (
+                    False,
+                    f"key file: does NOT match {name}; use the key file that was backed up with"
+                    " this database (another key cannot open its interviews)",
+                )
             )
-    dead = await store.read.dead_letters.count()
-    found.append((dead == 0, f"{name}: {dead} message(s) or update(s) set aside (dead letters)"))
+    found.append(await _dead_letter_check(store, name))
     waiting = await store.read.outbox.pending_count()
     found.append((True, f"{name}: {waiting} message(s) waiting to be sent"))
     return found
+
+
+async def _dead_letter_check(store: Store, name: str) -> tuple[bool, str]:
+    groups = await store.read.dead_letters.by_source()
+    total = sum(group.count for group in groups)
+    line = f"{name}: {total} message(s) or update(s) set aside (dead letters)"
+    if not groups:
+        return True, line
+    # What was set aside, when, and why, so the bot's log can be read at that time; the
+    # rows keep no content, and the bot forgets them after a while.
+    parts = [
+        f"{group.count} {SOURCES.get(group.source, group.source)} [{group.source}:"
+        f" {', '.join(error[:60] for error in group.errors)}], last at {group.last_failed_at}"
+        for group in groups
+    ]
+    days = DEAD_LETTER_MEMORY.days
+    return False, f"{line}: {'; '.join(parts)}; see the bot's log then; forgotten after {days} days"
 
 
 def _catalog_checks() -> list[tuple[bool, str]]:

@@ -82,7 +82,11 @@ def _title(figure: Figure, report: PreassessmentReport, tr: Translator) -> float
         # A longer name would push the plot down; the report text carries it in full.
         lines = [*lines[: TITLE_LINES - 1], lines[TITLE_LINES - 1][: TITLE_WIDTH - 1] + "…"]
     title = "\n".join(lines)
-    figure.text(0.5, 0.985, title, ha="center", va="top", fontsize=17, fontweight="bold")
+    # The name as typed: matplotlib would read text between two "$" as a formula (and raise
+    # for a bad one, so that campaign's chart could never be sent).
+    figure.text(
+        0.5, 0.985, title, ha="center", va="top", fontsize=17, fontweight="bold", parse_math=False
+    )
     counted = tr.ngettext(
         "Preassessment, {count} respondent",
         "Preassessment, {count} respondents",

@@ -223,7 +223,7 @@ class Desk:
                 return [Reply(Say.of(locale, done, name=name))]
             case "i":
                 token = new_token()
-                await tx.invites.create(invite_digest(token), campaign.id)
+                await tx.invites.create(invite_digest(token), campaign.id, telegram_id)
                 link = self.links.respondent(token)
                 return [Reply(Say.of(locale, ct.INVITE_TEXT, name=name, link=link))]
             case "q":

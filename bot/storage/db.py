@@ -96,21 +96,33 @@ class Store:
         async with self._lock:
             tx = self._tx
             tx.wiped = False
-            await self._execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while BEGIN runs (at shutdown) has opened
+                # a transaction all the same, which must not stay open for the next writer.
+                await self._execute("BEGIN IMMEDIATE")
                 yield tx
             except BaseException as error:
-                with suppress(sqlite3.Error):
-                    await self._writer.rollback()
+                await self._abandon()
                 if isinstance(error, sqlite3.Error):
                     raise translated(error) from error
                 raise
-            if tx.wiped:
-                async with self._wipe_gate:
+            try:
+                if tx.wiped:
+                    async with self._wipe_gate:
+                        await self._commit()
+                        await self._truncate_wal()
+                else:
                     await self._commit()
-                    await self._truncate_wal()
-            else:
-                await self._commit()
+            except BaseException:
+                await self._abandon()
+                raise
+
+    async def _abandon(self) -> None:
+        """Roll back whatever is open. Always queued, never decided here: a cancelled BEGIN
+        may still be waiting its turn on the connection's thread, and the rollback queued
+        after it runs after it (sqlite3 skips a rollback when no transaction is open)."""
+        with suppress(sqlite3.Error):
+            await self._writer.rollback()
 
     @asynccontextmanager
     async def savepoint(self, name: str = "item") -> AsyncIterator[None]:
@@ -163,17 +175,40 @@ class Store:
 
     async def integrity_problems(self) -> list[str]:
         """`PRAGMA integrity_check`: an empty list when the file is sound."""
-        async with self._reader.execute("PRAGMA integrity_check") as cursor:
-            rows = [str(row[0]) for row in await cursor.fetchall()]
-        return [] if rows == ["ok"] else rows
+        return await _integrity(self._reader)
 
-    async def backup(self, target: Path) -> None:
-        """An online, consistent copy (SQLite's backup API) while the bot keeps running."""
-        target.unlink(missing_ok=True)
-        _create_private(target)
-        async with aiosqlite.connect(target) as copy:
-            await self._reader.backup(copy)
-            await copy.execute("PRAGMA journal_mode = DELETE")
+    async def backup(self, target: Path) -> list[str]:
+        """An online, consistent copy (SQLite's backup API) while the bot keeps running.
+
+        The copy is written beside `target` and checked (`PRAGMA integrity_check`) before it
+        replaces `target`: the backup API copies pages as they are, so a damaged database
+        gives a damaged copy, which must not overwrite the previous, good backup. Returns the
+        problems found; `target` is untouched when there are any.
+        """
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        _create_private(partial)
+        try:
+            async with aiosqlite.connect(partial) as copy:
+                await self._reader.backup(copy)
+                await copy.execute("PRAGMA journal_mode = DELETE")
+                problems = await _integrity(copy)
+            if not problems:
+                os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return problems
+
+
+async def _integrity(connection: aiosqlite.Connection) -> list[str]:
+    try:
+        async with connection.execute("PRAGMA integrity_check") as cursor:
+            rows = [str(row[0]) for row in await cursor.fetchall()]
+    except sqlite3.DatabaseError as error:
+        # Damage bad enough to stop the check itself ("database disk image is malformed")
+        # is the answer to the question, not a failure to ask it.
+        return [str(error)]
+    return [] if rows == ["ok"] else rows
 
 
 def _check_file(path: Path) -> None:

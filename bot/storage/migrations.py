@@ -176,7 +176,9 @@ async def _003_engine(db: aiosqlite.Connection) -> None:
             error TEXT NOT NULL,
             failed_at TEXT NOT NULL
         );
-        CREATE INDEX dead_letters_chat ON dead_letters (chat_key)
+        CREATE INDEX dead_letters_chat ON dead_letters (chat_key);
+        -- The coordinator who made a co-coordinator invite: it dies with their access.
+        ALTER TABLE invites ADD COLUMN created_by INTEGER
         """,
     )
 

@@ -96,3 +96,13 @@ class DeadLetter:
     ref: str
     error: str
     failed_at: str
+
+
+@dataclass(frozen=True)
+class DeadLetterGroup:
+    """Dead letters of one source (intake, inbox, outbox), for the operator's health check."""
+
+    source: str
+    count: int
+    last_failed_at: str
+    errors: tuple[str, ...]

@@ -291,12 +291,15 @@ class FakeBotApi:
         self._users[user_id] = user
         return user
 
-    def group(self, chat_id: int, title: str = "Task force") -> FakeGroup:
+    def group(
+        self, chat_id: int, title: str = "Task force", *, supergroup: bool = False
+    ) -> FakeGroup:
         """A group chat the bot is a member of; ``group.send(user, text)`` posts in it."""
         if chat_id in self._groups:
             return self._groups[chat_id]
-        info: JSON = {"id": chat_id, "type": "group", "title": title}
-        chat = self._chats.setdefault(chat_id, FakeChat(id=chat_id, type="group", info=info))
+        kind = "supergroup" if supergroup else "group"
+        info: JSON = {"id": chat_id, "type": kind, "title": title}
+        chat = self._chats.setdefault(chat_id, FakeChat(id=chat_id, type=kind, info=info))
         group = FakeGroup(self, chat, title)
         self._groups[chat_id] = group
         return group

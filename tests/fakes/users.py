@@ -159,19 +159,20 @@ class _ChatView:
             f"available (text, callback_data): {message.buttons()}"
         )
 
-    def _callback(self, sender: JSON, message_id: int, data: str) -> JSON:
+    def _callback(self, sender: JSON, message_id: int, data: str | None) -> JSON:
         message = self.chat.message(message_id)
         if message is not None and not message.deleted:
             shown: JSON = message.raw
         else:  # what Telegram sends for a message the bot can no longer access
             shown = {"chat": dict(self.chat.info), "message_id": message_id, "date": 0}
-        query = {
+        query: JSON = {
             "id": self.api._new_query_id(),
             "from": sender,
             "message": shown,
             "chat_instance": f"ci{self.chat.id}",
-            "data": data,
         }
+        if data is not None:  # a game button sends no data
+            query["data"] = data
         return self.api.push_update({"callback_query": query})
 
 
@@ -303,9 +304,14 @@ class FakeUser(_ChatView):
         message with an inline keyboard (or on ``message_id``, e.g. a stale older one)."""
         return self._tap(self.as_json(), button, message_id)
 
-    def tap_data(self, data: str, message_id: int) -> JSON:
-        """A callback query with arbitrary (forged) data, as a modified client could send."""
+    def tap_data(self, data: str | None, message_id: int) -> JSON:
+        """A callback query with arbitrary (forged) data, as a modified client could send;
+        None sends none at all, as a game button does."""
         return self._callback(self.as_json(), message_id, data)
+
+    def send_content(self, **content: Any) -> JSON:
+        """A message with any other content (a dice, a poll, a venue, a reply to a message)."""
+        return self._message(self.as_json(), **content)
 
     def block_bot(self) -> JSON:
         """Blocks the bot: later sends get 403, and the bot gets a my_chat_member update."""
@@ -343,3 +349,11 @@ class FakeGroup(_ChatView):
 
     def tap(self, user: FakeUser, button: str, message_id: int | None = None) -> JSON:
         return self._tap(user.as_json(), button, message_id)
+
+    def tap_data(self, user: FakeUser, data: str | None, message_id: int) -> JSON:
+        """A member's callback query with arbitrary data on message ``message_id`` here."""
+        return self._callback(user.as_json(), message_id, data)
+
+    def post(self, user: FakeUser, **content: Any) -> JSON:
+        """A member's message with any content (a sticker, a photo, a location...)."""
+        return self._message(user.as_json(), **content)

@@ -3,6 +3,7 @@ names the file and what to do: exit status 2, no traceback, no hang."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -119,3 +120,71 @@ def test_doctor_reports_a_healthy_installation(tmp_path: Path) -> None:
     assert any("integrity ok" in line for line in lines)
     assert any("key file: matches" in line for line in lines)
     assert any("0 message(s) or update(s) set aside" in line for line in lines)
+
+
+def damage_a_page(tmp_path: Path) -> None:
+    """A torn write in the middle of the file: the header is fine, one table's page is noise."""
+    create_database(tmp_path)
+    database = tmp_path / "readiness.db"
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        (page,) = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'campaigns'"
+        ).fetchone()
+        (size,) = db.execute("PRAGMA page_size").fetchone()
+    with database.open("r+b") as handle:
+        handle.seek((page - 1) * size)
+        handle.write(os.urandom(size))
+
+
+@pytest.mark.parametrize(
+    "command", [["campaign", "list"], ["run"], ["backup", "copy.db"]], ids=" ".join
+)
+def test_a_damaged_page_stops_every_command_with_one_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    damage_a_page(tmp_path)
+    assert_one_clear_line(readiness_bot(tmp_path, *command), "readiness.db", "backup")
+
+
+def test_doctor_names_a_damaged_page_once(tmp_path: Path) -> None:
+    damage_a_page(tmp_path)
+    result = readiness_bot(tmp_path, "doctor")
+    problems = [line for line in result.stdout.splitlines() if line.startswith("PROBLEM")]
+    assert result.returncode == 2 and not result.stderr, result.stderr
+    database = [line for line in problems if "readiness.db" in line]
+    assert len(database) == 1 and "damaged" in database[0] and "backup" in database[0]
+
+
+def test_a_damaged_database_does_not_replace_the_last_backup(tmp_path: Path) -> None:
+    create_database(tmp_path)
+    assert readiness_bot(tmp_path, "backup", "last.db").returncode == 0
+    good = (tmp_path / "last.db").read_bytes()
+    damage_a_page(tmp_path)
+    result = readiness_bot(tmp_path, "backup", "last.db")
+    assert result.returncode == 2 and "integrity" in result.stderr
+    assert (tmp_path / "last.db").read_bytes() == good
+    assert not list(tmp_path.glob("last.db.*"))
+
+
+def test_doctor_does_not_create_a_missing_database(tmp_path: Path) -> None:
+    env_path = tmp_path / "typo" / "readiness.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "doctor"],
+        env={**os.environ, "READINESS_DATABASE": str(env_path), "READINESS_TELEGRAM_TOKEN": ""},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    problems = [line for line in result.stdout.splitlines() if line.startswith("PROBLEM")]
+    assert result.returncode == 2
+    assert len(problems) == 1 and "does not exist" in problems[0], result.stdout
+    assert not env_path.parent.exists()
+
+
+def test_doctor_finds_a_database_others_can_read(tmp_path: Path) -> None:
+    create_database(tmp_path)
+    (tmp_path / "readiness.db").chmod(0o644)  # what `cp backup.db readiness.db` gives
+    result = readiness_bot(tmp_path, "doctor")
+    database = [line for line in result.stdout.splitlines() if "readable by others" in line]
+    assert len(database) == 1 and database[0].startswith("PROBLEM") and "chmod 600" in database[0]

@@ -4,6 +4,7 @@ indexes and the refusal of files that cannot be used."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -242,6 +243,24 @@ async def test_inbox_forgets_old_handled_updates_only(tmp_path: Path) -> None:
     assert [item.update_id for item in pending] == [3]  # unhandled updates are kept
 
 
+async def test_dead_letters_are_counted_by_source_for_the_operator(tmp_path: Path) -> None:
+    store = await store_at(tmp_path / "r.db")
+    try:
+        async with store.transaction() as tx:
+            for source, error in (("intake", "TypeError"), ("outbox", "BadRequest: x, y")):
+                await tx.dead_letters.add(
+                    source=source, ref="1", error=error, chat_key=None, payload=None
+                )
+            await tx.dead_letters.add(
+                source="intake", ref="2", error="KeyError", chat_key=None, payload=None
+            )
+        groups = {group.source: group for group in await store.read.dead_letters.by_source()}
+    finally:
+        await store.close()
+    assert groups["intake"].count == 2 and groups["intake"].errors == ("KeyError", "TypeError")
+    assert groups["outbox"].count == 1 and groups["outbox"].errors == ("BadRequest: x, y",)
+
+
 async def test_a_redelivered_update_is_recognised(tmp_path: Path) -> None:
     store = await store_at(tmp_path / "r.db")
     try:
@@ -461,3 +480,32 @@ async def test_quick_exit_forgets_a_chats_queue_message_ids_and_dead_letters(
     assert forgotten == [3, 5]
     assert remaining == ["other"]
     assert files_holding(tmp_path, "the review, with her answers") == []
+
+
+async def test_a_transaction_cancelled_as_it_begins_leaves_no_transaction_open(
+    tmp_path: Path,
+) -> None:
+    """At shutdown a task can be cancelled while BEGIN runs; the next writer must not find
+    "cannot start a transaction within a transaction"."""
+    store = await store_at(tmp_path / "r.db")
+    try:
+        for delay in (0, 0, 0.0005, 0.001, 0.002):
+
+            async def write() -> None:
+                async with store.transaction() as tx:
+                    await tx.info.set("k", "v")
+                    await asyncio.sleep(1)
+
+            task = asyncio.create_task(write())
+            if delay:
+                await asyncio.sleep(delay)
+            else:
+                await asyncio.sleep(0)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            async with store.transaction() as tx:
+                await tx.info.set("after", str(delay))
+        assert await store.read.info.get("after") == "0.002"
+    finally:
+        await store.close()

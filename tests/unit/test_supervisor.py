@@ -77,3 +77,31 @@ def test_backoff_doubles_up_to_its_ceiling_and_resets() -> None:
     assert [backoff.next() for _ in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
     backoff.reset()
     assert backoff.next() == 0.5
+
+
+async def test_a_loop_with_work_in_hand_finishes_it_before_the_stop() -> None:
+    """The sender's case: a message Telegram took is marked sent before the process ends."""
+    marked: list[str] = []
+    sending = asyncio.Event()
+    done = asyncio.Event()
+
+    async def send() -> None:
+        sending.set()
+        await asyncio.sleep(0.05)  # Telegram answering
+        marked.append("sent")
+        done.set()
+        await asyncio.Event().wait()
+
+    async def finish() -> None:
+        await done.wait()
+
+    async def intake() -> None:
+        await asyncio.Event().wait()
+
+    supervisor = Supervisor()
+    supervisor.start("intake", intake)
+    supervisor.start("send", send, finish=finish)
+    await sending.wait()
+    await asyncio.wait_for(supervisor.stop(), 2)
+    assert marked == ["sent"]
+    assert supervisor.running == []

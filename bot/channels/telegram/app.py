@@ -131,7 +131,7 @@ async def serve(
         await _initialize(bot.application, stop)
         await _introduce(bot)
         supervisor.start("dispatch", bot.dispatcher.run)
-        supervisor.start("send", bot.sender.run)
+        supervisor.start("send", bot.sender.run, finish=bot.sender.finish)
         supervisor.start("answer buttons", bot.answers.run)
         supervisor.start("prune", bot.pruning.run)
         if bot.reminders is not None:

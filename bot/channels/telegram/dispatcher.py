@@ -49,8 +49,11 @@ class Dispatcher:
 
     async def run(self) -> None:
         while True:
-            await self.drain()
+            # Cleared before draining, not after: a wake-up that comes while drain() reads an
+            # empty inbox (the receiver committing meanwhile) must make it look again, or the
+            # update waits for the next one to arrive.
             self.wake.clear()
+            await self.drain()
             await self.wake.wait()
 
     async def drain(self) -> int:

@@ -66,13 +66,30 @@ class Sender:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     paused_until_ms: int = 0
     """Telegram's flood limit: nothing is sent before this moment."""
+    probing: bool = False
+    """After a 429, one message goes alone first: sent in parallel, the others would meet the
+    flood wait of the same storm, each one more request Telegram asked not to get."""
     _gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CONCURRENCY))
+    _closing: bool = False
+    _in_hand: int = 0
+    _settled: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run(self) -> None:
-        while True:
-            await self.flush()
+        while not self._closing:
             self.wake.clear()
-            await self._idle()
+            await self.flush()
+            if not self._closing:
+                await self._idle()
+
+    async def finish(self) -> None:
+        """At shutdown: start nothing new, and wait for the messages on their way to be
+        marked sent (cancelled between Telegram's answer and the mark, they would go out
+        again after the restart)."""
+        self._closing = True
+        self.wake.set()
+        while self._in_hand:
+            self._settled.clear()
+            await self._settled.wait()
 
     async def _idle(self) -> None:
         timeout = IDLE_POLL
@@ -85,16 +102,21 @@ class Sender:
     async def flush(self) -> int:
         """Send every due message, each chat's in order; returns how many were delivered."""
         delivered = 0
-        while True:
+        while not self._closing:
             await self._respect_pause()
             async with self.store.settled():
                 heads = await self.store.read.outbox.heads(now_ms())
             if not heads:
                 return delivered
+            if self.probing:
+                heads = heads[:1]
             results = await asyncio.gather(*(self._guarded(item) for item in heads))
+            if self.probing and any(results):
+                self.probing = False
             delivered += sum(results)
             if not any(results):
                 return delivered  # everything due failed and was rescheduled
+        return delivered
 
     async def _respect_pause(self) -> None:
         wait_ms = self.paused_until_ms - now_ms()
@@ -103,7 +125,14 @@ class Sender:
 
     async def _guarded(self, item: Outgoing) -> bool:
         async with self._gate:
-            return await self._deliver(item)
+            if self._closing:
+                return False
+            self._in_hand += 1
+            try:
+                return await self._deliver(item)
+            finally:
+                self._in_hand -= 1
+                self._settled.set()
 
     async def _deliver(self, item: Outgoing) -> bool:
         payload: dict[str, Any] = {}
@@ -114,6 +143,7 @@ class Sender:
         except RetryAfter as error:
             delay_ms = int(_seconds(error.retry_after) * 1000)
             self.paused_until_ms = max(self.paused_until_ms, now_ms() + delay_ms)
+            self.probing = True
             log.warning("Telegram flood limit: sending paused for %.3f s", delay_ms / 1000)
             await self._reschedule(item, self.paused_until_ms, payload)
             return False

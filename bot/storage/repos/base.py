@@ -21,16 +21,21 @@ class Repository:
         self._db = connection
         self._unit = unit
 
+    # Each statement holds the connection's `statements` lock from execute to close. Tasks
+    # share the read connection, and a statement that starts while another one is still open
+    # joins that one's read transaction: it would see the database as it was when the other
+    # began, missing what was committed since (an update the dispatcher was just woken for).
+
     async def _one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         try:
-            async with self._db.execute(sql, params) as cursor:
+            async with self._unit.statements, self._db.execute(sql, params) as cursor:
                 return await cursor.fetchone()
         except sqlite3.Error as error:
             raise translated(error) from error
 
     async def _all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         try:
-            async with self._db.execute(sql, params) as cursor:
+            async with self._unit.statements, self._db.execute(sql, params) as cursor:
                 return list(await cursor.fetchall())
         except sqlite3.Error as error:
             raise translated(error) from error
@@ -38,14 +43,15 @@ class Repository:
     async def _run(self, sql: str, params: Params = ()) -> int:
         """Run one statement; the number of rows it changed."""
         try:
-            async with self._db.execute(sql, params) as cursor:
+            async with self._unit.statements, self._db.execute(sql, params) as cursor:
                 return cursor.rowcount
         except sqlite3.Error as error:
             raise translated(error) from error
 
     async def _many(self, sql: str, rows: Iterable[Params]) -> None:
         try:
-            await self._db.executemany(sql, rows)
+            async with self._unit.statements:
+                await self._db.executemany(sql, rows)
         except sqlite3.Error as error:
             raise translated(error) from error
 

@@ -177,18 +177,28 @@ class Coordinators(Repository):
 
 
 class Invites(Repository):
-    async def create(self, token_digest: str, campaign_id: str | None) -> None:
+    async def create(
+        self, token_digest: str, campaign_id: str | None, created_by: int | None = None
+    ) -> None:
+        """`created_by`: the coordinator who invites (None: the operator, or a new campaign)."""
         await self._run(
-            "INSERT INTO invites (token_digest, campaign_id, created_at) VALUES (?, ?, ?)",
-            (token_digest, campaign_id, stamp()),
+            "INSERT INTO invites (token_digest, campaign_id, created_at, created_by)"
+            " VALUES (?, ?, ?, ?)",
+            (token_digest, campaign_id, stamp(), created_by),
         )
 
     async def use(self, token_digest: str) -> tuple[bool, str | None] | None:
-        """(newly used, campaign id) for a known invite; None for an unknown one."""
+        """(newly used, campaign id) for a usable invite; None for an unknown one, and for one
+        whose inviter no longer coordinates its campaign (their invites go with their access).
+        """
         row = await self._one(
-            "SELECT campaign_id, used_at FROM invites WHERE token_digest = ?", (token_digest,)
+            "SELECT i.campaign_id, i.used_at, i.created_by IS NULL OR EXISTS ("
+            " SELECT 1 FROM campaign_coordinators cc JOIN coordinators k USING (telegram_id)"
+            f" WHERE cc.telegram_id = i.created_by AND cc.campaign_id = i.campaign_id"
+            f" AND {_ACTIVE}) AS valid FROM invites i WHERE i.token_digest = ?",
+            (token_digest,),
         )
-        if row is None:
+        if row is None or not row["valid"]:
             return None
         if row["used_at"] is not None:
             return False, row["campaign_id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.storage.clock import stamp
-from bot.storage.records import PendingUpdate
+from bot.storage.records import DeadLetterGroup, PendingUpdate
 from bot.storage.repos.base import Repository
 
 
@@ -62,6 +62,25 @@ class DeadLetters(Repository):
     async def count(self) -> int:
         row = await self._one("SELECT COUNT(*) FROM dead_letters")
         return int(row[0]) if row else 0
+
+    async def by_source(self) -> list[DeadLetterGroup]:
+        """How many per source, the latest, and the kinds of error (no content is kept)."""
+        rows = await self._all(
+            "SELECT source, error, COUNT(*), MAX(failed_at) FROM dead_letters"
+            " GROUP BY source, error"
+        )
+        counts: dict[str, int] = {}
+        latest: dict[str, str] = {}
+        errors: dict[str, list[str]] = {}
+        for source, error, count, failed_at in rows:
+            counts[source] = counts.get(source, 0) + int(count)
+            latest[source] = max(latest.get(source, ""), failed_at)
+            errors.setdefault(source, []).append(error)
+        groups = [
+            DeadLetterGroup(source, counts[source], latest[source], tuple(sorted(errors[source])))
+            for source in counts
+        ]
+        return sorted(groups, key=lambda group: group.last_failed_at, reverse=True)
 
     async def drop_chat(self, chat_key: str) -> None:
         if await self._run("DELETE FROM dead_letters WHERE chat_key = ?", (chat_key,)):
