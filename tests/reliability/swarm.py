@@ -23,8 +23,13 @@ T = TypeVar("T")
 
 RECEIPT = "Your receipt code"
 WELCOME_BACK = "Welcome back"
-BANDS = ("low", "mid", "high")
 DONT_KNOW = "dont_know"
+# The self-rating staircase as a respondent sees it: the first screen shows levels 3 and 4 and
+# offers these replies; later screens ask about one more level (the Back button's data names
+# it: b:<session>:<question>:<level>). A respondent answers for a true level she keeps.
+BOUNDARY_REPLIES = ("full4", "part4", "full3", "part3", "below")
+STEP_REPLIES = ("yes", "partly", "no", "unsure")
+HALF_LEVELS = tuple(n / 2 for n in range(2, 19))
 PHRASES = (
     "the food bank and two shelters",
     "schools run an awareness week",
@@ -36,6 +41,33 @@ PHRASES = (
 )
 FIRST_USER_ID = 100_001
 DELIVERED = ("reply", "late", "implied")
+
+
+def staircase_step(screen: int | None, true: float) -> tuple[str, float | None]:
+    """The truthful reply on a rating screen (None: the first, levels 3 and 4), and the level
+    stored if this reply completes the rating. A statement is true iff its level is at or
+    below the true level; "partly" iff it is the next level above a half level."""
+
+    def truth(level: int) -> str:
+        if level <= true:
+            return "true"
+        return "partly" if level - true == 0.5 else "false"
+
+    if screen is None:
+        three, four = truth(3), truth(4)
+        if four == "true":
+            return "full4", None
+        if four == "partly":
+            return "part4", 3.5
+        if three == "true":
+            return "full3", 3.0
+        return ("part3", 2.5) if three == "partly" else ("below", None)
+    answer = truth(screen)
+    if screen == 2:
+        return {"true": ("yes", 2.0), "partly": ("partly", 1.5), "false": ("no", 1.0)}[answer]
+    if answer == "true":
+        return ("yes", 9.0) if screen == 9 else ("yes", None)
+    return ("partly", screen - 0.5) if answer == "partly" else ("no", float(screen - 1))
 
 
 class GiveUp(Exception):
@@ -183,6 +215,8 @@ class Respondent:
         self._texts = 0
         self._timeouts = 0
         self._ticked: dict[str, set[str]] = {}
+        self._levels: dict[str, float] = {}
+        """The true level this respondent holds for each rated dimension."""
         self._changed = asyncio.Event()
 
     @property
@@ -314,16 +348,32 @@ class Respondent:
                 return Plan("tap", by_prefix["d"][0], qid, ",".join(sorted(ticked)))
         if "a" in by_prefix:
             values = {d.rsplit(":", 1)[1]: d for d in by_prefix["a"]}
-            if set(BANDS) <= set(values):  # the first tap of a rating: a band, not an answer
-                if DONT_KNOW in values and self.rng.random() < self.swarm.config.dont_know:
-                    return Plan("tap", values[DONT_KNOW], qid, DONT_KNOW)
-                return Plan("tap", values[self.rng.choice(BANDS)], qid, None)
+            if "full4" in values or "unsure" in values:
+                return self._rate(qid, values, by_prefix.get("b", []))
             value = self.rng.choice(sorted(values))
             return Plan("tap", values[value], qid, value)
         # No answer buttons: the question wants typed text, with this respondent's marker.
         self._texts += 1
         text = f"mk-r{self.number}-{self._texts} {self.rng.choice(PHRASES)}"
         return Plan("text", text, qid, text)
+
+    def _rate(self, qid: str | None, values: dict[str, str], back: list[str]) -> Plan:
+        """One screen of a self-rating, answered truthfully for this respondent's level of the
+        dimension; the plan carries the value to be stored once the rating is complete."""
+        if (
+            "full4" in values
+            and DONT_KNOW in values
+            and self.rng.random() < self.swarm.config.dont_know
+        ):
+            return Plan("tap", values[DONT_KNOW], qid, DONT_KNOW)
+        true = self._levels.setdefault(qid or "", self.rng.choice(HALF_LEVELS))
+        marker = back[0].split(":")[3:] if back else []
+        screen = int(marker[0]) if marker and marker[0].isdigit() else None
+        reply, stored = staircase_step(screen, true)
+        shown = (
+            None if stored is None else (str(int(stored)) if stored == int(stored) else str(stored))
+        )
+        return Plan("tap", values[reply], qid, shown)
 
     def act(self, plan: Plan, screen: FakeMessage) -> Action | None:
         """Sends the plan's update without waiting; None if the button is no longer there."""
