@@ -21,12 +21,10 @@ from bot.reports import (
     to_csv,
     to_xlsx,
 )
-from bot.results import assessment_of
 from bot.services.views import ReportRequest, ResponseSummary, TargetReached
 from bot.storage.records import Campaign, StoredResponse
 from bot.storage.repos import Repos
 from questions.loader import Library
-from scoring import Assessment
 
 CAPACITY = "capacity_checklist"
 
@@ -38,7 +36,6 @@ class Material:
     campaign: Campaign | None
     preassessment: PreassessmentReport | None = None
     capacity: CapacityReport | None = None
-    everyone: Assessment | None = None
     png: bytes | None = None
     files: tuple[tuple[str, bytes], ...] = ()
     count: int = 0
@@ -51,19 +48,13 @@ class Reports:
     async def material(
         self, read: Repos, view: ResponseSummary | TargetReached | ReportRequest
     ) -> Material:
-        if isinstance(view, TargetReached):
-            return Material(campaign=None)
+        if isinstance(view, TargetReached | ResponseSummary):
+            return Material(campaign=None)  # made whole when the notice was queued
         campaign_id = view.campaign_id
         campaign = await read.campaigns.by_id(campaign_id)
         if campaign is None:
             return Material(campaign=None)
         responses = await read.responses.of_campaign(campaign_id)
-        if isinstance(view, ResponseSummary):
-            if view.bank != "preassessment":
-                return Material(campaign)
-            bank = self.library.bank(view.bank)
-            everyone = await asyncio.to_thread(assessment_of, bank, [r.answers for r in responses])
-            return Material(campaign, everyone=everyone)
         return await asyncio.to_thread(self._build, view, campaign, responses)
 
     def _build(

@@ -9,17 +9,26 @@ from dataclasses import dataclass
 from bot.flows.interview import InterviewState
 from bot.flows.values import AnswerValue
 from bot.privacy import new_receipt_code, receipt_digest
-from bot.results import checklist_result, respondent_assessment
+from bot.results import assessment_of, checklist_result, respondent_assessment
 from bot.services import texts
 from bot.services.effects import Effects, Notify, Reply
-from bot.services.views import ResponseSummary, Result, Say, TargetReached
+from bot.services.views import CampaignLevels, ResponseSummary, Result, Say, TargetReached
 from bot.storage.clock import now
 from bot.storage.records import Campaign, Session
 from bot.storage.repos import Repos
 from questions.schema import Bank
-from scoring import RECOMMENDED, CommunityType, is_provisional
+from scoring import (
+    RECOMMENDED,
+    CommunityType,
+    Decision,
+    below_proceed,
+    is_provisional,
+    thinly_rated,
+)
 
 PREASSESSMENT = "preassessment"
+LEVELS_EVERY = 3
+"""The campaign's levels reach coordinators from 3 responses, and then every 3 more (k = 3)."""
 
 
 @dataclass
@@ -67,21 +76,19 @@ async def _notices(
 ) -> Effects:
     """A summary to each coordinator not muted; once, the 'recommended count reached' notice.
 
-    The campaign's overall level is computed when the summary is sent, from committed data
-    and outside the write lock; this respondent's own levels are fixed here.
+    Nothing of this respondent is in it: with six to twelve hand-picked people, the moment a
+    notice arrives can tell who answered. The campaign's levels are computed here, over
+    exactly the responses counted, every third response at the most.
     """
     community = CommunityType(campaign.community_type)
     low, high = RECOMMENDED[community]
     count = await tx.responses.count(campaign.id)
-    levels: dict[str, int] = {}
-    baseline = None
-    gaps = 0
-    if bank.id == PREASSESSMENT:
-        assessment = respondent_assessment(bank, answers)
-        levels = {dimension: result.level for dimension, result in assessment.dimensions.items()}
-        baseline = assessment.overall.level if assessment.overall else None
-    else:
-        gaps = len(checklist_result(bank, answers).gaps)
+    levels = None
+    next_at = max(LEVELS_EVERY, campaign.levels_shown_at + LEVELS_EVERY)
+    if bank.id == PREASSESSMENT and count >= next_at:
+        levels = await _campaign_levels(tx, campaign, bank, count)
+        await tx.campaigns.levels_shown(campaign.id, count)
+        next_at = count + LEVELS_EVERY
     effects: Effects = []
     for coordinator in await tx.coordinators.of_campaign(campaign.id):
         summary = ResponseSummary(
@@ -92,10 +99,9 @@ async def _notices(
             count=count,
             low=low,
             high=high,
-            levels=levels,
-            baseline=baseline,
             provisional=is_provisional(count, community),
-            gaps=gaps,
+            levels=levels,
+            next_levels_at=next_at,
         )
         effects.append(Notify(coordinator.telegram_id, summary))
     if count >= low and await tx.campaigns.mark_target_reached(campaign.id):
@@ -105,3 +111,22 @@ async def _notices(
             )
             effects.append(Notify(coordinator.telegram_id, reached))
     return effects
+
+
+async def _campaign_levels(
+    tx: Repos, campaign: Campaign, bank: Bank, count: int
+) -> CampaignLevels | None:
+    responses = [r for r in await tx.responses.of_campaign(campaign.id) if r.bank == bank.id]
+    result = assessment_of(bank, [r.answers for r in responses])
+    if result.overall is None:
+        return None
+    thin = thinly_rated(result.dimensions, len(responses))
+    community = CommunityType(campaign.community_type)
+    return CampaignLevels(
+        covers=count,
+        score=str(result.overall.score),
+        level=result.overall.level,
+        proceed=result.decision is Decision.PROCEED,
+        below_4=below_proceed(result.dimensions),
+        provisional=bool(thin) or is_provisional(len(responses), community),
+    )

@@ -103,12 +103,14 @@ COORDINATOR_JOINED_GENERAL = N_("You are now a coordinator.")
 INVITE_USED = N_("This coordinator link has already been used. Please ask for a new one.")
 SUMMARY_TITLE = N_("New response for “{name}”")
 SUMMARY_COUNT = N_("Completed: {count} (recommended {low}-{high} key respondents)")
-SUMMARY_RESPONDENT = N_("This respondent's suggested levels:")
-SUMMARY_BASELINE = N_("Their suggested baseline: {level}")
-SUMMARY_NO_BASELINE = N_("Their suggested baseline: not all dimensions rated")
-SUMMARY_GAPS = N_("Gaps reported by this organisation: {count}")
-SUMMARY_CAMPAIGN = N_("Assessment so far: overall {score}, {level}")
-SUMMARY_CAMPAIGN_NONE = N_("Assessment so far: not enough ratings for an overall level yet")
+SUMMARY_CAMPAIGN = N_("Assessment over {covers} responses: overall {score}, {level}")
+SUMMARY_LEVELS_LATER = N_(
+    "The assessment's levels are shown here at {at} responses, and then every 3 more, so "
+    "that no notice tells one respondent's answers apart. The full report: /report"
+)
+SUMMARY_LEVELS_PROVISIONAL = N_(
+    "(provisional: too few respondents, or a dimension most could not rate; see /report)"
+)
 SUMMARY_PROVISIONAL = N_("(provisional: fewer respondents than recommended)")
 SUMMARY_PROCEED = N_("Decision so far: proceed with the full assessment.")
 SUMMARY_WAIT = N_("Decision so far: wait and work on the level 1-3 strategies first.")

@@ -173,8 +173,25 @@ class _Deferred(BaseModel):
     locale: str
 
 
+class CampaignLevels(BaseModel):
+    """The campaign's result over exactly `covers` responses (fixed when the notice is made)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    covers: int
+    score: str
+    """The overall score as an exact fraction ("55/14")."""
+    level: int
+    proceed: bool
+    below_4: int
+    provisional: bool
+
+
 class ResponseSummary(_Deferred):
-    """To coordinators on each completion: counts and levels, never identity or free text."""
+    """To coordinators on each completion: the count against the recommended range, never one
+    respondent's answers or levels. The campaign's levels come with it only from 3 responses
+    on, and then only once 3 more have arrived, so that no difference between two notices is
+    one person's ratings."""
 
     kind: Literal["summary"] = "summary"
     campaign_id: str
@@ -183,11 +200,10 @@ class ResponseSummary(_Deferred):
     count: int
     low: int
     high: int
-    levels: dict[str, int] = {}
-    """This respondent's suggested level per dimension rated (not 'I don't know')."""
-    baseline: int | None = None
     provisional: bool = False
-    gaps: int = 0
+    levels: CampaignLevels | None = None
+    next_levels_at: int = 3
+    """The number of responses at which the campaign's levels are shown next."""
 
 
 class TargetReached(_Deferred):

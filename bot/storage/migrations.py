@@ -178,7 +178,10 @@ async def _003_engine(db: aiosqlite.Connection) -> None:
         );
         CREATE INDEX dead_letters_chat ON dead_letters (chat_key);
         -- The coordinator who made a co-coordinator invite: it dies with their access.
-        ALTER TABLE invites ADD COLUMN created_by INTEGER
+        ALTER TABLE invites ADD COLUMN created_by INTEGER;
+        -- How many responses the last notice with the campaign's levels covered: levels go
+        -- out again only 3 responses later, so no difference isolates one respondent.
+        ALTER TABLE campaigns ADD COLUMN levels_shown_at INTEGER NOT NULL DEFAULT 0
         """,
     )
 

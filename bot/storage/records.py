@@ -19,6 +19,8 @@ class Campaign:
     description: str = ""
     languages: str = ""
     target_reached_at: str | None = None
+    levels_shown_at: int = 0
+    """Responses counted in the last coordinator notice that showed the campaign's levels."""
 
     @property
     def locales(self) -> tuple[str, ...]:

@@ -121,6 +121,14 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
             await api.wait_until(
                 lambda: sum("New response" in m.content for m in coordinator.messages) == 8
             )
+            summaries = [m.content for m in coordinator.messages if "New response" in m.content]
+            # No notice carries one respondent's levels; the campaign's come at 3 and at 6
+            # responses only, so no two notices differ by one person's ratings.
+            with_levels = [n for n, text in enumerate(summaries, 1) if "Assessment over" in text]
+            assert with_levels == [3, 6]
+            assert "Assessment over 3 responses" in summaries[2]
+            for text in summaries:
+                assert "This respondent" not in text and "Level" not in text.split("Assessment")[0]
             reached = [
                 m for m in coordinator.messages if "has reached the recommended" in m.content
             ]

@@ -509,3 +509,29 @@ async def test_a_transaction_cancelled_as_it_begins_leaves_no_transaction_open(
         assert await store.read.info.get("after") == "0.002"
     finally:
         await store.close()
+
+
+async def test_responses_come_in_an_order_unrelated_to_completion(tmp_path: Path) -> None:
+    """'What respondents said' and exports list responses this way: completion order would
+    let a coordinator who knows who finished when tell whose words are whose."""
+    store = await store_at(tmp_path / "r.db")
+    try:
+        async with store.transaction() as tx:
+            campaign = await tx.campaigns.create(
+                name="C", community_type="rural", flow="preassessment"
+            )
+            for day in range(1, 21):
+                await tx.responses.store(
+                    campaign_id=campaign.id,
+                    bank="preassessment",
+                    bank_version=2,
+                    locale="en",
+                    answers={"community": f"day {day}"},
+                    receipt_digest=f"d{day}",
+                    completed_on=date(2026, 11, day),
+                )
+        listed = await store.read.responses.of_campaign(campaign.id)
+    finally:
+        await store.close()
+    assert [r.id for r in listed] == sorted(r.id for r in listed)  # random ids
+    assert [r.completed_on for r in listed] != sorted(r.completed_on for r in listed)

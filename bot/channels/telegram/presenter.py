@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from bot.channels.telegram import callbacks as cb
 from bot.flows.interview import Ask
@@ -54,7 +55,6 @@ from bot.services.views import (
 )
 from questions.loader import Library
 from questions.schema import Kind
-from scoring import Decision
 
 Button = tuple[str, str]  # (label, callback data)
 MAX_LENGTH = 4000
@@ -349,44 +349,50 @@ class Presenter:
             )
             return [Text(text)]
         if isinstance(view, ResponseSummary):
-            return [self._summary(view, material, tr)]
+            return [self._summary(view, tr)]
         if material.campaign is None:
             return [Text(_e(tr, ct.NOT_FOUND))]
         return self._report(view, material, tr)
 
-    def _summary(self, view: ResponseSummary, material: Material, tr: Translator) -> Text:
-        model = self.library.model
+    def _summary(self, view: ResponseSummary, tr: Translator) -> Text:
         lines = [
             f"<b>{_e(tr, texts.SUMMARY_TITLE, name=view.campaign)}</b>",
             _e(tr, texts.SUMMARY_COUNT, count=view.count, low=view.low, high=view.high),
-            "",
         ]
-        if view.bank != "preassessment":
-            lines.append(_e(tr, texts.SUMMARY_GAPS, count=view.gaps))
-            return Text("\n".join(lines))
-        lines.append(_e(tr, texts.SUMMARY_RESPONDENT))
-        for dimension in model.dimensions:
-            level = view.levels.get(dimension.id)
-            shown = stage_label(tr, model, level) if level else "—"
-            lines.append(html.escape(f"{dimension.id}. {tr.gettext(dimension.name)}: {shown}"))
-        if view.baseline:
-            lines.append(
-                _e(tr, texts.SUMMARY_BASELINE, level=stage_label(tr, model, view.baseline))
-            )
-        else:
-            lines.append(_e(tr, texts.SUMMARY_NO_BASELINE))
-        lines.append("")
-        everyone = material.everyone
-        if everyone is None or everyone.overall is None:
-            lines.append(_e(tr, texts.SUMMARY_CAMPAIGN_NONE))
-        else:
-            overall = stage_label(tr, model, everyone.overall.level)
-            score = tr.number(everyone.overall.score)
-            lines.append(_e(tr, texts.SUMMARY_CAMPAIGN, score=score, level=overall))
-            proceed = everyone.decision is Decision.PROCEED
-            lines.append(_e(tr, texts.SUMMARY_PROCEED if proceed else texts.SUMMARY_WAIT))
         if view.provisional:
             lines.append(_e(tr, texts.SUMMARY_PROVISIONAL))
+        levels = view.levels
+        if view.bank != "preassessment":
+            return Text("\n".join(lines))
+        lines.append("")
+        if levels is None:
+            lines.append(_e(tr, texts.SUMMARY_LEVELS_LATER, at=view.next_levels_at))
+            return Text("\n".join(lines))
+        model = self.library.model
+        score = Fraction(levels.score)
+        level = stage_label(tr, model, levels.level)
+        lines.append(
+            _e(
+                tr,
+                texts.SUMMARY_CAMPAIGN,
+                covers=levels.covers,
+                score=tr.number(score),
+                level=level,
+            )
+        )
+        lines.append(_e(tr, texts.SUMMARY_PROCEED if levels.proceed else texts.SUMMARY_WAIT))
+        lines.append(
+            html.escape(
+                tr.ngettext(
+                    "{count} of the seven dimensions is at levels 1-3.",
+                    "{count} of the seven dimensions are at levels 1-3.",
+                    levels.below_4,
+                ).format(count=levels.below_4)
+            )
+        )
+        if levels.provisional:
+            lines.append(_e(tr, texts.SUMMARY_LEVELS_PROVISIONAL))
+        lines.append(_e(tr, texts.SUMMARY_LEVELS_LATER, at=view.next_levels_at))
         return Text("\n".join(lines))
 
     def _report(self, view: ReportRequest, material: Material, tr: Translator) -> list[Rendered]:

@@ -83,6 +83,11 @@ class Campaigns(Repository):
             (stamp() if closed else None, campaign_id),
         )
 
+    async def levels_shown(self, campaign_id: str, count: int) -> None:
+        await self._run(
+            "UPDATE campaigns SET levels_shown_at = ? WHERE id = ?", (count, campaign_id)
+        )
+
     async def mark_target_reached(self, campaign_id: str) -> bool:
         """True the first time only: the 'recommended count reached' notice goes out once."""
         changed = await self._run(

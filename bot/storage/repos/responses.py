@@ -45,11 +45,13 @@ class Responses(Repository):
         return response_id
 
     async def of_campaign(self, campaign_id: str) -> list[StoredResponse]:
-        """Every response with its answers, in one query (in completion order)."""
+        """Every response with its answers, in one query, in an order unrelated to when each
+        was completed (random ids): a list in completion order would tell a coordinator who
+        answered what, from who finished when."""
         rows = await self._all(
             "SELECT r.id, r.bank, r.bank_version, r.locale, r.completed_on, a.question_id,"
             " a.value FROM responses r LEFT JOIN answers a ON a.response_id = r.id"
-            " WHERE r.campaign_id = ? ORDER BY r.completed_on, r.id",
+            " WHERE r.campaign_id = ? ORDER BY r.id",
             (campaign_id,),
         )
         found: dict[str, StoredResponse] = {}
