@@ -338,7 +338,8 @@ class Respondents:
         if current is None or current.session.id != session_id:
             return [self._stale(who, current)]
         await tx.sessions.delete(current.session.id)
-        return [Settle(), Reply(Say.of(current.state.locale, texts.DELETED_OPEN))]
+        erased = Say(current.state.locale, (Phrase(texts.DELETED_OPEN),), offer_clear=True)
+        return [Settle(), Reply(erased)]
 
     async def keep(self, tx: Repos, who: Who) -> Effects:
         current = await self._load(tx, who)

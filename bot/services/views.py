@@ -34,6 +34,8 @@ class Say:
 
     locale: str
     phrases: tuple[Phrase, ...]
+    offer_clear: bool = False
+    """Offer to clear the chat (after an erasure: what was on the screen is still there)."""
 
     @classmethod
     def of(cls, locale: str, *msgids: str, **params: str | int) -> Say:

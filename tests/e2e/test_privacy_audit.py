@@ -66,11 +66,6 @@ def test_the_secret_is_nowhere_and_the_files_are_private(audit: dict[str, object
     assert all(checks(audit)[n] for n in names), failed(audit, *names)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DESIGN.md promises that quick exit clears the respondent's own messages too; the "
-    "bot deletes only its own (docs/privacy.md says so), so typed phone numbers stay on screen",
-)
 def test_quick_exit_clears_what_the_respondent_typed(audit: dict[str, object]) -> None:
     assert audit["own messages left after /exit"] == 0
 

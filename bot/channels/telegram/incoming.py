@@ -39,6 +39,9 @@ class Incoming(BaseModel):
     message_id: int | None = None
     message_html: str | None = None
     """For a button press: the bot's message the button belongs to, to edit it afterwards."""
+    own_message_id: int | None = None
+    """The respondent's own message (a text, a command, a photo...), so quick exit can take
+    it off her screen too."""
     media: str | None = None
 
     @property

@@ -56,6 +56,7 @@ def sanitise(update: Update) -> Incoming | None:
         "chat_type": message.chat.type,
         "user_id": user.id,
         "language_code": user.language_code,
+        "own_message_id": message.message_id,
     }
     if update.edited_message is not None:
         return Incoming(**base, kind="edited")

@@ -40,6 +40,10 @@ class TelegramOutbox:
         """Queue every effect for the event's chat; returns the toast for its button, if any."""
         toast = None
         chat = ev.chat_id
+        if ev.is_private and ev.own_message_id is not None:
+            # Her own messages are cleared by quick exit like the bot's (for 48 hours, as
+            # Telegram lets a bot delete messages in a private chat).
+            await tx.bot_messages.remember(self.addresses.key(chat), [ev.own_message_id])
         for effect in effects:
             match effect:
                 case Reply(view=view):
@@ -93,6 +97,8 @@ class TelegramOutbox:
         message_ids = set(await tx.bot_messages.forget(key))
         if ev.kind == "callback" and ev.message_id is not None:
             message_ids.add(ev.message_id)
+        if ev.own_message_id is not None:
+            message_ids.add(ev.own_message_id)  # the /exit itself
         if message_ids:
             await self._add(tx, ev.chat_id, DELETE, {"message_ids": sorted(message_ids)})
 

@@ -144,7 +144,8 @@ class Presenter:
     def say(self, view: Say) -> Text:
         tr = translator(view.locale)
         parts = [_e(tr, phrase.msgid, **phrase.params) for phrase in view.phrases]
-        return Text("\n\n".join(parts))
+        buttons = [clear_row(tr)] if view.offer_clear else []
+        return Text("\n\n".join(parts), buttons)
 
     def toast(self, toast: Toast) -> str:
         tr = translator(toast.locale)
@@ -262,7 +263,8 @@ class Presenter:
                 _e(tr, texts.HOTLINE),
             ]
         )
-        return Text(body)
+        # Her answers are in the review above this: one tap takes it all off her screen.
+        return Text(body, [clear_row(tr)])
 
     # --- coordinator views ---------------------------------------------------------------
 
@@ -442,6 +444,10 @@ class Presenter:
 
 def leave_row(tr: Translator) -> list[Button]:
     return [_b(tr.gettext(N_("🚪 Leave now")), cb.LeaveNow())]
+
+
+def clear_row(tr: Translator) -> list[Button]:
+    return [_b(tr.gettext(N_("🧹 Clear this chat")), cb.LeaveNow())]
 
 
 def _choice_rows(sid: str, qid: str, rendered: RenderedQuestion, ask: Ask) -> list[list[Button]]:

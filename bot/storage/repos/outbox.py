@@ -64,7 +64,8 @@ class Outbox(Repository):
 
 
 class BotMessages(Repository):
-    """Ids of the bot's messages per chat (under a keyed hash of the chat), for quick exit."""
+    """Ids of the messages on a chat's screen, the bot's and the respondent's own, under a
+    keyed hash of the chat: what quick exit deletes."""
 
     async def remember(self, chat_key: str, message_ids: list[int]) -> None:
         moment = now_ms()
