@@ -78,10 +78,20 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     create.add_argument("--name", required=True)
     create.add_argument("--community-type", required=True, choices=("rural", "suburban", "urban"))
     create.add_argument("--flow", choices=sorted(FLOWS), default="preassessment")
+    create.add_argument("--description", default="", help="the community, in a sentence or two")
+    create.add_argument(
+        "--organisation", default="", help="who runs the assessment (respondents are told)"
+    )
     create.add_argument("--json", action="store_true")
     create.set_defaults(
         handler=lambda a: operator.campaign_create(
-            a.name, a.community_type, FLOWS[a.flow], a.flow, a.json
+            a.name,
+            a.community_type,
+            FLOWS[a.flow],
+            a.flow,
+            a.json,
+            description=a.description,
+            organisation=a.organisation,
         )
     )
     listing = campaign_commands.add_parser("list", help="list campaigns")

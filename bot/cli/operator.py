@@ -110,7 +110,16 @@ async def bot_username(settings: Settings, store: Store) -> str:
 # --- campaigns and coordinators ----------------------------------------------------------------
 
 
-def campaign_create(name: str, community_type: str, bank_id: str, flow: str, as_json: bool) -> int:
+def campaign_create(
+    name: str,
+    community_type: str,
+    bank_id: str,
+    flow: str,
+    as_json: bool,
+    *,
+    description: str = "",
+    organisation: str = "",
+) -> int:
     if not name.strip():
         print("readiness-bot campaign create: --name must not be empty", file=sys.stderr)
         return EXIT_PROBLEM
@@ -119,7 +128,12 @@ def campaign_create(name: str, community_type: str, bank_id: str, flow: str, as_
         links = Links(await bot_username(settings, store))
         async with store.transaction() as tx:
             created = await create_campaign(
-                tx, name=name.strip(), community_type=community_type, flow=bank_id
+                tx,
+                name=name.strip(),
+                community_type=community_type,
+                flow=bank_id,
+                description=description.strip(),
+                organisation=organisation.strip(),
             )
         return {
             "id": created.campaign.id,

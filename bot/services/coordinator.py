@@ -38,6 +38,8 @@ COMMUNITY_TYPES = ("rural", "suburban", "urban")
 FLOWS = ("preassessment", "capacity_checklist")
 MAX_NAME = 120
 MAX_DESCRIPTION = 600
+TYPED_STEPS = {"name": "description", "description": "organisation", "organisation": "type"}
+"""The set-up steps answered by typing, and the step each leads to."""
 
 
 def invite_digest(token: str) -> str:
@@ -69,6 +71,7 @@ async def create_campaign(
     flow: str,
     description: str = "",
     languages: tuple[str, ...] = (),
+    organisation: str = "",
 ) -> CreatedCampaign:
     """A campaign and a one-time invite that makes its first user the coordinator."""
     campaign = await tx.campaigns.create(
@@ -77,6 +80,7 @@ async def create_campaign(
         flow=flow,
         description=description,
         languages=languages,
+        organisation=organisation,
     )
     token = new_token()
     await tx.invites.create(invite_digest(token), campaign.id)
@@ -241,13 +245,13 @@ class Desk:
     ) -> Effects:
         draft = json.loads(await tx.coordinators.get_draft(telegram_id) or "{}")
         step = draft.get("step")
-        if step not in ("name", "description"):
+        if step not in TYPED_STEPS:
             return [Reply(Say.of(locale, ct.NEW_TEXT_EXPECTED))]
-        limit = MAX_NAME if step == "name" else MAX_DESCRIPTION
+        limit = MAX_DESCRIPTION if step == "description" else MAX_NAME
         if not text.strip() or length > limit:
             return [Reply(Say.of(locale, ct.NEW_TOO_LONG, limit=limit))]
         draft[step] = text.strip()
-        draft["step"] = "description" if step == "name" else "type"
+        draft["step"] = TYPED_STEPS[step]
         return await self._next_step(tx, telegram_id, locale, draft)
 
     async def draft_button(
@@ -261,7 +265,7 @@ class Desk:
             return [Toast(locale, Phrase(ct.NEW_TEXT_EXPECTED))]
         match step:
             case "description" if value == "skip":
-                draft.update(description="", step="type")
+                draft.update(description="", step="organisation")
             case "type" if value in COMMUNITY_TYPES:
                 draft.update(type=value, step="flow")
             case "flow" if value in FLOWS:
@@ -297,6 +301,7 @@ class Desk:
             flow=str(draft["flow"]),
             description=str(draft.get("description", "")),
             languages=tuple(str(loc) for loc in draft.get("languages") or ()),
+            organisation=str(draft.get("organisation", "")),
         )
         await tx.coordinators.add(telegram_id, campaign.id, locale)
         await tx.coordinators.set_draft(telegram_id, None)

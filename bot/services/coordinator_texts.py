@@ -23,12 +23,16 @@ NEW_DESCRIPTION = N_(
     "organisations serving a common population (for example youth, Indigenous people, "
     "foreign nationals)."
 )
+NEW_ORGANISATION = N_(
+    "Which organisation runs this assessment (for example the county's anti-trafficking task "
+    "force)? Respondents are told before they agree to take part."
+)
 NEW_TYPE = N_("What kind of community is it? This sets the recommended number of key respondents.")
 NEW_FLOW = N_("Which interview should respondents take?")
 NEW_LANGUAGES = N_("Which languages should respondents be offered? Tap to select, then Done.")
 NEW_CONFIRM = N_(
-    "Create this assessment?\n\n<b>{name}</b>\n{description}\n{type}, {flow}\n"
-    "Languages: {languages}"
+    "Create this assessment?\n\n<b>{name}</b>\n{description}\nRun by: {organisation}\n"
+    "{type}, {flow}\nLanguages: {languages}"
 )
 NEW_CREATED = N_(
     "Your assessment “{name}” is ready. Share this link (or the QR code) with your key "

@@ -218,11 +218,20 @@ class Respondents:
         if session.stage == LANGUAGE:
             offered = await self._offered(tx, current)
             return [Reply(LanguageChoice(state.locale, session.id, offered))]
-        community = ""
+        campaign = None
         if session.campaign_id is not None:
             campaign = await tx.campaigns.by_id(session.campaign_id)
-            community = campaign.name if campaign else ""
-        return [Reply(Consent(state.locale, session.id, session.bank, community))]
+        if campaign is None:
+            return [Reply(Consent(state.locale, session.id, session.bank))]
+        asking = Consent(
+            state.locale,
+            session.id,
+            session.bank,
+            community=campaign.name,
+            description=campaign.description,
+            organisation=campaign.organisation,
+        )
+        return [Reply(asking)]
 
     # --- answering -----------------------------------------------------------------------
 

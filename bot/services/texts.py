@@ -122,3 +122,5 @@ SOMETHING_WRONG = N_(
     "Sorry, something went wrong on our side. Your answers so far are kept. Please try "
     "again in a moment."
 )
+ABOUT_COMMUNITY = N_("This assessment is about: {community}")
+ASKED_BY = N_("It is run by {organisation}.")

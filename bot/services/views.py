@@ -71,7 +71,11 @@ class Consent:
     session_id: str
     bank_id: str
     community: str = ""
-    """The campaign's community name, so the respondent knows who is asking."""
+    """Who is asking, about which community (empty for a personal try): the campaign's
+    community name and description and the organisation running it (Appendix C's landing
+    page: "add community name/description here")."""
+    description: str = ""
+    organisation: str = ""
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,9 @@ async def _003_engine(db: aiosqlite.Connection) -> None:
         ALTER TABLE invites ADD COLUMN created_by INTEGER;
         -- How many responses the last notice with the campaign's levels covered: levels go
         -- out again only 3 responses later, so no difference isolates one respondent.
-        ALTER TABLE campaigns ADD COLUMN levels_shown_at INTEGER NOT NULL DEFAULT 0
+        ALTER TABLE campaigns ADD COLUMN levels_shown_at INTEGER NOT NULL DEFAULT 0;
+        -- Who runs the assessment, told to respondents before they agree (Appendix C).
+        ALTER TABLE campaigns ADD COLUMN organisation TEXT NOT NULL DEFAULT ''
         """,
     )
 

@@ -21,6 +21,8 @@ class Campaign:
     target_reached_at: str | None = None
     levels_shown_at: int = 0
     """Responses counted in the last coordinator notice that showed the campaign's levels."""
+    organisation: str = ""
+    """Who runs the assessment (the task force, an agency), as respondents are told."""
 
     @property
     def locales(self) -> tuple[str, ...]:

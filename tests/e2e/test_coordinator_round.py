@@ -67,6 +67,8 @@ async def set_up_campaign(coordinator: FakeUser) -> str:
     coordinator.send("Riverside County")
     await settle(coordinator)
     coordinator.send("Riverside County, its schools, clinics and shelters")
+    await coordinator.wait_for_message(contains="Which organisation")
+    coordinator.send("The Riverside anti-trafficking task force")
     await settle(coordinator)
     await tap_data(coordinator, "kn:type:", "rural")
     await tap_data(coordinator, "kn:flow:", "pre")
@@ -108,6 +110,14 @@ async def test_a_whole_round_from_set_up_to_export(tmp_path: Path) -> None:
                 user.start(token)
                 await settle(user)
                 await tap_data(user, "l:", f":{language}")
+                # Before she agrees she is told who asks, about which community.
+                assert user.last is not None
+                for told in (
+                    "Riverside County",
+                    "its schools, clinics and shelters",
+                    "The Riverside anti-trafficking task force",
+                ):
+                    assert told in user.last.content, told
                 await tap_data(user, "c:", ":yes")
                 await answer_everything(
                     user, pick=pick, level=level, text=f"Respondent note {number}"

@@ -62,8 +62,16 @@ class ConsolePresenter:
     def _consent(self, view: Consent) -> list[str]:
         tr = translator(view.locale)
         bank = self.library.bank(view.bank_id)
+        asking = []
+        if view.community:
+            asking.append(tr.gettext(texts.ABOUT_COMMUNITY).format(community=view.community))
+            if view.description:
+                asking.append(view.description)
+            if view.organisation:
+                asking.append(tr.gettext(texts.ASKED_BY).format(organisation=view.organisation))
         return [
             plain(tr.gettext(bank.title)),
+            *asking,
             tr.gettext(bank.description),
             tr.gettext(texts.PRIVACY),
             "",

@@ -184,12 +184,11 @@ class Presenter:
     def _consent(self, view: Consent) -> Text:
         tr = translator(view.locale)
         bank = self.library.bank(view.bank_id)
-        body = (
-            f"<b>{html.escape(tr.gettext(bank.title))}</b>\n\n"
-            + html.escape(tr.gettext(bank.description))
-            + "\n\n"
-            + _e(tr, texts.PRIVACY)
-        )
+        parts = [f"<b>{html.escape(tr.gettext(bank.title))}</b>"]
+        if view.community:
+            parts.append(_who_asks(view, tr))
+        parts += [html.escape(tr.gettext(bank.description)), _e(tr, texts.PRIVACY)]
+        body = "\n\n".join(parts)
         buttons = [
             [
                 _b(tr.gettext(texts.CONTINUE), cb.ConsentChoice(view.session_id, agreed=True)),
@@ -309,6 +308,8 @@ class Presenter:
 
         if step == "description":
             return Text(_e(tr, ct.NEW_DESCRIPTION), [choice(tr.gettext(ct.SKIP), "skip")])
+        if step == "organisation":
+            return Text(_e(tr, ct.NEW_ORGANISATION))
         if step == "type":
             rows = [choice(tr.gettext(label), key) for key, label in COMMUNITY_TYPES.items()]
             return Text(_e(tr, ct.NEW_TYPE), rows)
@@ -327,6 +328,7 @@ class Presenter:
         text = tr.gettext(ct.NEW_CONFIRM).format(
             name=html.escape(str(draft.get("name", ""))),
             description=html.escape(str(draft.get("description", ""))),
+            organisation=html.escape(str(draft.get("organisation", ""))),
             type=html.escape(tr.gettext(COMMUNITY_TYPES[str(draft["type"])])),
             flow=html.escape(tr.gettext(FLOW_NAMES[str(draft["flow"])])),
             languages=", ".join(language_name(loc) for loc in languages),
@@ -440,6 +442,16 @@ class Presenter:
             [_b(tr.gettext(ct.COMMUNITY), cb.CampaignComments(campaign_id, "community"))],
             [_b(tr.gettext(ct.ALL_PRIORITIES), cb.CampaignAction("p", campaign_id))],
         ]
+
+
+def _who_asks(view: Consent, tr: Translator) -> str:
+    """Typed by the coordinator, so escaped; the community's own description, as written."""
+    lines = [_e(tr, texts.ABOUT_COMMUNITY, community=view.community)]
+    if view.description:
+        lines.append(f"<i>{html.escape(view.description)}</i>")
+    if view.organisation:
+        lines.append(_e(tr, texts.ASKED_BY, organisation=view.organisation))
+    return "\n".join(lines)
 
 
 def leave_row(tr: Translator) -> list[Button]:

@@ -26,6 +26,7 @@ class Campaigns(Repository):
         flow: str,
         description: str = "",
         languages: tuple[str, ...] = (),
+        organisation: str = "",
     ) -> Campaign:
         campaign = Campaign(
             # Hex: operators type it on the command line, where a leading "-" reads as an option.
@@ -38,10 +39,11 @@ class Campaigns(Repository):
             closed_at=None,
             description=description,
             languages=",".join(languages),
+            organisation=organisation,
         )
         await self._run(
             "INSERT INTO campaigns (id, name, community_type, flow, respondent_token, created_at,"
-            " description, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " description, languages, organisation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 campaign.id,
                 campaign.name,
@@ -51,6 +53,7 @@ class Campaigns(Repository):
                 campaign.created_at,
                 campaign.description,
                 campaign.languages,
+                campaign.organisation,
             ),
         )
         return campaign
