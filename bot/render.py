@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from bot.flows import rating
 from bot.flows.interview import Ask, Review
-from bot.flows.values import SCALE, YES_NO, AnswerValue, Reason, level_of_answer
+from bot.flows.values import SCALE, YES_NO, AnswerValue, Reason, is_declined, level_of_answer
 from bot.i18n import N_, Translator
 from questions.schema import Kind, Question, ReadinessModel
 
@@ -42,6 +42,8 @@ STANDING_LABELS = {
     "not_sure": N_("Not sure"),
 }
 """What a checklist answer says, whichever way the item is worded (bot.results, reports)."""
+PREFER_NOT = N_("Prefer not to answer")
+KEEP_ANSWER = N_("✔ Keep my answer")
 CUMULATIVE_RULE = N_(
     "A level counts only when every level below it is also true of your community."
 )
@@ -75,6 +77,10 @@ class RenderedQuestion:
     is_info: bool
     multi: bool = False
     selection: tuple[str, ...] = ()
+    can_keep: bool = False
+    """A typed answer is there already (back on it, or changing it): keep it without retyping."""
+    can_decline: bool = False
+    """A typed question: "prefer not to answer" is offered."""
 
 
 def reason(tr: Translator, refused: Reason) -> str:
@@ -90,6 +96,17 @@ def stage_label(tr: Translator, model: ReadinessModel, level: int) -> str:
 def render_ask(ask: Ask, tr: Translator, model: ReadinessModel) -> RenderedQuestion:
     question = ask.question
     parts = [_html(tr, question.prompt)]
+    if ask.explained is not None:
+        explained, value = ask.explained
+        parts.insert(
+            0,
+            "<i>"
+            + _html(tr, N_("About your answer “{answer}” to: {question}")).format(
+                answer=html.escape(describe_answer(explained, value, tr, model)),
+                question=html.escape(_short(explained, tr)),
+            )
+            + "</i>",
+        )
     if question.probe:
         parts.append(f"<i>{_html(tr, question.probe)}</i>")
     choices: tuple[Choice, ...] = ()
@@ -137,6 +154,8 @@ def render_ask(ask: Ask, tr: Translator, model: ReadinessModel) -> RenderedQuest
         is_info=question.kind is Kind.INFO,
         multi=question.kind is Kind.MULTI_CHOICE,
         selection=ask.selection,
+        can_keep=question.kind is Kind.TEXT and ask.previous is not None,
+        can_decline=question.kind is Kind.TEXT,
     )
 
 
@@ -193,6 +212,8 @@ def describe_answer(
     """A short, translated rendering of a stored answer (echo after a tap, review screen)."""
     if value is None:
         return tr.gettext(N_("(skipped)"))
+    if is_declined(value):
+        return tr.gettext(PREFER_NOT)
     match question.kind:
         case Kind.YES_NO:
             return tr.gettext(YES_NO_LABELS[str(value)])

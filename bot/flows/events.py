@@ -46,6 +46,20 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class Decline:
+    """ "Prefer not to answer" a typed question: stored as such, and counted."""
+
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Keep the answer already given (back on a question, or changing one from the review)."""
+
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Resume:
     """Show the current question again (the respondent came back, or asked to see it)."""
 
@@ -67,4 +81,16 @@ class Submit:
     pass
 
 
-Event = Answer | Continue | Toggle | Back | Skip | Resume | ChangeLanguage | Edit | Submit
+Event = (
+    Answer
+    | Continue
+    | Toggle
+    | Back
+    | Skip
+    | Decline
+    | Keep
+    | Resume
+    | ChangeLanguage
+    | Edit
+    | Submit
+)

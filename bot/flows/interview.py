@@ -14,14 +14,17 @@ from bot.flows.events import (
     Back,
     ChangeLanguage,
     Continue,
+    Decline,
     Edit,
     Event,
+    Keep,
     Resume,
     Skip,
     Submit,
     Toggle,
 )
 from bot.flows.values import (
+    DECLINED,
     DONT_KNOW,
     EXPECTED,
     FACT_EXPECTED,
@@ -106,6 +109,8 @@ class Ask:
     previous: AnswerValue | None = None
     """The answer already given, when the respondent came back to this question."""
     can_go_back: bool = True
+    explained: tuple[Question, AnswerValue] | None = None
+    """For "please explain your rating": the question it follows and the answer given there."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,7 @@ NOT_OPTIONAL = Reason(N_("This question cannot be skipped."))
 AT_START = Reason(N_("This is the first question, there is nothing before it."))
 NOT_IN_REVIEW = Reason(N_("Please answer the current question first."))
 UNKNOWN_QUESTION = Reason(N_("There is no such question in this interview."))
+NOTHING_TO_KEEP = Reason(N_("There is no answer to keep yet: please answer the question."))
 
 
 def start(bank: Bank, locale: str) -> tuple[InterviewState, Prompt]:
@@ -174,7 +180,16 @@ def prompt_for(bank: Bank, state: InterviewState) -> Prompt:
         selection=state.selection,
         previous=state.answers.get(question.id),
         can_go_back=bool(state.history) or state.screen is not None or state.editing,
+        explained=_explained(bank, question, state.answers),
     )
+
+
+def _explained(
+    bank: Bank, question: Question, answers: Mapping[str, AnswerValue]
+) -> tuple[Question, AnswerValue] | None:
+    if question.explains is None or question.explains not in answers:
+        return None
+    return bank.question(question.explains), answers[question.explains]
 
 
 def progress(
@@ -244,6 +259,14 @@ def step(bank: Bank, state: InterviewState, event: Event) -> Step:
             if not question.optional:
                 return _refuse(bank, state, NOT_OPTIONAL)
             return _advance(bank, state, question, None)
+        case Decline():
+            if question.kind is not Kind.TEXT:
+                return _refuse(bank, state, EXPECTED[question.kind])
+            return _advance(bank, state, question, dict(DECLINED))
+        case Keep():
+            if question.id not in state.answers:
+                return _refuse(bank, state, NOTHING_TO_KEEP)
+            return _advance(bank, state, question, state.answers[question.id])
         case Toggle(option=option):
             return _toggle(bank, state, question, option)
         case Answer(value=value):

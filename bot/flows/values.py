@@ -13,8 +13,14 @@ SCALE = range(1, 11)
 YES_NO = ("yes", "partly", "no", "not_sure")
 DONT_KNOW = "dont_know"
 
-AnswerValue = str | int | float | list[str] | None
-"""A level rating is stored as a number, whole (4) or half (3.5), or as DONT_KNOW."""
+AnswerValue = str | int | float | list[str] | dict[str, bool] | None
+"""A level rating is stored as a number, whole (4) or half (3.5), or as DONT_KNOW; a typed
+question the respondent preferred not to answer, as DECLINED (no typed text is a mapping)."""
+DECLINED: dict[str, bool] = {"declined": True}
+
+
+def is_declined(value: object) -> bool:
+    return value == DECLINED
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ def accepts(question: Question, value: AnswerValue) -> bool:
     """Whether a stored answer is still a valid answer to `question` (after a bank changed)."""
     if value is None:
         return question.optional
+    if is_declined(value):
+        return question.kind is Kind.TEXT
     if question.kind is Kind.INFO:
         return False
     if question.kind is Kind.LEVEL:

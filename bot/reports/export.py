@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from bot.flows.values import DONT_KNOW, AnswerValue, level_of_answer
+from bot.flows.values import DONT_KNOW, AnswerValue, is_declined, level_of_answer
 from bot.render import YES_NO_LABELS
 from bot.reports.preassessment import K_MIN, SECTOR_QUESTION
 from bot.storage.records import Campaign, StoredResponse
@@ -34,7 +34,8 @@ MULTI_SEPARATOR = ";"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REDACTED = (
     "Free text, redacted before it was stored: e-mail addresses, links, phone numbers, "
-    "@handles and long numbers are replaced by [email], [link], [phone], [handle], [number]."
+    "@handles and long numbers are replaced by [email], [link], [phone], [handle], [number]; "
+    "[prefer not to answer] where the respondent chose not to answer."
 )
 ENGLISH_LABELS = "Labels are in English in every export, whatever language the interview was in."
 
@@ -142,9 +143,14 @@ def _level_text(level: Fraction) -> str:
     return str(int(level)) if level.denominator == 1 else f"{float(level):.1f}"
 
 
+DECLINED_CELL = "[prefer not to answer]"
+
+
 def _code(question: Question, value: AnswerValue) -> Cell:
     if isinstance(value, list):
         return MULTI_SEPARATOR.join(value)
+    if isinstance(value, dict):
+        return DECLINED_CELL if is_declined(value) else None
     return value
 
 

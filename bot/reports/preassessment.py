@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from bot.flows.values import DONT_KNOW
+from bot.flows.values import DONT_KNOW, is_declined
 from bot.i18n import N_, Translator
 from bot.render import stage_label
 from bot.results import SELF_RATED_NOTE, assessment_of
@@ -85,6 +85,8 @@ class PreassessmentReport:
     """Dimension id (or "community") -> [(question id, redacted text)], bank then response order."""
     unknown: dict[str, int]
     """Dimension id -> respondents who answered "I don't know": evidence, not silence."""
+    declined: dict[str, int]
+    """Typed question id -> respondents who preferred not to answer it."""
     thin: tuple[str, ...]
     """Dimensions rated by fewer than half of the respondents: their scores are provisional."""
 
@@ -119,6 +121,11 @@ def build_preassessment_report(
         ratings=[_rating(q.id, answers) for q in bank.questions if q.kind is Kind.SCALE],
         comments=_comments(bank, answers),
         unknown=_unknown(bank, answers),
+        declined={
+            q.id: sum(1 for a in answers if is_declined(a.get(q.id)))
+            for q in bank.questions
+            if q.kind is Kind.TEXT
+        },
         thin=thinly_rated(assessment.dimensions, len(answers)),
     )
 
@@ -237,6 +244,7 @@ def preassessment_json(report: PreassessmentReport, library: Library) -> dict[st
         " proceeds, 1-3 waits",
         "dimensions_below_4": report.below_4,
         "dont_know": dict(report.unknown),
+        "declined": {qid: n for qid, n in report.declined.items() if n},
         "provisional_dimensions": list(report.thin),
         "result_provisional": report.result_provisional,
         "spread": None
@@ -623,7 +631,20 @@ def comments_text(
         lines.append("")
         lines.append(f"<i>{_e(tr.gettext(question.prompt))}</i>")
         answers = [text for qid, text in said if qid == question.id]
-        if not answers:
+        declined = report.declined.get(question.id, 0)
+        if not answers and not declined:
             lines.append(_e(tr.gettext(N_("No answers yet."))))
         lines.extend(f"• {_e(text)}" for text in answers)
+        if declined:
+            lines.append(
+                "<i>"
+                + _e(
+                    tr.ngettext(
+                        "{count} respondent preferred not to answer.",
+                        "{count} respondents preferred not to answer.",
+                        declined,
+                    ).format(count=declined)
+                )
+                + "</i>"
+            )
     return "\n".join(lines)

@@ -70,6 +70,7 @@ TOPICS = (*"ABCDEFG", "community")
 SETUP = {
     "name": ("x",),
     "description": ("skip", "x"),
+    "organisation": ("x",),
     "type": ("rural", "suburban", "urban", "metro"),
     "flow": ("pre", "cap", "preassessment", "zzz"),
     "languages": ("en", "es", "fr", "done"),
@@ -480,7 +481,9 @@ def text_changes_nothing(text: str, look: Look) -> bool:
         return command_changes_nothing(text, look)
     length = len(text.strip())
     if look.coordinator and look.draft_step is not None:
-        limit = {"name": MAX_NAME, "description": MAX_DESCRIPTION}.get(look.draft_step)
+        limit = {"name": MAX_NAME, "description": MAX_DESCRIPTION, "organisation": MAX_NAME}.get(
+            look.draft_step
+        )
         return limit is None or length > limit
     if length > MAX_TEXT_LENGTH or look.state is None or look.stage != "interview":
         return True
@@ -732,6 +735,8 @@ class Moves:
                 return self._text(name, look, "text set-up")
             if step == "description" and rng.random() < 0.6:
                 return self._text(rng.choice(ANSWERS), look, "text set-up")
+            if step == "organisation":
+                return self._text(f"Task force {rng.randrange(1000)}", look, "text set-up")
             values = {
                 "description": ["skip"],
                 "type": ["rural", "suburban", "urban"],

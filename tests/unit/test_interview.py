@@ -15,8 +15,10 @@ from bot.flows.events import (
     Back,
     ChangeLanguage,
     Continue,
+    Decline,
     Edit,
     Event,
+    Keep,
     Resume,
     Skip,
     Submit,
@@ -38,7 +40,14 @@ from bot.flows.interview import (
     start,
     step,
 )
-from bot.flows.values import DONT_KNOW, EXPECTED, MAX_TEXT_LENGTH, level_of_answer, validate
+from bot.flows.values import (
+    DECLINED,
+    DONT_KNOW,
+    EXPECTED,
+    MAX_TEXT_LENGTH,
+    level_of_answer,
+    validate,
+)
 from questions.loader import default_library
 from questions.schema import Bank, Kind, Option, Question
 from tests.helpers.models import make_bank, make_question, make_section
@@ -632,6 +641,8 @@ question_ids = st.sampled_from(
 events = st.one_of(
     st.builds(Answer, values, question_ids),
     st.builds(Skip, question_ids),
+    st.builds(Decline, question_ids),
+    st.builds(Keep, question_ids),
     st.builds(Continue, question_ids),
     st.builds(Toggle, tokens, question_ids),
     st.just(Back()),
@@ -655,6 +666,8 @@ def assert_valid(bank: Bank, state: InterviewState) -> None:
             assert question.optional, question_id
         elif question.kind is Kind.LEVEL:
             assert value == DONT_KNOW or level_of_answer(value) is not None, value
+        elif value == DECLINED:
+            assert question.kind is Kind.TEXT, question_id
         else:
             assert validate(question, value) == (value, None), (question_id, value)
     if state.screen is not None:
@@ -709,3 +722,35 @@ def test_any_sequence_of_events_keeps_the_state_valid(
         assert_valid(bank, state)
         assert InterviewState.from_json(state.to_json()) == state
         assert outcome.prompt == prompt_for(bank, state)
+
+
+# --- declining and keeping ------------------------------------------------------------------------
+
+
+def test_prefer_not_to_answer_a_typed_question() -> None:
+    state = at(PRE, "community")
+    declined = ok(PRE, state, Decline("community"))
+    assert declined.state.answers["community"] == DECLINED
+    assert ask(declined).question.id == "sector"
+    # Only a typed question is declined this way; a rating has "I don't know".
+    refused(PRE, at(PRE, "level_a"), Decline("level_a"))
+
+
+def test_back_on_a_typed_answer_keeps_it_with_one_tap() -> None:
+    answered = ok(PRE, at(PRE, "community"), Answer("Our county", "community"))
+    back = ok(PRE, answered.state, Back())
+    assert ask(back).previous == "Our county"
+    kept = ok(PRE, back.state, Keep("community"))
+    assert kept.state == answered.state
+    # Nothing to keep on a question not answered yet.
+    assert refused(PRE, at(PRE, "community"), Keep("community")).refused is not None
+
+
+def test_an_explanation_shows_the_rating_it_explains() -> None:
+    follow_up = next(q for q in PRE.questions if q.explains)
+    state = at(PRE, follow_up.id)
+    explained = ask(ok(PRE, state, Resume()))
+    assert explained.explained is not None
+    question, value = explained.explained
+    assert question.id == follow_up.explains
+    assert value == state.answers[question.id]

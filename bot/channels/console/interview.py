@@ -14,12 +14,14 @@ from typing import TextIO
 
 from bot.channels.console.presenter import (
     BACK_WORDS,
+    DECLINE_WORDS,
+    KEEP_WORDS,
     QUIT_WORDS,
     SKIP_WORDS,
     ConsolePresenter,
     is_word,
 )
-from bot.flows.events import Answer, Back, Continue, Edit, Event, Skip, Submit
+from bot.flows.events import Answer, Back, Continue, Decline, Edit, Event, Keep, Skip, Submit
 from bot.flows.interview import InterviewState
 from bot.flows.values import AnswerValue
 from bot.i18n import N_, Translator, translator
@@ -141,6 +143,10 @@ class ConsoleInterview:
             return self._act(view.session_id, Skip(question_id=question.id))
         if question.kind is Kind.INFO:
             return self._act(view.session_id, Continue(question_id=question.id))
+        if question.kind is Kind.TEXT and is_word(tr, text, KEEP_WORDS) and view.ask.previous:
+            return self._act(view.session_id, Keep(question_id=question.id))
+        if question.kind is Kind.TEXT and is_word(tr, text, DECLINE_WORDS):
+            return self._act(view.session_id, Decline(question_id=question.id))
         if question.kind is Kind.TEXT:
             typed = typed_answer(text)
             return lambda tx: r.typed(tx, who, typed, len(text.strip()))

@@ -15,6 +15,8 @@ from questions.loader import Library
 BACK_WORDS = (N_("back"),)
 SKIP_WORDS = (N_("skip"),)
 QUIT_WORDS = (N_("quit"),)
+KEEP_WORDS = (N_("keep"),)
+DECLINE_WORDS = (N_("pass"),)
 
 
 def word(tr: Translator, words: tuple[str, ...]) -> str:
@@ -100,6 +102,12 @@ class ConsolePresenter:
                     skip=word(tr, SKIP_WORDS)
                 )
             )
+        if rendered.can_keep:
+            keep = N_("(Type '{keep}' to keep your answer as it is.)")
+            lines.append(tr.gettext(keep).format(keep=word(tr, KEEP_WORDS)))
+        if rendered.can_decline:
+            decline = N_("(Type '{word}' if you prefer not to answer.)")
+            lines.append(tr.gettext(decline).format(word=word(tr, DECLINE_WORDS)))
         return lines
 
     def _review(self, view: ReviewView) -> list[str]:

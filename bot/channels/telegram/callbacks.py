@@ -84,6 +84,18 @@ class SkipQuestion:
 
 
 @dataclass(frozen=True)
+class KeepAnswer:
+    session_id: str
+    question_id: str
+
+
+@dataclass(frozen=True)
+class DeclineQuestion:
+    session_id: str
+    question_id: str
+
+
+@dataclass(frozen=True)
 class GoBack:
     session_id: str
     marker: str
@@ -137,6 +149,8 @@ Button = (
     | TickOption
     | DoneTicking
     | SkipQuestion
+    | KeepAnswer
+    | DeclineQuestion
     | GoBack
     | EditAnswer
     | SubmitAnswers
@@ -151,6 +165,8 @@ INTERVIEW_BUTTONS = (
     TickOption,
     DoneTicking,
     SkipQuestion,
+    KeepAnswer,
+    DeclineQuestion,
     GoBack,
     EditAnswer,
     SubmitAnswers,
@@ -187,6 +203,10 @@ def _encode(button: Button) -> str:
             return f"d:{sid}:{qid}"
         case SkipQuestion(session_id=sid, question_id=qid):
             return f"s:{sid}:{qid}"
+        case KeepAnswer(session_id=sid, question_id=qid):
+            return f"v:{sid}:{qid}"
+        case DeclineQuestion(session_id=sid, question_id=qid):
+            return f"w:{sid}:{qid}"
         case GoBack(session_id=sid, marker=marker):
             return f"b:{sid}" + (f":{marker}" if marker else "")
         case EditAnswer(session_id=sid, question_id=qid):
@@ -237,6 +257,10 @@ def _decode(head: str, parts: list[str], rest: str) -> Button | None:
             return DoneTicking(sid, qid)
         case "s", [sid, qid] if _sid(sid) and _qid(qid):
             return SkipQuestion(sid, qid)
+        case "v", [sid, qid] if _sid(sid) and _qid(qid):
+            return KeepAnswer(sid, qid)
+        case "w", [sid, qid] if _sid(sid) and _qid(qid):
+            return DeclineQuestion(sid, qid)
         case "b", [sid, *_] if _sid(sid):
             marker = rest[len(sid) + 1 :]
             return GoBack(sid, marker) if _fits(_MARKER, marker) else None

@@ -15,6 +15,8 @@ from bot.channels.telegram import callbacks as cb
 from bot.flows.interview import Ask
 from bot.i18n import N_, Translator, language_name, translator
 from bot.render import (
+    KEEP_ANSWER,
+    PREFER_NOT,
     RenderedQuestion,
     describe_answer,
     reason,
@@ -214,6 +216,10 @@ class Presenter:
             rows.append([_b(tr.gettext(N_("Done ✔")), cb.DoneTicking(sid, qid))])
         else:
             rows.extend(_choice_rows(sid, qid, rendered, ask))
+        if rendered.can_keep:
+            rows.append([_b(tr.gettext(KEEP_ANSWER), cb.KeepAnswer(sid, qid))])
+        if rendered.can_decline:
+            rows.append([_b(tr.gettext(PREFER_NOT), cb.DeclineQuestion(sid, qid))])
         navigation: list[Button] = []
         if rendered.can_go_back:
             navigation.append(_b(tr.gettext(N_("◀ Back")), cb.GoBack(sid, view.marker)))

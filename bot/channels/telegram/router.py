@@ -7,7 +7,18 @@ from dataclasses import dataclass
 
 from bot.channels.telegram import callbacks as cb
 from bot.channels.telegram.incoming import Incoming
-from bot.flows.events import Answer, Back, Continue, Edit, Event, Skip, Submit, Toggle
+from bot.flows.events import (
+    Answer,
+    Back,
+    Continue,
+    Decline,
+    Edit,
+    Event,
+    Keep,
+    Skip,
+    Submit,
+    Toggle,
+)
 from bot.privacy import Addresses, respondent_key
 from bot.services.coordinator import COMMANDS, Desk
 from bot.services.effects import Effects
@@ -140,6 +151,10 @@ def flow_event(button: cb.Button) -> Event:
             return Answer((), question_id=qid)
         case cb.SkipQuestion(question_id=qid):
             return Skip(question_id=qid)
+        case cb.KeepAnswer(question_id=qid):
+            return Keep(question_id=qid)
+        case cb.DeclineQuestion(question_id=qid):
+            return Decline(question_id=qid)
         case cb.GoBack(marker=marker):
             return Back(shown=marker)
         case cb.EditAnswer(question_id=qid):
