@@ -130,7 +130,7 @@ def render_ask(ask: Ask, tr: Translator, model: ReadinessModel) -> RenderedQuest
     if question.hint:
         parts.append(_html(tr, question.hint))
     if question.kind is Kind.TEXT:
-        parts.append(_html(tr, N_("Type your answer and send it as one message.")))
+        parts.append(_html(tr, N_("✍ Type your answer, in one message or several.")))
     if ask.previous is not None and question.kind is not Kind.LEVEL:
         parts.append(
             _html(tr, N_("Your answer so far: {answer}")).format(

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     secret_key_file: Path | None = None
     reminder_after: timedelta = Field(default=timedelta(hours=24))
     """Seconds, '24h'-style, or ISO 8601 ('PT24H'); 0 disables the reminder."""
+    answer_pause: timedelta = Field(default=timedelta(seconds=6))
+    """How long the next question waits after a typed message, so an answer sent in several
+    messages stays one (Telegram); 0 sends it at once."""
     webhook_secret: SecretStr | None = None
 
     @field_validator("telegram_token")
@@ -39,7 +42,7 @@ class Settings(BaseSettings):
             raise ValueError("does not look like a BotFather token (digits:letters)")
         return SecretStr(token)
 
-    @field_validator("reminder_after", mode="before")
+    @field_validator("reminder_after", "answer_pause", mode="before")
     @classmethod
     def _plain_duration(cls, value: object) -> object:
         """Also accept '0', '86400' (seconds) and '24h', '30m', '2d' in the environment."""
@@ -52,7 +55,7 @@ class Settings(BaseSettings):
                 return timedelta(seconds=int(text[:-1]) * units[text[-1]])
         return value
 
-    @field_validator("reminder_after")
+    @field_validator("reminder_after", "answer_pause")
     @classmethod
     def _not_negative(cls, value: timedelta) -> timedelta:
         if value < timedelta(0):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flows.values import MAX_TEXT_LENGTH
+from bot.flows.values import MAX_MESSAGE_LENGTH
 from bot.privacy import redact
 
 
@@ -10,6 +10,6 @@ def typed_answer(text: str, names: tuple[str, ...] = ()) -> str:
     """Redacted text. The length limit applies to what was typed, so a too-long text is
     returned as it is for the flow to refuse, and redaction's placeholders (which can be
     longer than what they replace) never push an accepted answer over the limit."""
-    if len(text.strip()) > MAX_TEXT_LENGTH:
+    if len(text.strip()) > MAX_MESSAGE_LENGTH:
         return text
-    return redact(text, names=names).strip()[:MAX_TEXT_LENGTH]
+    return redact(text, names=names).strip()[:MAX_MESSAGE_LENGTH]

@@ -18,6 +18,15 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class More:
+    """Another message of a typed answer: joined to the answer to `question_id`, which must
+    be the one she answered last by typing, before she did anything else."""
+
+    text: str
+    question_id: str
+
+
+@dataclass(frozen=True)
 class Continue:
     """Move on from an information message."""
 
@@ -83,6 +92,7 @@ class Submit:
 
 Event = (
     Answer
+    | More
     | Continue
     | Toggle
     | Back

@@ -18,6 +18,7 @@ from bot.flows.events import (
     Edit,
     Event,
     Keep,
+    More,
     Resume,
     Skip,
     Submit,
@@ -28,7 +29,8 @@ from bot.flows.values import (
     DONT_KNOW,
     EXPECTED,
     FACT_EXPECTED,
-    MAX_TEXT_LENGTH,
+    MAX_ANSWER_LENGTH,
+    MAX_MESSAGE_LENGTH,
     AnswerValue,
     Reason,
     level_value,
@@ -64,6 +66,9 @@ class InterviewState(BaseModel):
     """Options ticked so far on a multiple-choice question."""
     editing: bool = False
     """True while changing an answer from the review screen."""
+    open_text: str | None = None
+    """The question she answered last by typing, while she has done nothing else since: a
+    further message is more of that answer (bot.flows.events.More), not the next one's."""
 
     @model_validator(mode="before")
     @classmethod
@@ -158,6 +163,11 @@ AT_START = Reason(N_("This is the first question, there is nothing before it."))
 NOT_IN_REVIEW = Reason(N_("Please answer the current question first."))
 UNKNOWN_QUESTION = Reason(N_("There is no such question in this interview."))
 NOTHING_TO_KEEP = Reason(N_("There is no answer to keep yet: please answer the question."))
+NOTHING_TO_ADD_TO = NOT_IN_REVIEW
+FULL_ANSWER = N_(
+    "Your answer has reached its limit of {limit} characters, so this last message was not "
+    "added. Everything before it is kept."
+)
 
 
 def start(bank: Bank, locale: str) -> tuple[InterviewState, Prompt]:
@@ -225,6 +235,20 @@ def _most_that_can_apply(group: list[Question]) -> int:
 def step(bank: Bank, state: InterviewState, event: Event) -> Step:
     if state.bank != bank.id:
         raise ValueError(f"state of bank {state.bank!r} driven with bank {bank.id!r}")
+    if isinstance(event, More):
+        return _more(bank, state, event)
+    outcome = _step(bank, state, event)
+    if not outcome.changed:
+        return outcome
+    typed = outcome.recorded if isinstance(event, Answer) else None
+    still_open = typed.id if typed is not None and typed.kind is Kind.TEXT else None
+    if outcome.state.open_text == still_open:
+        return outcome
+    moved = outcome.state.model_copy(update={"open_text": still_open})
+    return Step(moved, outcome.prompt, recorded=outcome.recorded)
+
+
+def _step(bank: Bank, state: InterviewState, event: Event) -> Step:
     match event:
         case Resume():
             return _same(bank, state)
@@ -313,6 +337,24 @@ def _level(bank: Bank, state: InterviewState, question: Question, raw: object) -
     if outcome.score is None:
         return _advance(bank, state, question, DONT_KNOW)
     return _advance(bank, state, question, level_value(outcome.score))
+
+
+def _more(bank: Bank, state: InterviewState, event: More) -> Step:
+    """Join another message to the typed answer still open; the question shown stays."""
+    earlier = state.answers.get(event.question_id)
+    if state.phase == "done":
+        return _refuse(bank, state, FINISHED_ALREADY)
+    if state.open_text != event.question_id or not isinstance(earlier, str):
+        return _refuse(bank, state, NOTHING_TO_ADD_TO)
+    text = event.text.strip()
+    if not text:
+        return _refuse(bank, state, EXPECTED[Kind.TEXT])
+    joined = f"{earlier}\n{text}"
+    if len(joined) > MAX_ANSWER_LENGTH:
+        return _refuse(bank, state, Reason(FULL_ANSWER, {"limit": MAX_ANSWER_LENGTH}))
+    answers = {**state.answers, event.question_id: joined}
+    grown = state.model_copy(update={"answers": answers})
+    return Step(grown, prompt_for(bank, grown), recorded=bank.question(event.question_id))
 
 
 def _toggle(bank: Bank, state: InterviewState, question: Question, option: str) -> Step:
@@ -439,7 +481,8 @@ def _refuse(bank: Bank, state: InterviewState, reason: Reason) -> Step:
 
 
 __all__ = [
-    "MAX_TEXT_LENGTH",
+    "MAX_ANSWER_LENGTH",
+    "MAX_MESSAGE_LENGTH",
     "Ask",
     "Finished",
     "InterviewState",

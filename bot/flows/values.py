@@ -8,7 +8,10 @@ from fractions import Fraction
 from bot.i18n import N_
 from questions.schema import Kind, Question
 
-MAX_TEXT_LENGTH = 2000
+MAX_MESSAGE_LENGTH = 4096
+"""Telegram's own limit for one message; the other channels keep to it too."""
+MAX_ANSWER_LENGTH = 8000
+"""A typed answer, however many messages it was sent in."""
 SCALE = range(1, 11)
 YES_NO = ("yes", "partly", "no", "not_sure")
 DONT_KNOW = "dont_know"
@@ -96,15 +99,19 @@ def _text(raw: object) -> tuple[AnswerValue, Reason | None]:
     if not isinstance(raw, str) or not raw.strip():
         return None, EXPECTED[Kind.TEXT]
     text = raw.strip()
-    if len(text) > MAX_TEXT_LENGTH:
-        return None, Reason(
-            N_(
-                "Your answer has {length} characters; please shorten it to "
-                "{limit} or fewer and send it again."
-            ),
-            {"length": len(text), "limit": MAX_TEXT_LENGTH},
-        )
+    if len(text) > MAX_ANSWER_LENGTH:
+        return None, answer_too_long(len(text))
     return text, None
+
+
+def answer_too_long(length: int) -> Reason:
+    return Reason(
+        N_(
+            "Your answer has {length} characters; please shorten it to "
+            "{limit} or fewer and send it again."
+        ),
+        {"length": length, "limit": MAX_ANSWER_LENGTH},
+    )
 
 
 def _scale(raw: object) -> tuple[AnswerValue, Reason | None]:

@@ -15,9 +15,14 @@ from questions.schema import Question
 
 @dataclass(frozen=True)
 class Reply:
-    """Show a view to whoever caused the event."""
+    """Show a view to whoever caused the event.
+
+    `held`: the question after a typed answer waits until she pauses, so an answer sent in
+    several messages stays one; a later held reply replaces one not delivered yet.
+    """
 
     view: View
+    held: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.flows.events import Answer, ChangeLanguage, Event, Toggle
+from bot.flows.events import Answer, ChangeLanguage, Event, More, Toggle
 from bot.flows.interview import (
     Ask,
     Finished,
@@ -19,12 +19,13 @@ from bot.flows.interview import (
     Prompt,
     Review,
     expected_reason,
+    progress,
     prompt_for,
     start,
     step,
     step_marker,
 )
-from bot.flows.values import MAX_TEXT_LENGTH, Reason
+from bot.flows.values import MAX_MESSAGE_LENGTH, Reason
 from bot.flows.versions import bind
 from bot.i18n import negotiate
 from bot.privacy import normalise_receipt_code, receipt_digest
@@ -246,20 +247,55 @@ class Respondents:
             return [self._stale(who, current)]
         return [*current.notes, *await self._drive(tx, who, current, event, tapped=True)]
 
-    async def typed(self, tx: Repos, who: Who, text: str, length: int) -> Effects:
-        """A typed message: the answer to the current question, if it asks for text."""
+    async def typed(
+        self, tx: Repos, who: Who, text: str, length: int, *, still_answering: bool = False
+    ) -> Effects:
+        """A typed message: the answer to the current question, if it asks for text, or more
+        of the answer she typed last. `still_answering`: the question after that answer has
+        not reached her yet (the channel holds it back while she types)."""
         current = await self._load(tx, who)
+        if length > MAX_MESSAGE_LENGTH:
+            too_long = Reason(texts.TOO_LONG, {"length": length, "limit": MAX_MESSAGE_LENGTH})
+            return [Reply(Refusal(self._locale(who, current), too_long))]
+        if current is not None and self._adds_to_answer(current, still_answering):
+            return [*current.notes, *await self._more(tx, who, current, text, still_answering)]
         refusal = self._not_typing_now(who, current)
         if refusal is not None:
             return [Reply(refusal)]
         assert current is not None
         prompt = prompt_for(current.bank, current.state)
         assert isinstance(prompt, Ask)
-        if length > MAX_TEXT_LENGTH:
-            too_long = Reason(texts.TOO_LONG, {"length": length, "limit": MAX_TEXT_LENGTH})
-            return [Reply(Refusal(current.state.locale, too_long))]
         event = Answer(text, question_id=prompt.question.id)
         return [*current.notes, *await self._drive(tx, who, current, event, tapped=False)]
+
+    def _adds_to_answer(self, current: Current, still_answering: bool) -> bool:
+        """A message is more of her last typed answer until she has seen the next question,
+        and on a question that takes no typing at all (she can only be finishing a thought)."""
+        if current.session.stage != INTERVIEW or current.state.open_text is None:
+            return False
+        prompt = prompt_for(current.bank, current.state)
+        asks_for_text = isinstance(prompt, Ask) and prompt.question.kind is Kind.TEXT
+        return still_answering or not asks_for_text
+
+    async def _more(
+        self, tx: Repos, who: Who, current: Current, text: str, still_answering: bool
+    ) -> Effects:
+        question_id = current.state.open_text
+        assert question_id is not None
+        outcome = step(current.bank, current.state, More(text, question_id=question_id))
+        locale = current.state.locale
+        if outcome.refused is not None:
+            return [Reply(Refusal(locale, outcome.refused))]
+        session = current.session.evolve(state=outcome.state.to_json())
+        await self._save(tx, who, session)
+        if still_answering:
+            return [self._show(session, outcome.state, outcome.prompt, held=True)]
+        number = progress(current.bank, question_id, outcome.state.answers).number
+        added = Reply(Say.of(locale, texts.ADDED_TO_ANSWER, number=number))
+        if isinstance(outcome.prompt, Review):
+            # The review on her screen shows the answer without what she just added.
+            return [added, self._show(session, outcome.state, outcome.prompt)]
+        return [added]
 
     async def unusable(self, tx: Repos, who: Who) -> Effects:
         """A sticker, photo, voice note, location...: say what the current step expects."""
@@ -308,17 +344,21 @@ class Respondents:
             return effects + await self.submitter.submit(tx, session, bank, outcome.state)
         session = session.evolve(state=outcome.state.to_json())
         await self._save(tx, who, session)
-        shown = self._show(session, outcome.state, outcome.prompt)
+        typed = outcome.state.open_text is not None
+        shown = self._show(session, outcome.state, outcome.prompt, held=typed)
         if isinstance(event, Toggle):
             assert isinstance(shown, Reply)
             return [Redraw(shown.view)]
         return [*effects, shown]
 
-    def _show(self, session: Session, state: InterviewState, prompt: Prompt) -> Reply:
+    def _show(
+        self, session: Session, state: InterviewState, prompt: Prompt, *, held: bool = False
+    ) -> Reply:
         if isinstance(prompt, Review):
-            return Reply(ReviewView(state.locale, session.id, prompt))
+            return Reply(ReviewView(state.locale, session.id, prompt), held=held)
         assert isinstance(prompt, Ask)
-        return Reply(QuestionView(state.locale, session.id, prompt, step_marker(state)))
+        view = QuestionView(state.locale, session.id, prompt, step_marker(state))
+        return Reply(view, held=held)
 
     # --- leaving and erasing -------------------------------------------------------------
 

@@ -89,8 +89,10 @@ RECEIPT_UNKNOWN = N_(
 )
 KEPT = N_("Your answers are kept.")
 TOO_LONG = N_(
-    "Your answer has {length} characters; please shorten it to {limit} or fewer and send it again."
+    "That message has {length} characters; one message can hold {limit}. Please send it in "
+    "parts: messages sent one after another make one answer."
 )
+ADDED_TO_ANSWER = N_("➕ Added to your answer to question {number}.")
 REMINDER = N_(
     "You have an unfinished assessment. Send /start to continue where you left off, "
     "or /delete to erase it."

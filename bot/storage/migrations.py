@@ -188,7 +188,18 @@ async def _003_engine(db: aiosqlite.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_001_initial, _002_coordinator_tools, _003_engine)
+async def _004_held_questions(db: aiosqlite.Connection) -> None:
+    """The question after a typed answer waits in the outbox until she pauses: while it is
+    held, another message of hers is more of the same answer."""
+    await _run(db, "ALTER TABLE outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _001_initial,
+    _002_coordinator_tools,
+    _003_engine,
+    _004_held_questions,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -31,6 +31,8 @@ def settings_for(api: FakeBotApi, tmp_path: Path, **overrides: object) -> Settin
         "telegram_api_url": f"{api.url}/bot",
         "database": tmp_path / "readiness.db",
         "reminder_after": timedelta(0),
+        # The next question follows a typed answer at once, unless a test holds it back.
+        "answer_pause": timedelta(0),
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

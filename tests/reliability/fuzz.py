@@ -34,7 +34,7 @@ from typing import Any
 
 from bot.channels.telegram import callbacks as cb
 from bot.flows.interview import InterviewState, step_marker
-from bot.flows.values import MAX_TEXT_LENGTH
+from bot.flows.values import MAX_ANSWER_LENGTH, MAX_MESSAGE_LENGTH
 from bot.services.coordinator import COMMANDS, MAX_DESCRIPTION, MAX_NAME
 from questions.loader import default_library
 from questions.schema import Kind
@@ -485,12 +485,17 @@ def text_changes_nothing(text: str, look: Look) -> bool:
             look.draft_step
         )
         return limit is None or length > limit
-    if length > MAX_TEXT_LENGTH or look.state is None or look.stage != "interview":
-        return True
-    if look.state.phase == "review":
+    if length > MAX_MESSAGE_LENGTH or look.state is None or look.stage != "interview":
         return True
     bank = LIBRARY.bank(look.state.bank)
-    return bank.question(look.state.current).kind is not Kind.TEXT
+    asks_for_text = (
+        look.state.phase == "asking" and bank.question(look.state.current).kind is Kind.TEXT
+    )
+    if look.state.open_text is not None and not asks_for_text:
+        # More of the answer she typed last (bot.flows.events.More), unless it would overflow.
+        earlier = look.state.answers.get(look.state.open_text)
+        return not text.strip() or len(f"{earlier}\n{text.strip()}") > MAX_ANSWER_LENGTH
+    return not asks_for_text
 
 
 def button_changes_nothing(data: str | None, look: Look) -> bool:
@@ -639,7 +644,10 @@ class Moves:
     def _tap(self, data: str | None, look: Look, label: str, message_id: int | None = None) -> Move:
         target = self._message_id() if message_id is None else message_id
         unchanged = button_changes_nothing(data, look)
-        writer = bool(data and data.startswith("S:"))
+        # A submission changes the response count; a coordinator's campaign action (closing
+        # one) changes rows every co-coordinator's check reads: neither runs beside a check.
+        shared = isinstance(cb.decode(data), cb.CampaignAction) and not unchanged
+        writer = bool(data and data.startswith("S:")) or shared
 
         def send() -> dict[str, Any]:
             return self.user.tap_data(data, target)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.flows.values import MAX_TEXT_LENGTH
+from bot.flows.values import MAX_MESSAGE_LENGTH
 from tests.fakes import FakeBotApi, FakeMessage, FakeUser
 from tests.helpers.bot_harness import data_of, settle
 from tests.reliability.child_bot import DATABASE, REPLY, TOKEN, ChildBot, bot_env, cli
@@ -437,7 +437,7 @@ async def _odd_inputs(
     await settle(user, REPLY)  # "edits are not taken into account"
     outcome.edits += 1
     if person.role in (2, 4):
-        user.send((about_her + " ") * (MAX_TEXT_LENGTH // len(about_her) + 2))
+        user.send((about_her + " ") * (MAX_MESSAGE_LENGTH // len(about_her) + 2))
         await settle(user, REPLY)  # too long, with the limit
         outcome.overlong += 1
     if person.role in (1, 5):

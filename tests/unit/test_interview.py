@@ -19,6 +19,7 @@ from bot.flows.events import (
     Edit,
     Event,
     Keep,
+    More,
     Resume,
     Skip,
     Submit,
@@ -44,7 +45,7 @@ from bot.flows.values import (
     DECLINED,
     DONT_KNOW,
     EXPECTED,
-    MAX_TEXT_LENGTH,
+    MAX_ANSWER_LENGTH,
     level_of_answer,
     validate,
 )
@@ -321,7 +322,7 @@ def test_changing_an_answer_drops_what_no_longer_applies_and_asks_what_now_does(
 
 # --- invalid answers ------------------------------------------------------------------------------
 
-TOO_LONG = "x" * (MAX_TEXT_LENGTH + 1)
+TOO_LONG = "x" * (MAX_ANSWER_LENGTH + 1)
 
 
 @pytest.mark.parametrize(
@@ -358,9 +359,9 @@ def test_too_long_text_says_how_long() -> None:
     state = at(PRE, "community")
     outcome = refused(PRE, state, Answer(TOO_LONG))
     assert outcome.refused is not None
-    assert outcome.refused.params == {"length": MAX_TEXT_LENGTH + 1, "limit": MAX_TEXT_LENGTH}
-    accepted = ok(PRE, state, Answer("y" * MAX_TEXT_LENGTH))
-    assert accepted.state.answers["community"] == "y" * MAX_TEXT_LENGTH
+    assert outcome.refused.params == {"length": MAX_ANSWER_LENGTH + 1, "limit": MAX_ANSWER_LENGTH}
+    accepted = ok(PRE, state, Answer("y" * MAX_ANSWER_LENGTH))
+    assert accepted.state.answers["community"] == "y" * MAX_ANSWER_LENGTH
 
 
 @pytest.mark.parametrize("screen", rating.SCREENS)
@@ -629,7 +630,7 @@ def test_superscript_digit_on_a_rating_screen_is_refused() -> None:
 # are covered by the xfail tests above; keep them out so this property tests everything else.
 free_text = st.text(
     alphabet=st.characters(blacklist_categories=("No", "Cs")), max_size=12
-) | st.sampled_from(["", " ", TOO_LONG, "x" * MAX_TEXT_LENGTH])
+) | st.sampled_from(["", " ", TOO_LONG, "x" * MAX_ANSWER_LENGTH])
 WORDS = ["yes", "partly", "no", "not_sure", "maybe", "government", "other", "phone", "visit"]
 tokens = st.sampled_from(
     [*map(str, range(-1, 12)), *rating.BOUNDARY_REPLIES, *rating.STEP_REPLIES, DONT_KNOW, *WORDS]
@@ -643,6 +644,7 @@ events = st.one_of(
     st.builds(Skip, question_ids),
     st.builds(Decline, question_ids),
     st.builds(Keep, question_ids),
+    st.builds(More, free_text, st.sampled_from(["community", "sector", "describe_efforts"])),
     st.builds(Continue, question_ids),
     st.builds(Toggle, tokens, question_ids),
     st.just(Back()),
@@ -674,6 +676,9 @@ def assert_valid(bank: Bank, state: InterviewState) -> None:
         assert bank.question(state.current).kind is Kind.LEVEL
     if state.selection:
         assert bank.question(state.current).kind is Kind.MULTI_CHOICE
+    if state.open_text is not None:
+        assert bank.question(state.open_text).kind is Kind.TEXT
+        assert isinstance(state.answers.get(state.open_text), str)
 
 
 VALID = "valid"
@@ -741,7 +746,7 @@ def test_back_on_a_typed_answer_keeps_it_with_one_tap() -> None:
     back = ok(PRE, answered.state, Back())
     assert ask(back).previous == "Our county"
     kept = ok(PRE, back.state, Keep("community"))
-    assert kept.state == answered.state
+    assert kept.state == answered.state.model_copy(update={"open_text": None})
     # Nothing to keep on a question not answered yet.
     assert refused(PRE, at(PRE, "community"), Keep("community")).refused is not None
 
@@ -754,3 +759,48 @@ def test_an_explanation_shows_the_rating_it_explains() -> None:
     question, value = explained.explained
     assert question.id == follow_up.explains
     assert value == state.answers[question.id]
+
+
+# --- an answer in several messages ----------------------------------------------------------------
+
+
+def test_a_typed_answer_stays_open_until_she_does_anything_else() -> None:
+    answered = ok(PRE, at(PRE, "community"), Answer("Our county", "community"))
+    assert answered.state.open_text == "community"
+    assert ask(answered).question.id == "sector"
+    more = ok(PRE, answered.state, More("and the two towns beside it", "community"))
+    assert more.state.answers["community"] == "Our county\nand the two towns beside it"
+    assert more.state.current == "sector"
+    assert more.state.open_text == "community"
+    assert more.recorded is not None and more.recorded.id == "community"
+    # A tap on the next question closes the answer: nothing can be added to it any more.
+    tapped = ok(PRE, more.state, Answer(PRE.question("sector").options[0].id, "sector"))
+    assert tapped.state.open_text is None
+    refused(PRE, tapped.state, More("late", "community"))
+
+
+def test_more_joins_only_the_answer_still_open() -> None:
+    answered = ok(PRE, at(PRE, "community"), Answer("Our county", "community"))
+    refused(PRE, answered.state, More("elsewhere", "describe_efforts"))
+    refused(PRE, answered.state, More("   ", "community"))
+    declined = ok(PRE, at(PRE, "community"), Decline("community"))
+    assert declined.state.open_text is None
+    refused(PRE, declined.state, More("after all", "community"))
+
+
+def test_an_answer_in_parts_is_held_to_the_total_limit() -> None:
+    part = "y" * 3999
+    answered = ok(PRE, at(PRE, "community"), Answer(part, "community"))
+    second = ok(PRE, answered.state, More(part, "community"))
+    assert len(second.state.answers["community"]) == 7999  # two parts and a line break
+    outcome = refused(PRE, second.state, More("one more word", "community"))
+    assert outcome.refused is not None
+    assert outcome.refused.params["limit"] == MAX_ANSWER_LENGTH
+
+
+def test_typing_an_answer_after_back_and_edit_keeps_it_open() -> None:
+    answered = ok(PRE, at(PRE, "community"), Answer("Our county", "community"))
+    back = ok(PRE, answered.state, Back())
+    assert back.state.open_text is None
+    again = ok(PRE, back.state, Answer("Our county, again", "community"))
+    assert again.state.open_text == "community"

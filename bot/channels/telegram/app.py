@@ -80,7 +80,8 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
     links = Links()
     respondents = Respondents(library, secret, Submitter(secret), locales, settings.reminder)
     presenter = Presenter(library)
-    outbox = TelegramOutbox(presenter, addresses)
+    pause_ms = int(settings.answer_pause.total_seconds() * 1000)
+    outbox = TelegramOutbox(presenter, addresses, answer_pause_ms=pause_ms)
     sender = Sender(store, application.bot, addresses, presenter, Reports(library))
     answers = ButtonAnswers(application.bot)
 

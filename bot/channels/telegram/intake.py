@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.channels.telegram.incoming import Incoming
-from bot.flows.values import MAX_TEXT_LENGTH
+from bot.flows.values import MAX_MESSAGE_LENGTH
 from bot.text_input import typed_answer
 
 MEDIA_KINDS = (
@@ -67,7 +67,7 @@ def sanitise(update: Update) -> Incoming | None:
         return Incoming(**base, kind="command", command=name, args=args.strip()[:200])
     if text is not None:
         length = len(text.strip())
-        if length > MAX_TEXT_LENGTH:
+        if length > MAX_MESSAGE_LENGTH:
             return Incoming(**base, kind="text", text=None, text_length=length)
         names = tuple(n for n in (user.first_name, user.last_name, user.username) if n)
         return Incoming(**base, kind="text", text=typed_answer(text, names), text_length=length)

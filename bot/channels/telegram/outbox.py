@@ -26,15 +26,19 @@ from bot.services.effects import (
     Toast,
 )
 from bot.services.notices import VIEW, queue_notices
+from bot.services.views import View
 from bot.storage.repos import Repos
 
 SEND, EDIT, PHOTO, DOCUMENT, MENU, DELETE = "send", "edit", "photo", "document", "menu", "delete"
+TYPING = "typing"
 
 
 @dataclass
 class TelegramOutbox:
     presenter: Presenter
     addresses: Addresses
+    answer_pause_ms: int = 0
+    """How long a held reply waits (`Reply.held`): she may still be typing her answer."""
 
     async def put(self, tx: Repos, ev: Incoming, effects: list[Effect]) -> str | None:
         """Queue every effect for the event's chat; returns the toast for its button, if any."""
@@ -46,6 +50,8 @@ class TelegramOutbox:
             await tx.bot_messages.remember(self.addresses.key(chat), [ev.own_message_id])
         for effect in effects:
             match effect:
+                case Reply(view=view, held=True) if self.answer_pause_ms > 0:
+                    await self._hold(tx, chat, view)
                 case Reply(view=view):
                     for rendered in self.presenter.render(view):
                         await self.queue(tx, chat, rendered)
@@ -76,6 +82,16 @@ class TelegramOutbox:
                 for rendered in self.presenter.render(effect.view):
                     await self.queue(tx, chat, rendered)
 
+    async def _hold(self, tx: Repos, chat: int, view: View) -> None:
+        """The question after a typed message goes out once she pauses; until then "typing…"
+        shows that it is coming, and a newer held question replaces this one."""
+        await tx.outbox.drop_held(self.addresses.key(chat))
+        await self._add(tx, chat, TYPING, {})
+        for rendered in self.presenter.render(view):
+            assert isinstance(rendered, Text)
+            payload = {**rendered.payload(), "track": True}
+            await self._add(tx, chat, SEND, payload, held_ms=self.answer_pause_ms)
+
     async def queue(self, tx: Repos, chat: int, rendered: Rendered, *, track: bool = True) -> None:
         match rendered:
             case Text():
@@ -102,8 +118,17 @@ class TelegramOutbox:
         if message_ids:
             await self._add(tx, ev.chat_id, DELETE, {"message_ids": sorted(message_ids)})
 
-    async def _add(self, tx: Repos, chat: int, kind: str, payload: Mapping[str, object]) -> None:
-        await tx.outbox.add(self.addresses.key(chat), self.addresses.seal(chat), kind, payload)
+    async def _add(
+        self,
+        tx: Repos,
+        chat: int,
+        kind: str,
+        payload: Mapping[str, object],
+        *,
+        held_ms: int = 0,
+    ) -> None:
+        key, sealed = self.addresses.key(chat), self.addresses.seal(chat)
+        await tx.outbox.add(key, sealed, kind, payload, held_ms=held_ms)
 
 
 def _b64(data: bytes) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from bot.channels.telegram import callbacks as cb
+from bot.channels.telegram.splitting import split_html
 from bot.flows.interview import Ask
 from bot.i18n import N_, Translator, language_name, translator
 from bot.render import (
@@ -487,35 +488,11 @@ def qr_png(link: str) -> bytes:
 
 
 def split_long(message: Text, limit: int = MAX_LENGTH) -> list[Rendered]:
-    """A message too long for Telegram as several, cut at line breaks outside any HTML tag;
-    the keyboard goes with the last part."""
-    if _length(message.text) <= limit:
-        return [message]
-    parts: list[str] = []
-    current: list[str] = []
-    block: list[str] = []  # lines since the last break outside a tag
-    depth = 0
-    for line in message.text.split("\n"):
-        block.append(line)
-        # Text is escaped, so every "<" starts a tag, and each tag is closed: "<b>" ... "</b>".
-        depth += line.count("<") - 2 * line.count("</")
-        if depth:
-            continue
-        if current and _length("\n".join(current + block)) > limit:
-            parts.append("\n".join(current))
-            current = []
-        current += block
-        block = []
-    parts.append("\n".join(current + block))
-    chunks = [part.strip() for part in parts if part.strip()]
+    """A message too long for Telegram as several; the keyboard goes with the last part."""
+    chunks = split_html(message.text, limit)
     rendered: list[Rendered] = [Text(chunk) for chunk in chunks[:-1]]
     return [*rendered, Text(chunks[-1], message.buttons)]
 
 
 def _strings(value: object) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
-
-
-def _length(text: str) -> int:
-    """Telegram counts UTF-16 code units; markup only makes the source longer than the text."""
-    return len(text.encode("utf-16-le")) // 2

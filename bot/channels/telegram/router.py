@@ -62,10 +62,19 @@ class Router:
             case "callback":
                 return await self._button(tx, who, cb.decode(ev.callback_data))
             case "text":
-                return await self.respondents.typed(tx, who, ev.text or "", ev.text_length)
+                return await self._typed(tx, ev, who)
             case "edited":
                 return await self.respondents.edited(tx, who)
         return await self.respondents.unusable(tx, who)
+
+    async def _typed(self, tx: Repos, ev: Incoming, who: Who) -> Effects:
+        # The question after her last typed answer still waits in the outbox (Reply.held):
+        # she has not seen it, so this message can only be more of that answer.
+        still_answering = await tx.outbox.holding(self.addresses.key(ev.chat_id))
+        text = ev.text or ""
+        return await self.respondents.typed(
+            tx, who, text, ev.text_length, still_answering=still_answering
+        )
 
     async def _command(self, tx: Repos, ev: Incoming, who: Who) -> Effects:
         match ev.command:

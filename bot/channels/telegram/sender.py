@@ -23,11 +23,11 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.channels.telegram.menus import COORDINATOR_COMMANDS, menu
-from bot.channels.telegram.outbox import DELETE, DOCUMENT, EDIT, MENU, PHOTO, SEND
+from bot.channels.telegram.outbox import DELETE, DOCUMENT, EDIT, MENU, PHOTO, SEND, TYPING
 from bot.channels.telegram.presenter import Document, Photo, Presenter, Rendered, Text
 from bot.privacy import Addresses
 from bot.services.notices import VIEW
@@ -189,6 +189,9 @@ class Sender:
                 [BotCommand(name, text) for name, text in commands],
                 scope=BotCommandScopeChat(chat),
             )
+            return []
+        if item.kind == TYPING:
+            await self.bot.send_chat_action(chat, ChatAction.TYPING)
             return []
         if item.kind == DELETE:
             ids = list(payload["message_ids"])

@@ -13,13 +13,38 @@ from bot.storage.repos.base import Repository
 
 class Outbox(Repository):
     async def add(
-        self, chat_key: str, chat: bytes, kind: str, payload: Mapping[str, object]
+        self,
+        chat_key: str,
+        chat: bytes,
+        kind: str,
+        payload: Mapping[str, object],
+        *,
+        held_ms: int = 0,
     ) -> None:
+        """Queue a message; `held_ms` holds it back that long, as a held row (see `holding`)."""
         await self._run(
-            "INSERT INTO outbox (chat_key, chat, kind, payload, created_at, due_ms)"
-            " VALUES (?, ?, ?, ?, datetime('now'), ?)",
-            (chat_key, chat, kind, json.dumps(payload, ensure_ascii=False), now_ms()),
+            "INSERT INTO outbox (chat_key, chat, kind, payload, created_at, due_ms, held)"
+            " VALUES (?, ?, ?, ?, datetime('now'), ?, ?)",
+            (
+                chat_key,
+                chat,
+                kind,
+                json.dumps(payload, ensure_ascii=False),
+                now_ms() + held_ms,
+                int(held_ms > 0),
+            ),
         )
+
+    async def holding(self, chat_key: str) -> bool:
+        """A held message of this chat has not gone out yet."""
+        row = await self._one(
+            "SELECT 1 FROM outbox WHERE chat_key = ? AND held = 1 LIMIT 1", (chat_key,)
+        )
+        return row is not None
+
+    async def drop_held(self, chat_key: str) -> None:
+        """Withdraw a held message not sent yet, for a newer one to take its place."""
+        await self._run("DELETE FROM outbox WHERE chat_key = ? AND held = 1", (chat_key,))
 
     async def heads(self, moment_ms: int, limit: int = 200) -> list[Outgoing]:
         """The oldest pending message of each chat, if it is due: chats are served in order."""

@@ -1,0 +1,134 @@
+"""Answers as people type them, through the real bot and the fake Bot API: an answer in several
+messages stays one, under its own question; Back keeps an answer without retyping it; any typed
+question can be declined, and the decline is stored as such."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from bot.flows.interview import InterviewState
+from bot.flows.values import DECLINED
+from tests.fakes import FakeBotApi, FakeUser
+from tests.helpers.bot_harness import (
+    TOKEN,
+    data_of,
+    new_campaign,
+    running_bot,
+    settings_for,
+    tap_data,
+    to_first_text_question,
+)
+from tests.helpers.watch import Watch
+
+PAUSE = timedelta(seconds=1)
+
+
+def state_of(watch: Watch, user: FakeUser) -> InterviewState:
+    row = watch.one("SELECT state FROM sessions WHERE respondent_key = ?", (watch.key_of(user.id),))
+    assert row is not None
+    return InterviewState.from_json(row[0])
+
+
+def shown(user: FakeUser, words: str) -> int:
+    return sum(words in m.content for m in user.chat.messages)
+
+
+async def test_an_answer_sent_in_two_messages_is_one_answer(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path, answer_pause=PAUSE)
+        created = await new_campaign(settings)
+        user = api.user(2401, first_name="Lena", language_code="en")
+        async with running_bot(settings) as running:
+            watch = await Watch.attach(api, running)
+            await to_first_text_question(user, created.campaign.respondent_token)
+            user.send("Our county")
+            user.send("and the two towns beside it")
+            await user.wait_for_message(contains="Which sector")
+            assert "typing" in user.chat.actions  # she sees the next question is coming
+            assert shown(user, "Which sector") == 1
+            answers = state_of(watch, user).answers
+            assert answers["community"] == "Our county\nand the two towns beside it"
+            assert "sector" not in answers
+
+
+async def test_text_on_a_question_with_buttons_is_more_of_the_last_answer(
+    tmp_path: Path,
+) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2402, first_name="Mia", language_code="en")
+        async with running_bot(settings) as running:
+            watch = await Watch.attach(api, running)
+            await to_first_text_question(user, created.campaign.respondent_token)
+            user.send("Our county")
+            await user.wait_for_message(contains="Which sector")
+            user.send("and the river valley")
+            await user.wait_for_message(contains="Added to your answer to question 1")
+            assert state_of(watch, user).answers["community"] == "Our county\nand the river valley"
+            # Once she has tapped, text answers the next typed question, never the old one.
+            await tap_data(user, "a:", ":schools")
+            await tap_data(user, "n:")
+            user.send("Many languages are spoken")
+            await user.wait_for_message(contains="reached or served diverse groups")
+            user.send("Through churches")
+            await user.wait_for_message(contains="What efforts in the community")
+            answers = state_of(watch, user).answers
+        assert answers["community"] == "Our county\nand the river valley"
+        assert answers["diversity"] == "Many languages are spoken"
+        assert answers["underserved_reach"] == "Through churches"
+
+
+async def test_back_keeps_a_typed_answer_with_one_tap(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2403, first_name="Nora", language_code="en")
+        async with running_bot(settings) as running:
+            watch = await Watch.attach(api, running)
+            await to_first_text_question(user, created.campaign.respondent_token)
+            user.send("Our county")
+            await user.wait_for_message(contains="Which sector")
+            await tap_data(user, "b:")
+            back = user.last
+            assert back is not None and "Our county" in back.content
+            assert ("✔ Keep my answer", data_of(user, "v:")) in user.buttons()
+            await tap_data(user, "v:")
+            assert user.last is not None and "Which sector" in user.last.content
+            assert state_of(watch, user).answers["community"] == "Our county"
+
+
+async def test_prefer_not_to_answer_is_stored_as_a_decline(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2404, first_name="Ola", language_code="en")
+        async with running_bot(settings) as running:
+            watch = await Watch.attach(api, running)
+            await to_first_text_question(user, created.campaign.respondent_token)
+            assert ("Prefer not to answer", data_of(user, "w:")) in user.buttons()
+            await tap_data(user, "w:")
+            assert user.last is not None and "Which sector" in user.last.content
+            assert state_of(watch, user).answers["community"] == DECLINED
+
+
+async def test_a_message_that_would_overfill_an_answer_is_refused_and_nothing_is_lost(
+    tmp_path: Path,
+) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2405, first_name="Pia", language_code="en")
+        part = "word " * 800  # 4,000 characters: a full Telegram message
+        async with running_bot(settings) as running:
+            watch = await Watch.attach(api, running)
+            await to_first_text_question(user, created.campaign.respondent_token)
+            user.send(part)
+            await user.wait_for_message(contains="Which sector")
+            user.send(part)
+            await user.wait_for_message(contains="Added to your answer")
+            user.send("and one more thing")
+            await user.wait_for_message(contains="limit of 8000 characters")
+            answer = state_of(watch, user).answers["community"]
+        assert answer == f"{part.strip()}\n{part.strip()}"
