@@ -24,7 +24,14 @@ from pathlib import Path
 from telegram import Update
 
 from tests.fakes import FakeBotApi, FakeMessage, FakeUser, TimedCall
-from tests.reliability.harness import DATABASE, TOKEN, BotProcess, Campaign, create_campaign
+from tests.reliability.harness import (
+    DATABASE,
+    TOKEN,
+    BotProcess,
+    Campaign,
+    bot_env,
+    create_campaign,
+)
 from tests.reliability.swarm import (
     RECEIPT,
     Action,
@@ -92,8 +99,9 @@ async def staged(name: str) -> AsyncIterator[Stage]:
     workdir = Path(tempfile.mkdtemp(prefix=f"reliability-{name}-"))
     try:
         async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME) as api:
-            campaign = await create_campaign(api, workdir)
-            bot = BotProcess(api, workdir)
+            env = bot_env(api, workdir)
+            campaign = await create_campaign(api, env, workdir)
+            bot = BotProcess(api, workdir, env)
             try:
                 yield Stage(api, workdir, campaign, bot)
             finally:
@@ -282,7 +290,7 @@ async def _kill_run(
         figures = verify(
             stage.database,
             swarm.respondents,
-            stage.bot.stderr_path,
+            stage.bot.log,
             extra_chats=[coordinator.chat],
             notices=notices(coordinator),
         )
@@ -415,7 +423,7 @@ async def _restart_run(
         figures = verify(
             stage.database,
             swarm.respondents,
-            bot.stderr_path,
+            bot.log,
             extra_chats=[coordinator.chat],
             notices=notices(coordinator),
         )
@@ -669,7 +677,7 @@ async def redelivery(respondents: int = 3, *, seed: int = 2) -> Row:
         if sum(late.values()):
             notes.append(f"replay after submission: extra replies per respondent {late}")
         await stage.bot.stop()
-        figures = verify(stage.database, people, stage.bot.stderr_path)
+        figures = verify(stage.database, people, stage.bot.log)
         swarm.close()
     checks.update(base_checks(figures))
     checks["nothing sent twice"] = figures.duplicated == 0
@@ -739,7 +747,7 @@ def _fault_row(
     notes: list[str],
     started: float,
 ) -> Row:
-    figures = verify(stage.database, swarm.respondents, stage.bot.stderr_path)
+    figures = verify(stage.database, swarm.respondents, stage.bot.log)
     all_checks = {**checks, **base_checks(figures)}
     all_checks["SIGTERM stops the bot"] = stage.bot.forced_stops == 0
     all_checks["per-chat order kept"] = figures.order_breaks == 0
@@ -997,7 +1005,7 @@ async def faults_bad_update(respondents: int = 3, *, seed: int = 6, wait: float 
             probe.stuck = probe.stuck or "intake stopped after the unparseable update"
             stage.bot.kill()
             await stage.bot.wait()
-        log = stage.bot.stderr_path.read_text(errors="replace")
+        log = stage.bot.log.read_text(errors="replace")
         checks = {
             "the update really is unparseable (Update.de_json fails)": unparseable,
             "it reached the bot": handed_out,
@@ -1112,7 +1120,7 @@ async def storage_cost(interviews: int = 10, *, seed: int = 8) -> Row:
         swarm.bot_up()
         finished = await run_swarm(swarm, interviews * 20 + 120)
         await stage.bot.stop()
-        figures = verify(stage.database, swarm.respondents, stage.bot.stderr_path)
+        figures = verify(stage.database, swarm.respondents, stage.bot.log)
         sizes = storage(stage.database, max(figures.responses, 1))
         swarm.close()
     completed = figures.responses
