@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import Update
@@ -32,6 +32,7 @@ from tests.reliability.harness import (
     bot_env,
     create_campaign,
 )
+from tests.reliability.rows import Row
 from tests.reliability.swarm import (
     RECEIPT,
     Action,
@@ -44,7 +45,6 @@ from tests.reliability.swarm import (
 from tests.reliability.verify import (
     NOTICE,
     Figures,
-    StorageFigures,
     storage,
     verify,
 )
@@ -61,49 +61,28 @@ KEEP = os.environ.get("RELIABILITY_KEEP", "") not in ("", "0")
 
 
 @dataclass
-class Row:
-    """One line of the report: figures, named checks (True = passed) and extra figures."""
-
-    scenario: str
-    figures: Figures
-    checks: dict[str, bool] = field(default_factory=dict)
-    extra: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    elapsed: float = 0.0
-    storage: StorageFigures | None = None
-
-    @property
-    def passed(self) -> bool:
-        return all(self.checks.values())
-
-    @property
-    def failed(self) -> list[str]:
-        return [name for name, ok in self.checks.items() if not ok]
-
-
-@dataclass
 class Stage:
     api: FakeBotApi
     workdir: Path
     campaign: Campaign
     bot: BotProcess
-
-    @property
-    def database(self) -> Path:
-        return self.workdir / DATABASE
+    database: Path
 
 
 @contextlib.asynccontextmanager
-async def staged(name: str) -> AsyncIterator[Stage]:
-    """A folder, a FakeBotApi on 127.0.0.1, a campaign made by the CLI, a (stopped) bot."""
+async def staged(name: str, *, database_folder: Path | None = None) -> AsyncIterator[Stage]:
+    """A folder, a FakeBotApi on 127.0.0.1, a campaign made by the CLI, a (stopped) bot. The
+    database (and its key file) go in `database_folder` if given (a small disk), the bot's log
+    stays in the folder."""
     workdir = Path(tempfile.mkdtemp(prefix=f"reliability-{name}-"))
+    database = (database_folder or workdir) / DATABASE
     try:
         async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME) as api:
-            env = bot_env(api, workdir)
+            env = bot_env(api, workdir, database=database)
             campaign = await create_campaign(api, env, workdir)
             bot = BotProcess(api, workdir, env)
             try:
-                yield Stage(api, workdir, campaign, bot)
+                yield Stage(api, workdir, campaign, bot, database)
             finally:
                 await bot.stop()
     finally:
@@ -722,9 +701,15 @@ def flood_figures(api: FakeBotApi, retry_after: float) -> FloodFigures:
 
 
 async def _faulty_stage(
-    name: str, respondents: int, seed: int, config: SwarmConfig
+    name: str,
+    respondents: int,
+    seed: int,
+    config: SwarmConfig,
+    *,
+    database_folder: Path | None = None,
 ) -> AsyncIterator[tuple[Stage, Swarm]]:
-    async with staged(name) as stage:
+    """A staged bot, started, and a swarm of `respondents` ready to run against it."""
+    async with staged(name, database_folder=database_folder) as stage:
         await stage.bot.start()
         swarm = Swarm(stage.api, stage.campaign.respondent_token, config, seed=seed)
         swarm.add(respondents)
@@ -751,6 +736,7 @@ def _fault_row(
     all_checks = {**checks, **base_checks(figures)}
     all_checks["SIGTERM stops the bot"] = stage.bot.forced_stops == 0
     all_checks["per-chat order kept"] = figures.order_breaks == 0
+    all_checks["nothing sent twice"] = figures.duplicated == 0
     extra = {
         **extra,
         "completed / respondents": f"{figures.completed}/{figures.respondents}",
