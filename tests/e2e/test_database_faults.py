@@ -1,22 +1,20 @@
-"""Database faults (reliability scenario 4, quick form): the write lock held by another
-process past the busy timeout, and a full disk, then freed. The bot recovers by itself; no
-answer is lost; nothing is logged as an error (the outage is a warning, and retried)."""
+"""Database faults (reliability scenario 4, quick form, in process): the write lock held by
+another process past the busy timeout, and a full disk, then freed. The bot recovers by itself;
+no answer is lost; nothing is logged as an error (the outage is a warning, and retried). The
+faults are tests/reliability/database_faults.py's; `make reliability` runs them against the
+bot process while a swarm of respondents answers."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import errno
 import json
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.fakes import FakeBotApi, FakeUser
+from tests.fakes import FakeBotApi, FakeUser, TimedCall
 from tests.helpers.bot_harness import (
     TOKEN,
     new_campaign,
@@ -24,17 +22,18 @@ from tests.helpers.bot_harness import (
     settings_for,
     to_first_text_question,
 )
+from tests.reliability.database_faults import (
+    BUSY_TIMEOUT,
+    HOLD,
+    DiskUnavailable,
+    Locker,
+    fill,
+    hold_write_lock,
+    small_disk,
+)
 
-HOLD_SECONDS = 7.0  # past the 5 s busy timeout
-LOCKER = """
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("PRAGMA busy_timeout = 10000")
-db.execute("BEGIN EXCLUSIVE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-db.execute("ROLLBACK")
-"""
+TELEGRAM_HOLDS = 0.5
+"""Seconds the fake Telegram keeps a send before answering: the lock is taken meanwhile."""
 
 
 def answers(database: Path) -> dict[str, object]:
@@ -49,6 +48,10 @@ async def to_the_sector_question(user: FakeUser, token: str) -> None:
     await user.wait_for_message(contains="Which sector")
 
 
+def tap_faith(user: FakeUser) -> None:
+    user.tap(next(d for _, d in user.buttons() if d and d.endswith(":sector:faith")))
+
+
 async def test_the_write_lock_held_by_another_process(tmp_path: Path) -> None:
     async with FakeBotApi(token=TOKEN) as api:
         settings = settings_for(api, tmp_path)
@@ -56,63 +59,77 @@ async def test_the_write_lock_held_by_another_process(tmp_path: Path) -> None:
         user = api.user(2201, first_name="Eve", language_code="en")
         async with running_bot(settings):
             await to_the_sector_question(user, created.campaign.respondent_token)
-            locker = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", LOCKER, str(settings.database), str(HOLD_SECONDS),
-                stdout=asyncio.subprocess.PIPE,
-            )  # fmt: skip
-            assert locker.stdout is not None
-            assert (await locker.stdout.readline()).strip() == b"locked"
-            user.tap(next(d for _, d in user.buttons() if d and d.endswith(":sector:faith")))
-            reply = await user.wait_for_message(timeout=HOLD_SECONDS + 30)
-            assert await locker.wait() == 0
+            locker = await hold_write_lock(settings.database, HOLD)
+            tap_faith(user)
+            reply = await user.wait_for_message(timeout=HOLD + 30)
+            assert await locker.released()
             assert "Which sector" not in reply.content
         assert answers(settings.database)["sector"] == "faith"
 
 
-@contextlib.contextmanager
-def small_disk(folder: Path) -> Iterator[Path]:
-    """A real file system of 8 MB (tmpfs), so that "disk full" is the kernel's ENOSPC."""
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"a small file system cannot be mounted here: {mounted.stderr.strip()!r}")
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/channels/telegram/sender.py: when marking a message sent fails (Sender._done "
+    "raises StorageError: the database is locked past the busy timeout, or full), the sender "
+    "loop dies and the supervisor restarts it; the row is still due, so the message Telegram "
+    "already took is sent again",
+)
+async def test_a_lock_while_telegram_holds_a_send_sends_nothing_twice(tmp_path: Path) -> None:
+    # The window: Telegram has the next question, the bot has not yet marked it sent, and
+    # another process holds the write lock for longer than the bot's busy timeout.
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2203, first_name="Gus", language_code="en")
+        async with running_bot(settings):
+            await to_the_sector_question(user, created.campaign.respondent_token)
+            locker = await Locker.start(settings.database, TELEGRAM_HOLDS + BUSY_TIMEOUT + 1.5)
+
+            def lock_when_sent(phase: str, call: TimedCall) -> None:
+                if phase == "received" and call.method == "sendMessage":
+                    stop()
+                    locker.take()
+
+            stop = api.observe(lock_when_sent)
+            api.delay_next("sendMessage", TELEGRAM_HOLDS)
+            tap_faith(user)
+            await locker.locked()
+            question = await user.wait_for_message(timeout=30)
+            assert await locker.released()
+            # Each chat's messages go in order: once /help is answered, a repeat would be in.
+            user.send("/help")
+            await user.wait_for_message(contains="/start continues", timeout=BUSY_TIMEOUT + 30)
+        copies = [m for m in user.chat.messages if m.params == question.params]
+        assert len(copies) == 1, f"the question after the lock came {len(copies)} times"
+
+
+@pytest.fixture
+def disk(tmp_path: Path) -> Iterator[Path]:
     try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+        with small_disk(tmp_path / "disk") as mounted:
+            yield mounted
+    except DiskUnavailable as why:
+        pytest.skip(str(why))
 
 
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with filler.open("wb") as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-        except OSError as error:
-            assert error.errno == errno.ENOSPC
-    return filler
-
-
-async def test_a_full_disk_then_freed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with small_disk(tmp_path / "disk") as disk:
-        async with FakeBotApi(token=TOKEN) as api:
-            settings = settings_for(api, tmp_path, database=disk / "readiness.db")
-            created = await new_campaign(settings)
-            user = api.user(2202, first_name="Fay", language_code="en")
-            async with running_bot(settings) as running:
-                await to_first_text_question(user, created.campaign.respondent_token)
-                bot = await running.parts()
-                while await bot.store.read.outbox.pending_count():
-                    await asyncio.sleep(0.05)
-                filler = fill(disk)
-                shown = len(user.messages)
-                user.send("Our county, where the disk filled up")
-                await asyncio.sleep(3)
-                assert len(user.messages) == shown, "nothing can be stored while the disk is full"
-                assert any("database unavailable" in r.getMessage() for r in caplog.records)
-                filler.unlink()
-                await user.wait_for_message(contains="Which sector", timeout=30)
-            assert answers(settings.database)["community"] == "Our county, where the disk filled up"
+async def test_a_full_disk_then_freed(
+    tmp_path: Path, disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path, database=disk / "readiness.db")
+        created = await new_campaign(settings)
+        user = api.user(2202, first_name="Fay", language_code="en")
+        async with running_bot(settings) as running:
+            await to_first_text_question(user, created.campaign.respondent_token)
+            bot = await running.parts()
+            while await bot.store.read.outbox.pending_count():
+                await asyncio.sleep(0.05)
+            filler = fill(disk)
+            shown = len(user.messages)
+            user.send("Our county, where the disk filled up")
+            await asyncio.sleep(3)
+            assert len(user.messages) == shown, "nothing can be stored while the disk is full"
+            assert any("database unavailable" in r.getMessage() for r in caplog.records)
+            filler.unlink()
+            await user.wait_for_message(contains="Which sector", timeout=30)
+        assert answers(settings.database)["community"] == "Our county, where the disk filled up"

@@ -26,14 +26,17 @@ from pathlib import Path
 
 from tests.fakes import FakeBotApi, FakeUser
 from tests.helpers.bot_harness import data_of, settle
-from tests.reliability.child_bot import (
+from tests.reliability.harness import (
     DATABASE,
     REPLY,
     TOKEN,
-    ChildBot,
+    BotProcess,
+    Campaign,
     Finished,
     bot_env,
     cli,
+    cli_ok,
+    create_campaign,
 )
 
 SIZES = {"quick": 4, "long": 20}
@@ -60,22 +63,12 @@ def integrity(database: Path) -> str:
         return "; ".join(str(row[0]) for row in db.execute("PRAGMA integrity_check"))
 
 
-async def create_campaign(env: dict[str, str], folder: Path) -> dict[str, str]:
-    created = await cli(
-        env, folder, "campaign", "create", "--name", "Lakeside", "--community-type", "rural",
-        "--json",
-    )  # fmt: skip
-    if created.returncode != 0:
-        raise AssertionError(f"campaign create failed: {created.stderr}")
-    links: dict[str, str] = json.loads(created.stdout)
-    return {**links, "token": links["respondent_link"].rsplit("start=", 1)[1]}
+async def lakeside(api: FakeBotApi, env: dict[str, str], folder: Path) -> Campaign:
+    return await create_campaign(api, env, folder, "Lakeside", "rural")
 
 
 async def report_json(env: dict[str, str], folder: Path, campaign: str) -> dict[str, object]:
-    done = await cli(env, folder, "report", campaign, "--json")
-    if done.returncode != 0:
-        raise AssertionError(f"report failed ({done.returncode}): {done.stderr}")
-    result: dict[str, object] = json.loads(done.stdout)
+    result: dict[str, object] = json.loads(await cli_ok(env, folder, "report", campaign, "--json"))
     return result
 
 
@@ -154,25 +147,25 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
     live, restored = workdir / "live", workdir / "restored"
     live.mkdir()
     restored.mkdir()
-    env = bot_env(api.url, live, api.token)
-    campaign = await create_campaign(env, live)
+    env = bot_env(api, live)
+    campaign = await lakeside(api, env, live)
     before_half = max(respondents // 2, 1)
     during = respondents - before_half
     users = [
         api.user(31_000 + n, first_name="Resp", language_code="en") for n in range(respondents)
     ]
     notes: list[str] = []
-    bot = ChildBot(api, live, env)
+    bot = BotProcess(api, live, env)
     await bot.start()
     try:
-        await asyncio.gather(*(respond(u, campaign["token"]) for u in users[:before_half]))
+        await asyncio.gather(*(respond(u, campaign.respondent_token) for u in users[:before_half]))
         window = Window(during)
         answering = asyncio.gather(
-            *(respond(u, campaign["token"], window) for u in users[before_half:])
+            *(respond(u, campaign.respondent_token, window) for u in users[before_half:])
         )
         await asyncio.wait_for(window.all_ready.wait(), 60)
         backup = live / "backup.db"
-        before = await report_json(env, live, campaign["id"])
+        before = await report_json(env, live, campaign.id)
         window.started.set()
         started_at = time.monotonic()
         made = await cli(env, live, "backup", str(backup))
@@ -180,7 +173,7 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
         # Operators run the health check on the live installation too.
         live_doctor = await cli(env, live, "doctor")
         window.done.set()
-        after = await report_json(env, live, campaign["id"])
+        after = await report_json(env, live, campaign.id)
         await answering
         still_running = bot.alive
     finally:
@@ -197,16 +190,16 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
     # folder, with the key file it was made with, both private; doctor before starting.
     write_private(restored / DATABASE, backup.read_bytes())
     write_private(key_file(restored), key_file(live).read_bytes())
-    restored_env = bot_env(api.url, restored, api.token)
+    restored_env = bot_env(api, restored)
     doctor = await cli(restored_env, restored, "doctor")
-    from_restore = await report_json(restored_env, restored, campaign["id"])
+    from_restore = await report_json(restored_env, restored, campaign.id)
     # The backup file itself, opened where it lies with the live key file.
     direct_env = {
         **env,
         "READINESS_DATABASE": str(backup),
         "READINESS_SECRET_KEY_FILE": str(key_file(live)),
     }
-    from_backup = await report_json(direct_env, live, campaign["id"])
+    from_backup = await report_json(direct_env, live, campaign.id)
     if from_restore not in (before, after):
         notes.append(f"restored report: {from_restore}; before: {before}; after: {after}")
     log = bot.log.read_text(errors="replace")
@@ -296,7 +289,7 @@ async def _damaged(api: FakeBotApi, folder: Path, env: dict[str, str]) -> dict[s
 
 
 async def _dead_letter(api: FakeBotApi, folder: Path, env: dict[str, str]) -> dict[str, str]:
-    bot = ChildBot(api, folder, env)
+    bot = BotProcess(api, folder, env)
     await bot.start()
     try:
         update = api.push_update(UNPARSEABLE)
@@ -357,8 +350,8 @@ def judge(case: Case, done: Finished, created_nothing: bool) -> DoctorResult:
 async def doctor_case(api: FakeBotApi, workdir: Path, case: Case) -> DoctorResult:
     folder = workdir / ("doctor-" + case.name.replace(" ", "-"))
     folder.mkdir()
-    env = bot_env(api.url, folder, api.token)
-    await create_campaign(env, folder)
+    env = bot_env(api, folder)
+    await lakeside(api, env, folder)
     env = await case.breaks(api, folder, env)
     done = await cli(env, folder, "doctor")
     created_nothing = not (folder / "readiness-typo.db").exists()

@@ -28,7 +28,14 @@ from typing import Any
 from bot.flows.values import MAX_MESSAGE_LENGTH
 from tests.fakes import FakeBotApi, FakeMessage, FakeUser
 from tests.helpers.bot_harness import data_of, settle
-from tests.reliability.child_bot import DATABASE, REPLY, TOKEN, ChildBot, bot_env, cli
+from tests.reliability.harness import (
+    DATABASE,
+    REPLY,
+    TOKEN,
+    BotProcess,
+    bot_env,
+    create_campaign,
+)
 
 SIZES = {"quick": 6, "long": 60}
 COORDINATOR_ID = 6_100_000_777
@@ -562,17 +569,12 @@ async def run(workdir: Path | None = None, size: str | int = "quick") -> dict[st
     people = [identity(number) for number in range(count)]
     database = workdir / DATABASE
     async with FakeBotApi(token=TOKEN) as api:
-        env = bot_env(api.url, workdir, api.token)
-        created = await cli(
-            env, workdir, "campaign", "create", "--name", "Audit County",
-            "--community-type", "urban", "--json",
-        )  # fmt: skip
-        assert created.returncode == 0, created.stderr
-        links = json.loads(created.stdout)
-        respondent_token = links["respondent_link"].rsplit("start=", 1)[1]
-        coordinator_token = links["coordinator_link"].rsplit("start=", 1)[1]
+        env = bot_env(api, workdir)
+        campaign = await create_campaign(api, env, workdir, "Audit County", "urban")
+        respondent_token = campaign.respondent_token
+        coordinator_token = campaign.coordinator_token
         coordinator = api.user(COORDINATOR_ID, first_name="Cora", language_code="en")
-        bot = ChildBot(api, workdir, env)
+        bot = BotProcess(api, workdir, env)
         sampler = Sampler(database, expected=count * 16)
         try:
             await bot.start()

@@ -6,9 +6,10 @@ import os
 import platform
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tests.reliability.scenarios import Row
+from tests.reliability.rows import Cell, Row
 
 COLUMNS = (
     "Scenario",
@@ -19,10 +20,16 @@ COLUMNS = (
     "Duplicated",
     "Wrong respondent",
     "Errors",
-    "Integrity",
     "Checks",
     "Notes",
 )
+NOT_MEASURED = "—"
+
+
+@dataclass(frozen=True)
+class Timing:
+    scenario: str
+    seconds: float
 
 
 def machine() -> str:
@@ -42,31 +49,33 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _figure(cell: Cell) -> str:
+    if cell is None:
+        return NOT_MEASURED
+    return f"{cell:,}" if isinstance(cell, int) else cell
+
+
 def table(rows: Sequence[Row]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for row in rows:
-        f = row.figures
-        passed = sum(row.checks.values())
-        failed = ", ".join(row.failed)
-        cells = [
-            row.scenario,
-            str(f.runs),
-            str(f.delivered),
-            str(f.stored),
-            str(f.lost),
-            str(f.duplicated),
-            str(f.wrong_respondent),
-            str(f.errors),
-            "ok" if f.integrity_ok else "; ".join(sorted(set(f.integrity))),
-            f"{passed}/{len(row.checks)}",
-            f"FAIL: {failed}" if failed else "all checks pass",
-        ]
+        c = row.columns
+        figures = [c.runs, c.delivered, c.stored, c.lost, c.duplicated, c.wrong_respondent]
+        if row.skipped:
+            checks, notes = "skipped", row.skipped
+        else:
+            failed = ", ".join(row.failed)
+            checks = f"{sum(row.checks.values())}/{len(row.checks)}"
+            verdict = f"FAIL: {failed}" if failed else "all checks pass"
+            notes = f"{row.summary}; {verdict}" if row.summary else verdict
+        cells = [row.scenario, *(_figure(f) for f in figures), _figure(c.errors), checks, notes]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 
 def details(row: Row) -> str:
     out = [f"### {row.scenario} ({duration(row.elapsed)})", ""]
+    if row.skipped:
+        return "\n".join([*out, f"Skipped: {row.skipped}"])
     for name, ok in row.checks.items():
         out.append(f"- {'PASS' if ok else '**FAIL**'} {name}")
     if row.extra:
@@ -110,7 +119,14 @@ def storage_table(rows: Sequence[Row]) -> str:
     return "\n".join(out)
 
 
-def markdown(rows: Sequence[Row], *, command: str, elapsed: float) -> str:
+def timings_list(timings: Sequence[Timing], elapsed: float) -> str:
+    parts = [f"{t.scenario} {duration(t.seconds)}" for t in timings]
+    return "Elapsed: " + ", ".join(parts) + f"; **{duration(elapsed)} in all**."
+
+
+def markdown(
+    rows: Sequence[Row], *, command: str, elapsed: float, timings: Sequence[Timing] = ()
+) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "# Reliability figures",
@@ -119,13 +135,18 @@ def markdown(rows: Sequence[Row], *, command: str, elapsed: float) -> str:
         "",
         table(rows),
         "",
-        "Answers delivered: answers the bot acknowledged with a reply (distinct questions per "
-        "respondent). Lost: delivered but not in the session or the submitted response, or "
-        "stored with another value. Duplicated: a message the bot sent twice to a chat. "
-        "Wrong respondent: a typed answer (marked per respondent) stored in another's "
-        "interview. Errors: ERROR/CRITICAL/Traceback lines in the bot's stderr.",
+        "Runs: bot runs (for scenarios 6-9: what they count). Answers delivered: answers the "
+        "bot acknowledged with a reply (distinct questions per respondent). Stored: those found "
+        "in the session or the submitted response, under their question and with their value; "
+        "Lost: the others. Duplicated: a message the bot sent twice to a chat, or an interview "
+        "submitted twice. Wrong respondent: a typed answer (marked per respondent) stored in "
+        "another's interview. Errors: ERROR/CRITICAL/Traceback lines in the bot's log (fuzz, "
+        f"access: ERROR records, fuzz also dead letters). {NOT_MEASURED}: the scenario does not "
+        "measure it.",
         "",
     ]
+    if timings:
+        parts += [timings_list(timings, elapsed), ""]
     for row in rows:
         parts += [details(row), ""]
     storage = storage_table(rows)

@@ -92,35 +92,52 @@ def error_lines(stderr: Path) -> list[str]:
     return [line for line in lines if ERROR_LINE.search(line)]
 
 
-def duplicates_in(chat: FakeChat) -> list[FakeMessage]:
+@dataclass(frozen=True)
+class Repeat:
+    """A message the bot sent to a chat again: `second` repeats `first`."""
+
+    first: FakeMessage
+    second: FakeMessage
+    resubmitted: bool = False
+    """A second receipt with another code: a second submission, not a message sent twice."""
+
+
+def repeats(chat: FakeChat) -> list[Repeat]:
     """Messages the bot sent to one chat twice: a screen (a message with buttons, or the
     receipt) that was sent before, unless "Welcome back" re-shows it; any other message sent
     twice in a row; a second receipt (a second submission shows another code)."""
-    twice: list[FakeMessage] = []
-    seen: set[str] = set()
-    previous_text, previous = "", ""
-    receipts: set[object] = set()
+    found: list[Repeat] = []
+    seen: dict[str, FakeMessage] = {}
+    previous_text = ""
+    previous: FakeMessage | None = None
+    receipts: dict[object, FakeMessage] = {}
     for message in chat.messages:
         current = signature(message)
         if RECEIPT in message.content:
-            if receipts and message.params.get("text") not in receipts:
-                twice.append(message)
-            receipts.add(message.params.get("text"))
+            text = message.params.get("text")
+            if receipts and text not in receipts:
+                found.append(Repeat(next(iter(receipts.values())), message, resubmitted=True))
+            receipts.setdefault(text, message)
         if sent_keyboard(message) or RECEIPT in message.content:
             if current in seen and WELCOME_BACK not in previous_text:
-                twice.append(message)
-            seen.add(current)
-        elif current == previous:
-            twice.append(message)
-        previous_text, previous = message.content, current
-    return twice
+                found.append(Repeat(seen[current], message))
+            seen.setdefault(current, message)
+        elif previous is not None and current == signature(previous):
+            found.append(Repeat(previous, message))
+        previous_text, previous = message.content, message
+    return found
 
 
-def order_breaks(chat: FakeChat) -> int:
+def duplicates_in(chat: FakeChat) -> list[FakeMessage]:
+    return [repeat.second for repeat in repeats(chat)]
+
+
+def out_of_order(chat: FakeChat) -> list[FakeMessage]:
     """Screens that arrived out of order: a question before one the chat had already moved
     past. "Welcome back" shows the current question again, and respondents never go back."""
     order: dict[str, int] = {}
-    breaks, last = 0, -1
+    breaks: list[FakeMessage] = []
+    last = -1
     previous_text = ""
     for message in chat.messages:
         if not sent_keyboard(message):
@@ -130,10 +147,14 @@ def order_breaks(chat: FakeChat) -> int:
         key = question_of(data) or (data[0].split(":", 1)[0] if data else "")
         index = order.setdefault(key, len(order))
         if index < last and WELCOME_BACK not in previous_text:
-            breaks += 1
+            breaks.append(message)
         last = max(last, index) if WELCOME_BACK not in previous_text else index
         previous_text = message.content
     return breaks
+
+
+def order_breaks(chat: FakeChat) -> int:
+    return len(out_of_order(chat))
 
 
 @dataclass
