@@ -86,6 +86,11 @@ def _e(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _heading(tr: Translator, msgid: str, **params: object) -> str:
+    # The msgid is passed in, never written inside an f-string, where pybabel cannot see it.
+    return f"<b>{_e(tr.gettext(msgid).format(**params))}</b>"
+
+
 def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> str:
     """Telegram HTML; action plans are free text and can be long, so a caller may split it."""
     title = tr.gettext(N_("Capacity checklist report: {name}")).format(name=report.campaign.name)
@@ -104,7 +109,7 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
     )
     lines += [
         "",
-        f"<b>{_e(tr.gettext(N_('Answers per area')))}</b>",
+        _heading(tr, N_("Answers per area")),
     ]
     for area in report.areas:
         counts = " · ".join(
@@ -117,7 +122,7 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
         lines += [f"<i>{_e(tr.gettext(area.title))}</i>", _e(counts)]
     lines.append("")
     if report.common_gaps:
-        lines.append(f"<b>{_e(tr.gettext(N_('The most common gaps:')))}</b>")
+        lines.append(_heading(tr, N_("The most common gaps:")))
         for question, count in report.common_gaps[:TOP_GAPS]:
             many = tr.ngettext("{count} organisation", "{count} organisations", count).format(
                 count=count
@@ -140,9 +145,7 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
         ]
         for number, plan in enumerate(report.plans, start=1):
             lines.append("")
-            lines.append(
-                f"<b>{_e(tr.gettext(N_('Action plan {number}')).format(number=number))}</b>"
-            )
+            lines.append(_heading(tr, N_("Action plan {number}"), number=number))
             for prompt, text in plan:
                 lines.append(f"<i>{_e(tr.gettext(prompt))}</i>")
                 lines.append(_e(text))

@@ -293,6 +293,11 @@ def _e(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _heading(tr: Translator, msgid: str) -> str:
+    # The msgid is passed in, never written inside an f-string, where pybabel cannot see it.
+    return f"<b>{_e(tr.gettext(msgid))}</b>"
+
+
 def preassessment_text(report: PreassessmentReport, library: Library, tr: Translator) -> str:
     """Telegram HTML for a phone; strategies past the size budget move to priorities_text()."""
     head = _head(report, tr)
@@ -347,7 +352,7 @@ def _dimension_name(library: Library, tr: Translator, dimension: str) -> str:
 
 
 def _scores(report: PreassessmentReport, library: Library, tr: Translator) -> list[str]:
-    lines = [f"<b>{_e(tr.gettext(N_('Readiness by dimension')))}</b>"]
+    lines = [_heading(tr, N_("Readiness by dimension"))]
     model = library.model
     for dimension in model.dimensions:
         name = _dimension_name(library, tr, dimension.id)
@@ -419,7 +424,7 @@ def _step5(report: PreassessmentReport, library: Library, tr: Translator) -> lis
     found = report.spread
     if found is None:
         return []
-    lines = [f"<b>{_e(tr.gettext(N_('How the scores compare')))}</b>"]
+    lines = [_heading(tr, N_("How the scores compare"))]
     if found.even:
         lines.append(
             _e(
@@ -450,7 +455,7 @@ def _priority_lines(
     """Lowest first; each level's goal once, the level 4 opening strategy once."""
     if not ranked:
         return []
-    lines = [f"<b>{_e(tr.gettext(N_('Priorities, lowest dimension first:')))}</b>"]
+    lines = [_heading(tr, N_("Priorities, lowest dimension first:"))]
     model = library.model
     goals_shown: set[int] = set()
     opening_shown = False
@@ -503,17 +508,15 @@ def priorities_text(report: PreassessmentReport, library: Library, tr: Translato
 def _sector_lines(report: PreassessmentReport, library: Library, tr: Translator) -> list[str]:
     labels = _sector_labels(library.bank(PREASSESSMENT))
     sectors = report.sectors
-    lines = [f"<b>{_e(tr.gettext(N_('Sectors')))}</b>"]
+    lines = [_heading(tr, N_("Sectors"))]
     if sectors.covered:
         heard = ", ".join(
-            tr.gettext(N_("{sector} ({count})")).format(
-                sector=tr.gettext(labels.get(s, s)), count=n
-            )
+            tr.gettext(N_("{sector} ({count})")).format(sector=_label(tr, labels, s), count=n)
             for s, n in sectors.covered
         )
         lines.append(_e(tr.gettext(N_("Heard from: {sectors}")).format(sectors=heard)))
     if sectors.not_covered:
-        missing = ", ".join(tr.gettext(labels.get(s, s)) for s in sectors.not_covered)
+        missing = ", ".join(_label(tr, labels, s) for s in sectors.not_covered)
         lines.append(
             _e(
                 tr.gettext(N_("Not yet heard from (none or fewer than 3): {sectors}")).format(
@@ -548,6 +551,11 @@ def _sector_lines(report: PreassessmentReport, library: Library, tr: Translator)
             + "</i>"
         )
     return lines
+
+
+def _label(tr: Translator, labels: Mapping[str, str], option: str) -> str:
+    """A sector's translated label; an option the bank no longer has, by its id."""
+    return tr.gettext(labels[option]) if option in labels else option
 
 
 def _willing_lines(report: PreassessmentReport, tr: Translator) -> list[str]:
