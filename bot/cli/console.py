@@ -79,7 +79,7 @@ async def _interview(
                 return EXIT_BAD_INPUT
         else:
             outcome = await interview.begin(bank_id, campaign_id, locale)
-        _resume_hint(outcome, flow, interview.code, locale, keep)
+        _resume_hint(outcome, flow, interview.code, keep)
     finally:
         await store.close()
     return 0
@@ -100,7 +100,7 @@ def console_interview(store: Store, secret: bytes, code: str, keep: bool) -> Con
     )
 
 
-def _resume_hint(outcome: ConsoleOutcome, flow: str, code: str, locale: str, keep: bool) -> None:
+def _resume_hint(outcome: ConsoleOutcome, flow: str, code: str, keep: bool) -> None:
     if keep and not outcome.finished and outcome.answers:
         hint = N_("To continue later: readiness-bot console --flow {flow} --resume {code}")
-        print(translator(locale).gettext(hint).format(flow=flow, code=code))
+        print(translator(outcome.locale).gettext(hint).format(flow=flow, code=code))
