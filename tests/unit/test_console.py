@@ -292,6 +292,14 @@ def test_back_on_the_first_message_is_refused() -> None:
     assert final.current == "greeting"
 
 
+def test_a_refused_line_leaves_the_interview_going() -> None:
+    final, out = run(PRE, ["back", "", "", "", "skip", "Our county"])
+    assert "! This is the first question, there is nothing before it." in out
+    assert "! This question cannot be skipped." in out
+    assert final.answers == {"community": "Our county"}
+    assert out.rstrip().endswith("Input ended; your answers so far are kept.")
+
+
 def test_skip_an_optional_question() -> None:
     final, _ = run(PRE, ["", "", "", "Our county", "skip"])
     assert final.answers == {"community": "Our county", "sector": None}

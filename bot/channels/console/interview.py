@@ -106,7 +106,11 @@ class ConsoleInterview:
                 self.say(*self.presenter.render(view, stored=self.stored))
                 continue
             shown = await self._call(call)
-            view = shown if shown is not None or await self._still_open() else None
+            if shown is not None:
+                view = shown
+            elif not await self._still_open():
+                view = None
+            # else refused (a note was printed): the same screen takes the next line
         return self._outcome(finished=True)
 
     async def _call(self, call: Call) -> Consent | QuestionView | ReviewView | Result | None:
