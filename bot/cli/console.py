@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.channels.console.interview import ConsoleInterview, ConsoleOutcome
 from bot.channels.console.presenter import ConsolePresenter
-from bot.i18n import N_, negotiate, shipped_locales, translator
+from bot.i18n import N_, negotiate, shipped_locales, translator, use_catalogs
 from bot.privacy import Addresses, Sealer
 from bot.services.respondent import Respondents
 from bot.services.submission import Submitter
@@ -31,7 +31,13 @@ def command(
     campaign_id: str | None = None,
     code: str | None = None,
     store: bool = True,
+    catalogs: Path | None = None,
 ) -> int:
+    if catalogs is not None:
+        if not catalogs.is_dir():
+            print(f"readiness-bot console: no catalog directory {catalogs}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        use_catalogs(catalogs)
     locale = negotiate(lang)
     if locale not in shipped_locales():
         locale = "en"

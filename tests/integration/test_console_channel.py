@@ -102,6 +102,13 @@ def test_a_resumed_interview_keeps_its_language(
     assert state["answers"] == {"community": "Mi condado"}
 
 
+def test_a_missing_catalog_directory_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["console", "--catalogs", str(tmp_path / "nowhere")]) == 2
+    assert "no catalog directory" in capsys.readouterr().err
+
+
 def test_unknown_resume_code_is_refused(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
