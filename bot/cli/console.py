@@ -108,5 +108,7 @@ def console_interview(store: Store, secret: bytes, code: str, keep: bool) -> Con
 
 def _resume_hint(outcome: ConsoleOutcome, flow: str, code: str, keep: bool) -> None:
     if keep and not outcome.finished and outcome.answers:
-        hint = N_("To continue later: readiness-bot console --flow {flow} --resume {code}")
-        print(translator(outcome.locale).gettext(hint).format(flow=flow, code=code))
+        # The command is no message: a translation must not be able to change it.
+        command = f"readiness-bot console --flow {flow} --resume {code}"
+        hint = N_("To continue later: {command}")
+        print(translator(outcome.locale).gettext(hint).format(command=command))

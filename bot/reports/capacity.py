@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import N_, Translator
+from bot.i18n import DEFAULT_LOCALE, N_, Translator, translator
 from bot.render import STANDING_LABELS
 from bot.reports.preassessment import campaign_json
 from bot.results import ACTION_PLAN_SECTION
@@ -58,14 +58,19 @@ def _plan(bank: Bank, answers: Mapping[str, object]) -> list[tuple[str, str]]:
     ]
 
 
-def capacity_json(report: CapacityReport, library: Library) -> dict[str, Any]:
+def capacity_json(
+    report: CapacityReport, library: Library, tr: Translator | None = None
+) -> dict[str, Any]:
+    """Ids and counts the same in every language; titles and prompts in `tr`'s (English
+    without one)."""
+    _ = (tr or translator(DEFAULT_LOCALE)).gettext
     return {
         "campaign": campaign_json(report.campaign),
         "respondents": report.organisations,
         "areas": [
             {
                 "id": a.section_id,
-                "title": a.title,
+                "title": _(a.title),
                 "in_place": a.in_place,
                 "partly": a.partly,
                 "gap": a.gap,
@@ -75,10 +80,10 @@ def capacity_json(report: CapacityReport, library: Library) -> dict[str, Any]:
             for a in report.areas
         ],
         "common_gaps": [
-            {"question": q.id, "prompt": q.prompt, "organisations": n}
+            {"question": q.id, "prompt": _(q.prompt), "organisations": n}
             for q, n in report.common_gaps
         ],
-        "plans": [[{"prompt": p, "text": t} for p, t in plan] for plan in report.plans],
+        "plans": [[{"prompt": _(p), "text": t} for p, t in plan] for plan in report.plans],
     }
 
 

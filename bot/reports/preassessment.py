@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from bot.flows.values import DONT_KNOW, is_declined
-from bot.i18n import N_, Translator
+from bot.i18n import DEFAULT_LOCALE, N_, Translator, translator
 from bot.render import stage_label
 from bot.results import SELF_RATED_NOTE, assessment_of
 from bot.scorecard_report import DECISIONS, scorecard_json, two_decimals
@@ -42,6 +42,9 @@ K_MIN = 3  # no breakdown (sector, language) is ever shown for a group smaller t
 # Telegram refuses messages over 4,096 characters; the margin leaves room for a caller's footer.
 TEXT_BUDGET = 3500
 
+DECISION_READING = N_(
+    "overall level (floor of the mean of the seven scores): 4 or above proceeds, 1-3 waits"
+)
 # The 1-10 questions' prompts are a full sentence each; the report names them briefly.
 RATING_TITLES = {
     "leaders_concern": N_("How concerned leaders are (1-10)"),
@@ -230,18 +233,21 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def preassessment_json(report: PreassessmentReport, library: Library) -> dict[str, Any]:
+def preassessment_json(
+    report: PreassessmentReport, library: Library, tr: Translator | None = None
+) -> dict[str, Any]:
+    """Ids, codes and numbers the same in every language; labels in `tr`'s (English without)."""
+    tr = tr or translator(DEFAULT_LOCALE)
     bank = library.bank(PREASSESSMENT)
-    labels = _sector_labels(bank)
+    labels = {code: tr.gettext(label) for code, label in _sector_labels(bank).items()}
     found_spread = report.spread
     return {
         "campaign": campaign_json(report.campaign),
         "respondents": report.respondents,
         "recommended": list(report.recommended),
         "provisional": report.provisional,
-        **scorecard_json(report.assessment, library.model),
-        "decision_reading": "overall level (floor of the mean of the seven scores): 4 or above"
-        " proceeds, 1-3 waits",
+        **scorecard_json(report.assessment, library.model, tr=tr),
+        "decision_reading": tr.gettext(DECISION_READING),
         "dimensions_below_4": report.below_4,
         "dont_know": dict(report.unknown),
         "declined": {qid: n for qid, n in report.declined.items() if n},
