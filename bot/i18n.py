@@ -39,7 +39,8 @@ def use_catalogs(directory: Path | None) -> None:
 
 @cache
 def shipped_locales() -> tuple[str, ...]:
-    """Locales with a catalog, English first (it is the source language and the fallback)."""
+    """Locales with a catalog (shipped, or tried with use_catalogs), English first (it is the
+    source language and the fallback)."""
     found = {
         path.parent.parent.name
         for directory in _catalog_dirs
