@@ -20,6 +20,8 @@ from babel.support import Translations
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LOCALE = "en"
 DOMAIN = "messages"
+_catalog_dirs: list[Path] = [LOCALES_DIR]
+"""Where catalogs are looked for, first match first: see use_catalogs()."""
 
 
 def N_(message: str) -> str:
@@ -27,10 +29,23 @@ def N_(message: str) -> str:
     return message
 
 
+def use_catalogs(directory: Path | None) -> None:
+    """Catalogs in `directory` (laid out like bot/locales) before the shipped ones; None: the
+    shipped ones only. A translator tries a new or corrected catalog before it ships."""
+    _catalog_dirs[:] = [LOCALES_DIR] if directory is None else [directory, LOCALES_DIR]
+    shipped_locales.cache_clear()
+    translator.cache_clear()
+
+
 @cache
 def shipped_locales() -> tuple[str, ...]:
-    """Locales with a catalog, English first (it is the source language and the fallback)."""
-    found = {path.parent.parent.name for path in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    """Locales with a catalog (shipped, or tried with use_catalogs), English first (it is the
+    source language and the fallback)."""
+    found = {
+        path.parent.parent.name
+        for directory in _catalog_dirs
+        for path in directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+    }
     found.add(DEFAULT_LOCALE)
     return (DEFAULT_LOCALE, *sorted(found - {DEFAULT_LOCALE}))
 
@@ -94,8 +109,9 @@ def translator(locale: str) -> Translator:
 
 
 def _load(locale: str) -> Translations:
-    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po_path.exists():
+    found = [d / locale / "LC_MESSAGES" / f"{DOMAIN}.po" for d in _catalog_dirs]
+    po_path = next((path for path in found if path.exists()), None)
+    if po_path is None:
         return Translations()  # English: msgids are the English text
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=locale)

@@ -44,6 +44,8 @@ STANDING_LABELS = {
 """What a checklist answer says, whichever way the item is worded (bot.results, reports)."""
 PREFER_NOT = N_("Prefer not to answer")
 KEEP_ANSWER = N_("✔ Keep my answer")
+TYPE_A_MESSAGE = N_("✍ Type your answer, in one message or several.")
+"""How to answer a text question in a chat; a channel that reads answers otherwise says so."""
 CUMULATIVE_RULE = N_(
     "A level counts only when every level below it is also true of your community."
 )
@@ -93,7 +95,9 @@ def stage_label(tr: Translator, model: ReadinessModel, level: int) -> str:
     )
 
 
-def render_ask(ask: Ask, tr: Translator, model: ReadinessModel) -> RenderedQuestion:
+def render_ask(
+    ask: Ask, tr: Translator, model: ReadinessModel, *, typing: str = TYPE_A_MESSAGE
+) -> RenderedQuestion:
     question = ask.question
     parts = [_html(tr, question.prompt)]
     if ask.explained is not None:
@@ -130,7 +134,7 @@ def render_ask(ask: Ask, tr: Translator, model: ReadinessModel) -> RenderedQuest
     if question.hint:
         parts.append(_html(tr, question.hint))
     if question.kind is Kind.TEXT:
-        parts.append(_html(tr, N_("✍ Type your answer, in one message or several.")))
+        parts.append(_html(tr, typing))
     if ask.previous is not None and question.kind is not Kind.LEVEL:
         parts.append(
             _html(tr, N_("Your answer so far: {answer}")).format(

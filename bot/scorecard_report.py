@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from bot.i18n import N_, Translator
+from bot.i18n import DEFAULT_LOCALE, N_, Translator, translator
 from questions.schema import ReadinessModel
 from scoring import Assessment, Decision, below_proceed, priorities
 
@@ -16,19 +16,26 @@ def two_decimals(value: Fraction) -> float:
 
 
 def scorecard_json(
-    assessment: Assessment, model: ReadinessModel, *, with_decision: bool = True
+    assessment: Assessment,
+    model: ReadinessModel,
+    *,
+    with_decision: bool = True,
+    tr: Translator | None = None,
 ) -> dict[str, Any]:
     """The Calculated Scorecard as JSON. A full assessment's scorecard carries no decision:
-    the proceed/wait reading of Appendix C is for the preassessment only."""
+    the proceed/wait reading of Appendix C is for the preassessment only. Ids and numbers are
+    the same in every language; names, stages, goals and strategies are in `tr`'s (English
+    without one)."""
+    _ = (tr or translator(DEFAULT_LOCALE)).gettext
     dimensions = [
         {
             "id": result.dimension,
-            "name": model.dimension(result.dimension).name,
+            "name": _(model.dimension(result.dimension).name),
             "total": float(result.total),
             "respondents": result.respondents,
             "score": two_decimals(result.score),
             "level": result.level,
-            "stage": model.level(result.level).stage,
+            "stage": _(model.level(result.level).stage),
         }
         for result in assessment.dimensions.values()
     ]
@@ -40,7 +47,7 @@ def scorecard_json(
         else {
             "score": two_decimals(overall.score),
             "level": overall.level,
-            "stage": model.level(overall.level).stage,
+            "stage": _(model.level(overall.level).stage),
         },
         **(
             {
@@ -54,9 +61,9 @@ def scorecard_json(
             {
                 "dimension": p.dimension,
                 "level": p.level,
-                "goal": p.goal,
-                "strategy": p.strategy,
-                **({"opening_strategy": p.opening_strategy} if p.opening_strategy else {}),
+                "goal": _(p.goal),
+                "strategy": _(p.strategy),
+                **({"opening_strategy": _(p.opening_strategy)} if p.opening_strategy else {}),
             }
             for p in priorities(assessment.dimensions, model)
         ],

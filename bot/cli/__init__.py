@@ -35,10 +35,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--resume", metavar="CODE", help="continue an unfinished interview")
     run.add_argument("--no-store", action="store_true", help="keep nothing (a demonstration)")
+    run.add_argument(
+        "--catalogs",
+        type=Path,
+        metavar="DIR",
+        help="try the catalogs in DIR (laid out like bot/locales) before the shipped ones",
+    )
     run.set_defaults(
         handler=lambda a: console.command(
             FLOWS[a.flow], a.flow, a.lang, campaign_id=a.campaign, code=a.resume,
-            store=not a.no_store,
+            store=not a.no_store, catalogs=a.catalogs,
         )
     )  # fmt: skip
 

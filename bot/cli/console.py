@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.channels.console.interview import ConsoleInterview, ConsoleOutcome
 from bot.channels.console.presenter import ConsolePresenter
-from bot.i18n import N_, negotiate, shipped_locales, translator
+from bot.i18n import N_, negotiate, shipped_locales, translator, use_catalogs
 from bot.privacy import Addresses, Sealer
 from bot.services.respondent import Respondents
 from bot.services.submission import Submitter
@@ -31,7 +31,13 @@ def command(
     campaign_id: str | None = None,
     code: str | None = None,
     store: bool = True,
+    catalogs: Path | None = None,
 ) -> int:
+    if catalogs is not None:
+        if not catalogs.is_dir():
+            print(f"readiness-bot console: no catalog directory {catalogs}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        use_catalogs(catalogs)
     locale = negotiate(lang)
     if locale not in shipped_locales():
         locale = "en"
@@ -79,7 +85,7 @@ async def _interview(
                 return EXIT_BAD_INPUT
         else:
             outcome = await interview.begin(bank_id, campaign_id, locale)
-        _resume_hint(outcome, flow, interview.code, locale, keep)
+        _resume_hint(outcome, flow, interview.code, keep)
     finally:
         await store.close()
     return 0
@@ -100,7 +106,9 @@ def console_interview(store: Store, secret: bytes, code: str, keep: bool) -> Con
     )
 
 
-def _resume_hint(outcome: ConsoleOutcome, flow: str, code: str, locale: str, keep: bool) -> None:
+def _resume_hint(outcome: ConsoleOutcome, flow: str, code: str, keep: bool) -> None:
     if keep and not outcome.finished and outcome.answers:
-        hint = N_("To continue later: readiness-bot console --flow {flow} --resume {code}")
-        print(translator(locale).gettext(hint).format(flow=flow, code=code))
+        # The command is no message: a translation must not be able to change it.
+        command = f"readiness-bot console --flow {flow} --resume {code}"
+        hint = N_("To continue later: {command}")
+        print(translator(outcome.locale).gettext(hint).format(command=command))

@@ -223,7 +223,7 @@ def report(campaign_id: str, as_json: bool, chart: Path | None, lang: str) -> in
     if campaign.flow == "capacity_checklist":
         capacity = build_capacity_report(campaign, responses, library)
         output = (
-            json.dumps(capacity_json(capacity, library), ensure_ascii=False)
+            json.dumps(capacity_json(capacity, library, tr), ensure_ascii=False)
             if as_json
             else plain(capacity_text(capacity, library, tr))
         )
@@ -233,7 +233,7 @@ def report(campaign_id: str, as_json: bool, chart: Path | None, lang: str) -> in
     if chart is not None:
         chart.write_bytes(readiness_chart(pre, library, tr))
     if as_json:
-        print(json.dumps(preassessment_json(pre, library), ensure_ascii=False))
+        print(json.dumps(preassessment_json(pre, library, tr), ensure_ascii=False))
     else:
         print(plain(preassessment_text(pre, library, tr)))
     return 0

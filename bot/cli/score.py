@@ -37,10 +37,10 @@ def command(path: Path, *, as_json: bool, lang: str, purpose: str = FULL_ASSESSM
         return EXIT_BAD_INPUT
     assessment = assess(scorecard)
     decided = purpose == PREASSESSMENT
+    tr = translator(negotiate(lang))
     if as_json:
-        found = scorecard_json(assessment, library.model, with_decision=decided)
+        found = scorecard_json(assessment, library.model, with_decision=decided, tr=tr)
         print(json.dumps({"for": purpose, **found}, ensure_ascii=False))
     else:
-        tr = translator(negotiate(lang))
         print(scorecard_text(assessment, library.model, tr, with_decision=decided))
     return 0

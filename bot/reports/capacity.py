@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import N_, Translator
+from bot.i18n import DEFAULT_LOCALE, N_, Translator, translator
 from bot.render import STANDING_LABELS
 from bot.reports.preassessment import campaign_json
 from bot.results import ACTION_PLAN_SECTION
@@ -58,14 +58,19 @@ def _plan(bank: Bank, answers: Mapping[str, object]) -> list[tuple[str, str]]:
     ]
 
 
-def capacity_json(report: CapacityReport, library: Library) -> dict[str, Any]:
+def capacity_json(
+    report: CapacityReport, library: Library, tr: Translator | None = None
+) -> dict[str, Any]:
+    """Ids and counts the same in every language; titles and prompts in `tr`'s (English
+    without one)."""
+    _ = (tr or translator(DEFAULT_LOCALE)).gettext
     return {
         "campaign": campaign_json(report.campaign),
         "respondents": report.organisations,
         "areas": [
             {
                 "id": a.section_id,
-                "title": a.title,
+                "title": _(a.title),
                 "in_place": a.in_place,
                 "partly": a.partly,
                 "gap": a.gap,
@@ -75,15 +80,20 @@ def capacity_json(report: CapacityReport, library: Library) -> dict[str, Any]:
             for a in report.areas
         ],
         "common_gaps": [
-            {"question": q.id, "prompt": q.prompt, "organisations": n}
+            {"question": q.id, "prompt": _(q.prompt), "organisations": n}
             for q, n in report.common_gaps
         ],
-        "plans": [[{"prompt": p, "text": t} for p, t in plan] for plan in report.plans],
+        "plans": [[{"prompt": _(p), "text": t} for p, t in plan] for plan in report.plans],
     }
 
 
 def _e(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def _heading(tr: Translator, msgid: str, **params: object) -> str:
+    # The msgid is passed in, never written inside an f-string, where pybabel cannot see it.
+    return f"<b>{_e(tr.gettext(msgid).format(**params))}</b>"
 
 
 def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> str:
@@ -104,7 +114,7 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
     )
     lines += [
         "",
-        f"<b>{_e(tr.gettext(N_('Answers per area')))}</b>",
+        _heading(tr, N_("Answers per area")),
     ]
     for area in report.areas:
         counts = " · ".join(
@@ -117,7 +127,7 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
         lines += [f"<i>{_e(tr.gettext(area.title))}</i>", _e(counts)]
     lines.append("")
     if report.common_gaps:
-        lines.append(f"<b>{_e(tr.gettext(N_('The most common gaps:')))}</b>")
+        lines.append(_heading(tr, N_("The most common gaps:")))
         for question, count in report.common_gaps[:TOP_GAPS]:
             many = tr.ngettext("{count} organisation", "{count} organisations", count).format(
                 count=count
@@ -140,9 +150,7 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
         ]
         for number, plan in enumerate(report.plans, start=1):
             lines.append("")
-            lines.append(
-                f"<b>{_e(tr.gettext(N_('Action plan {number}')).format(number=number))}</b>"
-            )
+            lines.append(_heading(tr, N_("Action plan {number}"), number=number))
             for prompt, text in plan:
                 lines.append(f"<i>{_e(tr.gettext(prompt))}</i>")
                 lines.append(_e(text))

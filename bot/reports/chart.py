@@ -48,6 +48,15 @@ def _wrap(text: str, width: int) -> str:
 
 def readiness_chart(report: PreassessmentReport, library: Library, tr: Translator) -> bytes:
     """A 1080 x 1350 PNG; with no ratings yet, the empty bands and a note saying so."""
+    figure = chart_figure(report, library, tr)
+    buffer = io.BytesIO()
+    # No bbox_inches="tight": the size must stay exactly 1080 x 1350.
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def chart_figure(report: PreassessmentReport, library: Library, tr: Translator) -> Figure:
+    """The chart before it becomes pixels, so that the words on it can be read back."""
     # Imported here: matplotlib takes about a second to import and only chart requests need it.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -69,10 +78,7 @@ def readiness_chart(report: PreassessmentReport, library: Library, tr: Translato
             fontsize=SMALL,
             color=MUTED,
         )
-    buffer = io.BytesIO()
-    # No bbox_inches="tight": the size must stay exactly 1080 x 1350.
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
 def _title(figure: Figure, report: PreassessmentReport, tr: Translator) -> float:

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from bot.flows.values import DONT_KNOW, is_declined
-from bot.i18n import N_, Translator
+from bot.i18n import DEFAULT_LOCALE, N_, Translator, translator
 from bot.render import stage_label
 from bot.results import SELF_RATED_NOTE, assessment_of
 from bot.scorecard_report import DECISIONS, scorecard_json, two_decimals
@@ -42,6 +42,9 @@ K_MIN = 3  # no breakdown (sector, language) is ever shown for a group smaller t
 # Telegram refuses messages over 4,096 characters; the margin leaves room for a caller's footer.
 TEXT_BUDGET = 3500
 
+DECISION_READING = N_(
+    "overall level (floor of the mean of the seven scores): 4 or above proceeds, 1-3 waits"
+)
 # The 1-10 questions' prompts are a full sentence each; the report names them briefly.
 RATING_TITLES = {
     "leaders_concern": N_("How concerned leaders are (1-10)"),
@@ -230,18 +233,21 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def preassessment_json(report: PreassessmentReport, library: Library) -> dict[str, Any]:
+def preassessment_json(
+    report: PreassessmentReport, library: Library, tr: Translator | None = None
+) -> dict[str, Any]:
+    """Ids, codes and numbers the same in every language; labels in `tr`'s (English without)."""
+    tr = tr or translator(DEFAULT_LOCALE)
     bank = library.bank(PREASSESSMENT)
-    labels = _sector_labels(bank)
+    labels = {code: tr.gettext(label) for code, label in _sector_labels(bank).items()}
     found_spread = report.spread
     return {
         "campaign": campaign_json(report.campaign),
         "respondents": report.respondents,
         "recommended": list(report.recommended),
         "provisional": report.provisional,
-        **scorecard_json(report.assessment, library.model),
-        "decision_reading": "overall level (floor of the mean of the seven scores): 4 or above"
-        " proceeds, 1-3 waits",
+        **scorecard_json(report.assessment, library.model, tr=tr),
+        "decision_reading": tr.gettext(DECISION_READING),
         "dimensions_below_4": report.below_4,
         "dont_know": dict(report.unknown),
         "declined": {qid: n for qid, n in report.declined.items() if n},
@@ -291,6 +297,11 @@ def _sector_labels(bank: Bank) -> dict[str, str]:
 
 def _e(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def _heading(tr: Translator, msgid: str) -> str:
+    # The msgid is passed in, never written inside an f-string, where pybabel cannot see it.
+    return f"<b>{_e(tr.gettext(msgid))}</b>"
 
 
 def preassessment_text(report: PreassessmentReport, library: Library, tr: Translator) -> str:
@@ -347,7 +358,7 @@ def _dimension_name(library: Library, tr: Translator, dimension: str) -> str:
 
 
 def _scores(report: PreassessmentReport, library: Library, tr: Translator) -> list[str]:
-    lines = [f"<b>{_e(tr.gettext(N_('Readiness by dimension')))}</b>"]
+    lines = [_heading(tr, N_("Readiness by dimension"))]
     model = library.model
     for dimension in model.dimensions:
         name = _dimension_name(library, tr, dimension.id)
@@ -419,7 +430,7 @@ def _step5(report: PreassessmentReport, library: Library, tr: Translator) -> lis
     found = report.spread
     if found is None:
         return []
-    lines = [f"<b>{_e(tr.gettext(N_('How the scores compare')))}</b>"]
+    lines = [_heading(tr, N_("How the scores compare"))]
     if found.even:
         lines.append(
             _e(
@@ -450,7 +461,7 @@ def _priority_lines(
     """Lowest first; each level's goal once, the level 4 opening strategy once."""
     if not ranked:
         return []
-    lines = [f"<b>{_e(tr.gettext(N_('Priorities, lowest dimension first:')))}</b>"]
+    lines = [_heading(tr, N_("Priorities, lowest dimension first:"))]
     model = library.model
     goals_shown: set[int] = set()
     opening_shown = False
@@ -503,17 +514,15 @@ def priorities_text(report: PreassessmentReport, library: Library, tr: Translato
 def _sector_lines(report: PreassessmentReport, library: Library, tr: Translator) -> list[str]:
     labels = _sector_labels(library.bank(PREASSESSMENT))
     sectors = report.sectors
-    lines = [f"<b>{_e(tr.gettext(N_('Sectors')))}</b>"]
+    lines = [_heading(tr, N_("Sectors"))]
     if sectors.covered:
         heard = ", ".join(
-            tr.gettext(N_("{sector} ({count})")).format(
-                sector=tr.gettext(labels.get(s, s)), count=n
-            )
+            tr.gettext(N_("{sector} ({count})")).format(sector=_label(tr, labels, s), count=n)
             for s, n in sectors.covered
         )
         lines.append(_e(tr.gettext(N_("Heard from: {sectors}")).format(sectors=heard)))
     if sectors.not_covered:
-        missing = ", ".join(tr.gettext(labels.get(s, s)) for s in sectors.not_covered)
+        missing = ", ".join(_label(tr, labels, s) for s in sectors.not_covered)
         lines.append(
             _e(
                 tr.gettext(N_("Not yet heard from (none or fewer than 3): {sectors}")).format(
@@ -548,6 +557,11 @@ def _sector_lines(report: PreassessmentReport, library: Library, tr: Translator)
             + "</i>"
         )
     return lines
+
+
+def _label(tr: Translator, labels: Mapping[str, str], option: str) -> str:
+    """A sector's translated label; an option the bank no longer has, by its id."""
+    return tr.gettext(labels[option]) if option in labels else option
 
 
 def _willing_lines(report: PreassessmentReport, tr: Translator) -> list[str]:

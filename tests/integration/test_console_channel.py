@@ -90,8 +90,23 @@ def test_a_resumed_interview_keeps_its_language(
         monkeypatch, capsys, ["", "", "", "", "Mi condado", "salir"], "--lang", "es"
     )
     code = out.rsplit("--resume ", 1)[1].split()[0]
+    flow_and_code = f"--flow preassessment --resume {code}"
+    # Started in Spanish; resumed without --lang (so English by default) and stopped again.
     _, out = run_console(monkeypatch, capsys, ["salir"], "--resume", code)
     assert "¿En qué sector trabaja?" in out
+    assert "Escriba el número de una opción." in out  # the words to type, in Spanish
+    assert f"Para continuar más tarde: readiness-bot console {flow_and_code}" in out
+    for english in ("Type the number", "To continue later", "Stopped", "Welcome back", "Question"):
+        assert english not in out
+    (state,) = sessions(tmp_path / "readiness.db")
+    assert state["answers"] == {"community": "Mi condado"}
+
+
+def test_a_missing_catalog_directory_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["console", "--catalogs", str(tmp_path / "nowhere")]) == 2
+    assert "no catalog directory" in capsys.readouterr().err
 
 
 def test_unknown_resume_code_is_refused(

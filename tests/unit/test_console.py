@@ -77,7 +77,12 @@ SECRET = b"k" * 32
 
 
 def run(
-    bank: Bank, typed: list[str], *, folder: Path | None = None, resume: str | None = None
+    bank: Bank,
+    typed: list[str],
+    *,
+    folder: Path | None = None,
+    resume: str | None = None,
+    locale: str = "en",
 ) -> tuple[ConsoleOutcome, str]:
     """Type `typed` (one line each) into a console interview; the outcome and all output.
 
@@ -85,11 +90,11 @@ def run(
     """
     with tempfile.TemporaryDirectory() as scratch:
         where = folder or Path(scratch)
-        return asyncio.run(_run(bank, typed if resume else ["", *typed], where, resume))
+        return asyncio.run(_run(bank, typed if resume else ["", *typed], where, resume, locale))
 
 
 async def _run(
-    bank: Bank, typed: list[str], folder: Path, resume: str | None
+    bank: Bank, typed: list[str], folder: Path, resume: str | None, locale: str
 ) -> tuple[ConsoleOutcome, str]:
     store = await Store.open(folder / "console.db")
     stdout = io.StringIO()
@@ -107,7 +112,7 @@ async def _run(
             outcome = await interview.resume()
             assert outcome is not None
         else:
-            outcome = await interview.begin(bank.id, None, "en")
+            outcome = await interview.begin(bank.id, None, locale)
     finally:
         await store.close()
     return outcome, stdout.getvalue()
@@ -287,6 +292,14 @@ def test_back_on_the_first_message_is_refused() -> None:
     assert final.current == "greeting"
 
 
+def test_a_refused_line_leaves_the_interview_going() -> None:
+    final, out = run(PRE, ["back", "", "", "", "skip", "Our county"])
+    assert "! This is the first question, there is nothing before it." in out
+    assert "! This question cannot be skipped." in out
+    assert final.answers == {"community": "Our county"}
+    assert out.rstrip().endswith("Input ended; your answers so far are kept.")
+
+
 def test_skip_an_optional_question() -> None:
     final, _ = run(PRE, ["", "", "", "Our county", "skip"])
     assert final.answers == {"community": "Our county", "sector": None}
@@ -323,6 +336,31 @@ def test_a_stopped_interview_resumes_where_it_was(tmp_path: Path) -> None:
     assert final.phase == "done"
     assert final.answers["community"] == "Our county"
     assert "How you rated your community:" in out
+
+
+def test_a_text_question_says_how_the_console_reads_it() -> None:
+    _, out = run(PRE, ["", "", "", "quit"])
+    assert "Type your answer on one line, then press Enter." in out
+    assert "message" not in out.split("[Question 1 of 26]", 1)[1]
+
+
+# The console's words in Spanish: atrás, omitir, salir, conservar, paso.
+UNACCENTED = ["", "", "", "Mi condado", "ATRAS", "atras", "", "Conservar", "OMITIR", "Salir"]
+
+
+def test_the_console_words_need_no_accents_or_capitals() -> None:
+    final, out = run(PRE, UNACCENTED, locale="es")
+    # "atras" on the sector question went back to the community; there, back once more to
+    # the screen before it, never stored as the community's name.
+    assert out.count("Su respuesta hasta ahora: Mi condado") == 2
+    assert final.answers == {"community": "Mi condado", "sector": None}
+    assert final.current == "reflect"
+    assert out.rstrip().endswith("Detenido. Sus respuestas hasta ahora se conservan.")
+
+
+def test_pass_in_capitals_declines_in_spanish() -> None:
+    final, _ = run(PRE, ["", "", "", "PASO", "salir"], locale="es")
+    assert final.answers["community"] == {"declined": True}
 
 
 def test_a_number_out_of_range_re_asks_without_advancing() -> None:

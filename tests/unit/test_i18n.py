@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.i18n import (
     negotiate,
     shipped_locales,
     translator,
+    use_catalogs,
 )
 
 
@@ -122,3 +124,20 @@ def test_language_names_are_in_their_own_language() -> None:
 
 def test_negative_fractions_are_cut_toward_zero_too() -> None:
     assert translator("en").number(Fraction(-59, 14)) == "-4.21"
+
+
+def test_a_translator_can_try_catalogs_from_another_directory(tmp_path: Path) -> None:
+    catalog = tmp_path / "pt" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid ""\nmsgstr ""\n\nmsgid "Yes"\nmsgstr "Sim"\n', encoding="utf-8")
+    use_catalogs(tmp_path)
+    try:
+        assert shipped_locales() == ("en", "es", "pt")
+        assert translator("pt").gettext("Yes") == "Sim"
+        assert negotiate("pt-BR") == "pt"
+        assert translator("es").gettext("Yes") == "Sí"  # the shipped ones are still there
+    finally:
+        use_catalogs(None)
+    assert "pt" not in shipped_locales()
+    with pytest.raises(ValueError, match="no catalog"):
+        translator("pt")

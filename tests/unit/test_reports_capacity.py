@@ -58,6 +58,26 @@ def test_json_shape(report: CapacityReport, library: Library) -> None:
     assert data["plans"][0][2] == {"prompt": "D. Timeline", "text": "By June."}
 
 
+def test_json_titles_and_prompts_follow_the_language(
+    report: CapacityReport, library: Library
+) -> None:
+    es = translator("es")
+    english, spanish = capacity_json(report, library), capacity_json(report, library, es)
+    assert [a["id"] for a in spanish["areas"]] == [a["id"] for a in english["areas"]]
+    assert spanish["areas"][0]["title"] == es.gettext(english["areas"][0]["title"])
+    assert spanish["areas"][0]["title"] != english["areas"][0]["title"]
+    assert spanish["common_gaps"][0]["prompt"] == es.gettext(english["common_gaps"][0]["prompt"])
+    assert spanish["plans"][0][2] == {"prompt": "D. Cronograma", "text": "By June."}
+
+
+def test_spanish_headings(report: CapacityReport, library: Library) -> None:
+    shown = capacity_text(report, library, translator("es"))
+    for heading in ("Respuestas por área", "Las carencias más frecuentes:", "Plan de acción 1"):
+        assert f"<b>{heading}</b>" in shown
+    for english in ("Answers per area", "The most common gaps", "Action plan"):
+        assert english not in shown
+
+
 def test_text(report: CapacityReport, library: Library, en: Translator) -> None:
     shown = capacity_text(report, library, en)
     assert shown.startswith("<b>Capacity checklist report: Riverside providers</b>")

@@ -254,6 +254,28 @@ def test_json_shape(report: PreassessmentReport, library: Library) -> None:
     ]
 
 
+def test_json_labels_follow_the_language_and_ids_do_not(
+    report: PreassessmentReport, library: Library
+) -> None:
+    english, spanish = (
+        preassessment_json(report, library),
+        preassessment_json(report, library, translator("es")),
+    )
+    assert spanish["sectors"]["covered"] == [
+        {"sector": "schools", "label": "Escuelas", "respondents": 3}
+    ]
+    first = spanish["dimensions"][0]
+    assert (first["id"], first["name"]) == ("A", "Equidad comunitaria")
+    assert spanish["overall"]["stage"] == "Conciencia vaga"
+    assert spanish["priorities"][0]["strategy"] == translator("es").gettext(
+        english["priorities"][0]["strategy"]
+    )
+    assert spanish["decision_reading"].startswith("nivel general")
+    # What a program reads is the same in both.
+    for key in ("respondents", "decision", "spread", "willing", "ratings", "dont_know"):
+        assert spanish[key] == english[key]
+
+
 # --- Telegram text -------------------------------------------------------------------------------
 
 
@@ -318,6 +340,10 @@ def test_text_in_spanish(report: PreassessmentReport, library: Library) -> None:
     shown = preassessment_text(report, library, translator("es"))
     assert "Equidad comunitaria: 4,25 · Nivel 4 · Preplanificación" in shown
     assert len(shown) < 4096
+    for heading in ("Preparación por dimensión", "Cómo se comparan las puntuaciones", "Sectores"):
+        assert f"<b>{heading}</b>" in shown
+    for english in ("Readiness by dimension", "How the scores compare", "Sectors"):
+        assert english not in shown
 
 
 def test_a_dimension_nobody_rated(library: Library, en: Translator) -> None:

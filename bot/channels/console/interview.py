@@ -45,6 +45,8 @@ class ConsoleOutcome:
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     current: str = ""
     phase: str = ""
+    locale: str = ""
+    """The interview's language, which a resumed run keeps whatever `--lang` says."""
 
 
 @dataclass
@@ -77,9 +79,11 @@ class ConsoleInterview:
         )
 
     async def resume(self) -> ConsoleOutcome | None:
-        async with self.store.transaction() as tx:
-            if await tx.sessions.of(self.who.key) is None:
-                return None
+        session = await self.store.read.sessions.of(self.who.key)
+        if session is None:
+            return None
+        # The words to type are those of the language the interview was started in.
+        self.say(self.presenter.hint(translator(InterviewState.from_json(session.state).locale)))
         return await self._converse(lambda tx: self.respondents.start(tx, self.who))
 
     async def _converse(self, first: Call) -> ConsoleOutcome:
@@ -102,7 +106,11 @@ class ConsoleInterview:
                 self.say(*self.presenter.render(view, stored=self.stored))
                 continue
             shown = await self._call(call)
-            view = shown if shown is not None or await self._still_open() else None
+            if shown is not None:
+                view = shown
+            elif not await self._still_open():
+                view = None
+            # else refused (a note was printed): the same screen takes the next line
         return self._outcome(finished=True)
 
     async def _call(self, call: Call) -> Consent | QuestionView | ReviewView | Result | None:
@@ -191,4 +199,4 @@ class ConsoleInterview:
         if state is None:
             return ConsoleOutcome(finished)
         phase = "done" if finished else state.phase
-        return ConsoleOutcome(finished, dict(state.answers), state.current, phase)
+        return ConsoleOutcome(finished, dict(state.answers), state.current, phase, state.locale)

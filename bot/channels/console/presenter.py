@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from bot.i18n import N_, Translator, translator
@@ -17,6 +18,8 @@ SKIP_WORDS = (N_("skip"),)
 QUIT_WORDS = (N_("quit"),)
 KEEP_WORDS = (N_("keep"),)
 DECLINE_WORDS = (N_("pass"),)
+TYPE_A_LINE = N_("Type your answer on one line, then press Enter.")
+"""The console reads one line per answer: Enter ends it."""
 
 
 def word(tr: Translator, words: tuple[str, ...]) -> str:
@@ -24,8 +27,15 @@ def word(tr: Translator, words: tuple[str, ...]) -> str:
 
 
 def is_word(tr: Translator, text: str, words: tuple[str, ...]) -> bool:
-    wanted = text.strip().lower()
-    return any(wanted in (w, tr.gettext(w).lower()) for w in words)
+    wanted = folded(text)
+    return any(wanted in (folded(w), folded(tr.gettext(w))) for w in words)
+
+
+def folded(text: str) -> str:
+    """Without case or accents: 'Atras' is 'atrás' to someone typing on a keyboard without
+    accents, and must not be kept as the answer to a question."""
+    decomposed = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @dataclass
@@ -84,7 +94,7 @@ class ConsolePresenter:
 
     def _question(self, view: QuestionView) -> list[str]:
         tr = translator(view.locale)
-        rendered = render_ask(view.ask, tr, self.library.model)
+        rendered = render_ask(view.ask, tr, self.library.model, typing=TYPE_A_LINE)
         lines = [""]
         if rendered.progress:
             lines.append(f"[{rendered.progress}]")

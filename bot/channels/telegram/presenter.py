@@ -234,7 +234,8 @@ class Presenter:
     def _review(self, view: ReviewView) -> Text:
         tr = translator(view.locale)
         sid = view.session_id
-        parts = [f"<b>{_e(tr, N_('Please review your answers.'))}</b>"]
+        heading = _e(tr, N_("Please review your answers."))
+        parts = [f"<b>{heading}</b>"]
         numbers: list[Button] = []
         for title, lines in review_lines(view.review, tr, self.library.model):
             parts.append(f"\n<b>{html.escape(title)}</b>")
