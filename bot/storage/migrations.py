@@ -188,7 +188,28 @@ async def _003_engine(db: aiosqlite.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_001_initial, _002_coordinator_tools, _003_engine)
+async def _004_keyboards(db: aiosqlite.Connection) -> None:
+    """The message whose buttons a later event takes away (a coordinator's set-up step)."""
+    await _run(
+        db,
+        """
+        -- One row per chat and slot: the newest message of that kind, while it has buttons.
+        CREATE TABLE keyboards (
+            chat_key TEXT NOT NULL,
+            slot TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            PRIMARY KEY (chat_key, slot)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _001_initial,
+    _002_coordinator_tools,
+    _003_engine,
+    _004_keyboards,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
