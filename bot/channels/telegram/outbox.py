@@ -24,11 +24,13 @@ from bot.services.effects import (
     Reply,
     Settle,
     Toast,
+    Unbutton,
 )
 from bot.services.notices import VIEW, queue_notices
 from bot.storage.repos import Repos
 
 SEND, EDIT, PHOTO, DOCUMENT, MENU, DELETE = "send", "edit", "photo", "document", "menu", "delete"
+UNBUTTON = "unbutton"
 
 
 @dataclass
@@ -46,9 +48,9 @@ class TelegramOutbox:
             await tx.bot_messages.remember(self.addresses.key(chat), [ev.own_message_id])
         for effect in effects:
             match effect:
-                case Reply(view=view):
+                case Reply(view=view, slot=slot):
                     for rendered in self.presenter.render(view):
-                        await self.queue(tx, chat, rendered)
+                        await self.queue(tx, chat, rendered, slot=slot)
                 case Later(view=view):
                     await self._add(tx, chat, VIEW, {"view": view.model_dump(mode="json")})
                 case Settle() if ev.message_id is not None and ev.message_html is not None:
@@ -58,6 +60,9 @@ class TelegramOutbox:
                     (rendered,) = self.presenter.render(view)
                     assert isinstance(rendered, Text)
                     await self._edit(tx, chat, ev.message_id, rendered)
+                case Unbutton(slot=slot):
+                    # The sender finds the message when it gets here: only then is it sent.
+                    await self._add(tx, chat, UNBUTTON, {"slot": slot})
                 case Toast():
                     toast = self.presenter.toast(effect)
                 case ClearChat():
@@ -76,10 +81,13 @@ class TelegramOutbox:
                 for rendered in self.presenter.render(effect.view):
                     await self.queue(tx, chat, rendered)
 
-    async def queue(self, tx: Repos, chat: int, rendered: Rendered, *, track: bool = True) -> None:
+    async def queue(
+        self, tx: Repos, chat: int, rendered: Rendered, *, track: bool = True, slot: str = ""
+    ) -> None:
         match rendered:
             case Text():
-                await self._add(tx, chat, SEND, {**rendered.payload(), "track": track})
+                payload = {**rendered.payload(), "track": track}
+                await self._add(tx, chat, SEND, {**payload, "slot": slot} if slot else payload)
             case Photo(png=png, caption=caption):
                 await self._add(tx, chat, PHOTO, {"data": _b64(png), "caption": caption})
             case Document(data=data, filename=filename, caption=caption):
@@ -94,6 +102,7 @@ class TelegramOutbox:
         # Queued questions must not arrive after the chat was cleared.
         await tx.outbox.drop_chat(key)
         await tx.dead_letters.drop_chat(key)
+        await tx.keyboards.drop_chat(key)
         message_ids = set(await tx.bot_messages.forget(key))
         if ev.kind == "callback" and ev.message_id is not None:
             message_ids.add(ev.message_id)
