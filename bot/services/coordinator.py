@@ -14,7 +14,16 @@ from typing import Any
 
 from bot.services import coordinator_texts as ct
 from bot.services import texts
-from bot.services.effects import CoordinatorMenu, Effects, Later, Redraw, Reply, Settle, Toast
+from bot.services.effects import (
+    CoordinatorMenu,
+    Effects,
+    Later,
+    Redraw,
+    Reply,
+    Settle,
+    Toast,
+    Unbutton,
+)
 from bot.services.views import (
     CampaignCard,
     CoordinatorHelp,
@@ -25,7 +34,7 @@ from bot.services.views import (
     Say,
     SetupStep,
 )
-from bot.storage.clock import new_token
+from bot.storage.clock import new_id, new_token
 from bot.storage.records import Campaign
 from bot.storage.repos import Repos
 from scoring import RECOMMENDED, CommunityType
@@ -40,6 +49,8 @@ MAX_NAME = 120
 MAX_DESCRIPTION = 600
 TYPED_STEPS = {"name": "description", "description": "organisation", "organisation": "type"}
 """The set-up steps answered by typing, and the step each leads to."""
+SETUP = "setup"
+"""The slot of the set-up's newest message: its buttons go when the set-up moves on."""
 
 
 def invite_digest(token: str) -> str:
@@ -120,11 +131,12 @@ class Desk:
     ) -> Effects:
         match command:
             case "new":
-                await tx.coordinators.set_draft(telegram_id, json.dumps({"step": "name"}))
-                return [Reply(Say.of(locale, ct.NEW_NAME))]
+                draft = {"id": new_id(4), "step": "name"}
+                await tx.coordinators.set_draft(telegram_id, json.dumps(draft))
+                # A set-up begun before is replaced: its buttons go with it.
+                return [Unbutton(SETUP), Reply(Say.of(locale, ct.NEW_NAME), SETUP)]
             case "cancel":
-                await tx.coordinators.set_draft(telegram_id, None)
-                return [Reply(Say.of(locale, ct.NEW_CANCELLED))]
+                return await self._cancel(tx, telegram_id, locale)
             case "campaigns":
                 return await self._list(tx, telegram_id, locale)
             case "help":
@@ -246,23 +258,26 @@ class Desk:
         draft = json.loads(await tx.coordinators.get_draft(telegram_id) or "{}")
         step = draft.get("step")
         if step not in TYPED_STEPS:
-            return [Reply(Say.of(locale, ct.NEW_TEXT_EXPECTED))]
+            return [Reply(Say.of(locale, ct.NEW_BUTTON_EXPECTED))]
         limit = MAX_DESCRIPTION if step == "description" else MAX_NAME
         if not text.strip() or length > limit:
             return [Reply(Say.of(locale, ct.NEW_TOO_LONG, limit=limit))]
         draft[step] = text.strip()
         draft["step"] = TYPED_STEPS[step]
-        return await self._next_step(tx, telegram_id, locale, draft)
+        # Typed, not tapped: no tap edits the step's message, so its Skip button goes here.
+        return [Unbutton(SETUP), *await self._next_step(tx, telegram_id, locale, draft)]
 
     async def draft_button(
-        self, tx: Repos, telegram_id: int, locale: str, step: str, value: str
+        self, tx: Repos, telegram_id: int, locale: str, button: SetupButton
     ) -> Effects:
         stored = await tx.coordinators.get_draft(telegram_id)
         if stored is None:
-            return [Toast(locale, Phrase(ct.NEW_CANCELLED))]
+            return [Toast(locale, Phrase(ct.SETUP_ENDED))]
         draft: dict[str, Any] = json.loads(stored)
-        if step != draft.get("step"):
-            return [Toast(locale, Phrase(ct.NEW_TEXT_EXPECTED))]
+        stale = stale_setup_press(draft, button)
+        if stale is not None:
+            return [Toast(locale, Phrase(stale))]
+        step, value = button.step, button.value
         match step:
             case "description" if value == "skip":
                 draft.update(description="", step="organisation")
@@ -281,16 +296,25 @@ class Desk:
                 return await self._create(tx, telegram_id, locale, draft)
             case "confirm" if value == "no":
                 await tx.coordinators.set_draft(telegram_id, None)
-                return [Reply(Say.of(locale, ct.NEW_CANCELLED))]
+                return [Settle(), Reply(Say.of(locale, ct.NEW_CANCELLED), SETUP)]
             case _:
-                return [Toast(locale, Phrase(ct.NEW_TEXT_EXPECTED))]
-        return await self._next_step(tx, telegram_id, locale, draft)
+                return [Toast(locale, Phrase(ct.NEW_BUTTON_EXPECTED))]
+        label = CHOICE_LABELS.get(value)
+        settled = Settle(locale, Phrase(label)) if label else Settle()
+        return [settled, *await self._next_step(tx, telegram_id, locale, draft)]
+
+    async def _cancel(self, tx: Repos, telegram_id: int, locale: str) -> Effects:
+        if await tx.coordinators.get_draft(telegram_id) is None:
+            # After a campaign was created, "nothing was created" would not be true.
+            return [Reply(Say.of(locale, ct.NOTHING_TO_CANCEL))]
+        await tx.coordinators.set_draft(telegram_id, None)
+        return [Unbutton(SETUP), Reply(Say.of(locale, ct.NEW_CANCELLED), SETUP)]
 
     async def _next_step(
         self, tx: Repos, telegram_id: int, locale: str, draft: dict[str, Any]
     ) -> Effects:
         await tx.coordinators.set_draft(telegram_id, json.dumps(draft))
-        return [Reply(SetupStep(locale, draft, self.locales))]
+        return [Reply(SetupStep(locale, draft, self.locales), SETUP)]
 
     async def _create(
         self, tx: Repos, telegram_id: int, locale: str, draft: dict[str, Any]
@@ -308,4 +332,29 @@ class Desk:
         link = self.links.respondent(campaign.respondent_token)
         low, high = RECOMMENDED[CommunityType(campaign.community_type)]
         created = Say.of(locale, ct.NEW_CREATED, name=campaign.name, link=link, low=low, high=high)
-        return [Settle(), Reply(created), Reply(QrCode(link, campaign.name))]
+        return [Settle(), Reply(created, SETUP), Reply(QrCode(link, campaign.name))]
+
+
+@dataclass(frozen=True)
+class SetupButton:
+    """A set-up button as pressed: its step, its value, and the set-up it was shown in."""
+
+    step: str
+    value: str
+    draft_id: str = ""
+    """'' on buttons from before set-ups had ids: those are checked by their step only."""
+
+
+CHOICE_LABELS = {**ct.COMMUNITY_TYPE_NAMES, **ct.FLOW_NAMES, "skip": ct.SKIP}
+"""What a tapped set-up message shows as the choice made, by the button's value."""
+
+
+def stale_setup_press(draft: dict[str, Any], button: SetupButton) -> str | None:
+    """Why a set-up button can do nothing in this set-up (a message id), or None when it
+    answers the step in progress. Old buttons stay where their keyboard could not be removed
+    (an edit that failed, a message sent before this check existed)."""
+    if button.draft_id and button.draft_id != draft.get("id"):
+        return ct.SETUP_EARLIER
+    if button.step != draft.get("step"):
+        return ct.SETUP_NOT_CURRENT
+    return None

@@ -139,7 +139,8 @@ class PickCampaign:
 
 @dataclass(frozen=True)
 class SetupStep:
-    """One step of `/new`: the draft so far decides which question is shown."""
+    """One step of `/new`: the draft so far decides which question is shown; its buttons
+    carry the draft's id, so a tap on a finished set-up's message is known as one."""
 
     locale: str
     draft: dict[str, object]

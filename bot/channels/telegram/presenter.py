@@ -61,8 +61,8 @@ from questions.schema import Kind
 Button = tuple[str, str]  # (label, callback data)
 MAX_LENGTH = 4000
 """Telegram takes up to 4,096 characters of text; the margin is for the answer a tap appends."""
-FLOW_NAMES = {"preassessment": ct.FLOW_PRE, "capacity_checklist": ct.FLOW_CAP}
-COMMUNITY_TYPES = {"rural": ct.RURAL, "suburban": ct.SUBURBAN, "urban": ct.URBAN}
+FLOW_NAMES = ct.FLOW_NAMES
+COMMUNITY_TYPES = ct.COMMUNITY_TYPE_NAMES
 
 
 @dataclass(frozen=True)
@@ -308,9 +308,10 @@ class Presenter:
         tr = translator(view.locale)
         draft = view.draft
         step = draft.get("step")
+        draft_id = str(draft.get("id", ""))
 
         def choice(label: str, value: str) -> list[Button]:
-            return [_b(label, cb.SetupChoice(str(step), value))]
+            return [_b(label, cb.SetupChoice(str(step), value, draft_id))]
 
         if step == "description":
             return Text(_e(tr, ct.NEW_DESCRIPTION), [choice(tr.gettext(ct.SKIP), "skip")])
