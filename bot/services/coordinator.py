@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.services import closing, texts
 from bot.services import coordinator_texts as ct
-from bot.services import texts
 from bot.services.effects import (
     CoordinatorMenu,
     Effects,
@@ -41,8 +41,9 @@ from scoring import RECOMMENDED, CommunityType
 
 COMMANDS = frozenset({"new", "campaigns", "report", "export", "mute", "unmute", "cancel"})
 CAMPAIGN_COMMANDS = {"report": "r", "export": "x", "mute": "m", "unmute": "u"}
-ACTIONS = frozenset("rxlcomuiqpw")
-"""report, export, link, close, reopen, mute, unmute, invite, quit, priorities, what was said."""
+ACTIONS = frozenset("rxlcomuiqpwyk")
+"""report, export, link, close, reopen, mute, unmute, invite, quit, priorities, what was said;
+close (confirmed), keep open."""
 COMMUNITY_TYPES = ("rural", "suburban", "urban")
 FLOWS = ("preassessment", "capacity_checklist")
 MAX_NAME = 120
@@ -229,10 +230,14 @@ class Desk:
                     Reply(Say.of(locale, ct.LINK_TEXT, name=name, link=link)),
                     Reply(QrCode(link, name)),
                 ]
-            case "c" | "o":
-                await tx.campaigns.set_closed(campaign.id, closed=action == "c")
-                done = ct.CLOSED_NOW if action == "c" else ct.REOPENED_NOW
-                return [Reply(Say.of(locale, done, name=name))]
+            case "c":
+                return await closing.ask_to_close(tx, locale, campaign)
+            case "y":
+                return await closing.close(tx, telegram_id, locale, campaign)
+            case "k":
+                return closing.keep_open(locale, campaign)
+            case "o":
+                return await closing.reopen(tx, telegram_id, locale, campaign)
             case "m" | "u":
                 await tx.coordinators.set_muted(campaign.id, telegram_id, muted=action == "m")
                 done = ct.MUTED_NOW if action == "m" else ct.UNMUTED_NOW

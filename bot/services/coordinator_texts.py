@@ -85,8 +85,24 @@ BUTTON_UNMUTE = N_("🔔 Unmute")
 BUTTON_LEAVE = N_("🚪 Leave this assessment")
 PICK_CAMPAIGN = N_("Which assessment?")
 NOT_FOUND = N_("That assessment was not found among yours.")
+CLOSE_CONFIRM = N_(
+    "Close “{name}”?\n\nRespondents can no longer start or finish its interview while it is "
+    "closed (in progress now: {open}). Completed responses ({done}) are kept, and you can "
+    "reopen it from /campaigns."
+)
+KEEP_OPEN = N_("Keep open")
+KEPT_OPEN = N_("“{name}” stays open.")
+ALREADY_CLOSED = N_("“{name}” is already closed. Its card in /campaigns can reopen it.")
+ALREADY_OPEN = N_("“{name}” is already open.")
 CLOSED_NOW = N_("“{name}” is closed: its link no longer takes new respondents. The data is kept.")
 REOPENED_NOW = N_("“{name}” is open again.")
+CLOSED_BY_OTHER = N_(
+    "“{name}” was closed by another of its coordinators: its link no longer takes "
+    "respondents. The data is kept."
+)
+REOPENED_BY_OTHER = N_(
+    "“{name}” was reopened by another of its coordinators: its link takes respondents again."
+)
 MUTED_NOW = N_("You will no longer get a message for each response to “{name}”.")
 UNMUTED_NOW = N_("You will get a message for each response to “{name}” again.")
 LINK_TEXT = N_("Respondent link for “{name}”:\n{link}")

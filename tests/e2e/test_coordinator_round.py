@@ -257,7 +257,10 @@ async def test_campaign_card_buttons_mute_close_share_and_co_coordinate(tmp_path
             assert not [m for m in lead.messages if "New response" in m.content]
 
             lead.tap(f"kc:{campaign_id}", message_id=card.message_id)
+            await lead.wait_for_message(contains="Close “Riverside County”?")
+            lead.tap(f"ky:{campaign_id}")
             await lead.wait_for_message(contains="is closed")
+            await co.wait_for_message(contains="Riverside County")  # told it was closed
             late = api.user(8101, first_name="Late", language_code="en")
             late.start(created.campaign.respondent_token)
             assert "closed" in (await late.wait_for_message()).content

@@ -1,6 +1,6 @@
 """Buttons a coordinator presses too late: a set-up's after it ended, a step's after it was
-answered. Each says what happened and changes nothing; a set-up's buttons leave the screen
-when it ends."""
+answered, a close confirmation's after the campaign closed or the access went. Each says what
+happened and changes nothing; a set-up's buttons leave the screen when it ends."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.fakes.state import JSON, FakeMessage
 from tests.helpers.bot_harness import (
     TOKEN,
     data_of,
+    new_campaign,
     new_invite,
     running_bot,
     settings_for,
@@ -133,3 +134,66 @@ async def test_cancel_typed_takes_the_steps_buttons_away_and_a_new_set_up_ignore
             assert len(again.buttons()) == 3  # the new set-up's own buttons still work
             await tap_data(cora, "kn:type:", ":suburban")
             assert "Which interview" in (cora.last.content if cora.last else "")
+
+
+async def test_close_asks_first_and_tells_the_other_coordinators(tmp_path: Path) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        cid = created.campaign.id
+        co_invite = await new_invite(settings, cid)
+        quiet_invite = await new_invite(settings, cid)
+        lead = api.user(950, first_name="Lead", language_code="en")
+        co = api.user(951, first_name="Co", language_code="es")
+        quiet = api.user(952, first_name="Quiet", language_code="en")
+        async with running_bot(settings):
+            for person, token in ((lead, created.coordinator_token), (co, co_invite)):
+                person.start(token)
+                await person.wait_for_message(contains="Riverside County")
+            quiet.start(quiet_invite)
+            await quiet.wait_for_message(contains="Riverside County")
+            quiet.send(f"/mute {cid}")
+            await quiet.wait_for_message(contains="no longer get a message")
+
+            lead.send("/campaigns")
+            card = await lead.wait_for_message(contains="Riverside County")
+            lead.tap(f"kc:{cid}", message_id=card.message_id)
+            first = await lead.wait_for_message(contains="Close “Riverside County”?")
+            assert "Respondents can no longer start or finish" in first.content
+            assert [d for _, d in first.buttons()] == [f"ky:{cid}", f"kk:{cid}"]
+            kept = lead.tap(f"kk:{cid}", message_id=first.message_id)
+            assert "stays open" in await answer_text(api, kept)
+            with database(tmp_path) as db:
+                assert count(db, "SELECT COUNT(*) FROM campaigns WHERE closed_at IS NULL") == 1
+
+            lead.tap(f"kc:{cid}", message_id=card.message_id)
+            second = await lead.wait_for_message(contains="Close “Riverside County”?")
+            lead.tap(f"ky:{cid}", message_id=second.message_id)
+            await lead.wait_for_message(contains="is closed")
+            told = await co.wait_for_message(contains="Riverside County")
+            assert "la ha cerrado" in told.content  # in her language
+            assert "was closed by another" in (await quiet.wait_for_message()).content
+            late = api.user(8101, first_name="Late", language_code="en")
+            late.start(created.campaign.respondent_token)
+            assert "closed" in (await late.wait_for_message()).content
+
+            again = lead.tap_data(f"ky:{cid}", first.message_id)  # the first confirmation
+            assert "already closed" in await answer_text(api, again)
+            co.send("/campaigns")
+            co_card = await co.wait_for_message(contains="Riverside County")
+            co.tap(f"kq:{cid}", message_id=co_card.message_id)
+            await co.wait_for_message(contains="Riverside County")
+            lead.send("/campaigns")
+            closed_card = await lead.wait_for_message(contains="Riverside County")
+            assert "closed" in closed_card.content
+            lead.tap(f"ko:{cid}", message_id=closed_card.message_id)
+            await lead.wait_for_message(contains="open again")
+            gone = co.tap_data(f"ky:{cid}", co_card.message_id)
+            assert "no se encontró" in await answer_text(api, gone)  # "not found", in Spanish
+            with database(tmp_path) as db:
+                assert count(db, "SELECT COUNT(*) FROM campaigns WHERE closed_at IS NULL") == 1
+            # Quiet, muted, hears of the reopening; Co, who left, does not. The refused press
+            # told nobody: Co was told of the closing once.
+            assert "reopened by another" in (await quiet.wait_for_message()).content
+            assert not [m for m in co.messages if "vuelto a abrir" in m.content]
+            assert len([m for m in co.messages if "la ha cerrado" in m.content]) == 1

@@ -1,4 +1,5 @@
-"""The coordinator's desk against a real database: a set-up's stale buttons."""
+"""The coordinator's desk against a real database: a set-up's stale buttons, and closing a
+campaign (asked first, other coordinators told, late presses changing nothing)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import pytest
 
 from bot.services import coordinator_texts as ct
 from bot.services.coordinator import SETUP, Desk, Links, SetupButton
-from bot.services.effects import Effect, Reply, Settle, Toast, Unbutton
-from bot.services.views import Say, SetupStep
+from bot.services.effects import Effect, Notify, Reply, Settle, Toast, Unbutton
+from bot.services.views import CampaignStatus, CloseConfirm, Say, SetupStep
 from bot.storage.db import Store
+from bot.storage.records import Campaign
 
-LEAD = 100
+LEAD, CO, MUTED, STRANGER = 100, 200, 300, 400
 
 
 @pytest.fixture
@@ -195,3 +197,92 @@ async def test_typing_at_a_button_step_asks_for_the_buttons(store: Store, desk: 
     async with store.transaction() as tx:
         typed = await desk.draft_text(tx, LEAD, "en", "rural", 5)
     assert said(typed) == [ct.NEW_BUTTON_EXPECTED]
+
+
+# --- closing ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def campaign(store: Store) -> Campaign:
+    async with store.transaction() as tx:
+        created = await tx.campaigns.create(
+            name="Lakeside", community_type="rural", flow="preassessment"
+        )
+        for coordinator in (LEAD, CO, MUTED):
+            await tx.coordinators.add(coordinator, created.id, "es" if coordinator == CO else "en")
+        await tx.coordinators.set_muted(created.id, MUTED, muted=True)
+        await tx.coordinators.add(STRANGER, None, "en")
+    return created
+
+
+async def act(store: Store, desk: Desk, who: int, action: str, campaign_id: str) -> list[Effect]:
+    async with store.transaction() as tx:
+        return await desk.campaign_button(tx, who, "en", action, campaign_id, "")
+
+
+async def is_open(store: Store, campaign_id: str) -> bool:
+    found = await store.read.campaigns.by_id(campaign_id)
+    assert found is not None
+    return found.is_open
+
+
+async def test_close_asks_first_with_the_counts(
+    store: Store, desk: Desk, campaign: Campaign
+) -> None:
+    asked = await act(store, desk, LEAD, "c", campaign.id)
+    assert asked == [Reply(CloseConfirm("en", campaign.id, "Lakeside", 0, 0))]
+    assert await is_open(store, campaign.id)
+
+
+async def test_the_confirmation_closes_and_tells_every_other_coordinator(
+    store: Store, desk: Desk, campaign: Campaign
+) -> None:
+    closed = await act(store, desk, LEAD, "y", campaign.id)
+    assert not await is_open(store, campaign.id)
+    assert isinstance(closed[0], Settle)
+    assert said(closed) == [ct.CLOSED_NOW]
+    notices = [e for e in closed if isinstance(e, Notify)]
+    # Muting silences the per-response messages only: the muted coordinator is told too.
+    assert notices == [
+        Notify(CO, CampaignStatus(locale="es", campaign="Lakeside", closed=True)),
+        Notify(MUTED, CampaignStatus(locale="en", campaign="Lakeside", closed=True)),
+    ]
+
+
+async def test_late_presses_on_a_closed_campaign_change_nothing(
+    store: Store, desk: Desk, campaign: Campaign
+) -> None:
+    await act(store, desk, CO, "y", campaign.id)
+    for action in "cyk":
+        late = await act(store, desk, LEAD, action, campaign.id)
+        assert toast_of(late) == ct.ALREADY_CLOSED
+        assert not [e for e in late if isinstance(e, Notify | Settle)]
+    assert not await is_open(store, campaign.id)
+
+
+async def test_keep_open_keeps_it_open(store: Store, desk: Desk, campaign: Campaign) -> None:
+    kept = await act(store, desk, LEAD, "k", campaign.id)
+    assert toast_of(kept) == ct.KEPT_OPEN
+    assert await is_open(store, campaign.id)
+
+
+async def test_reopening_tells_the_others_and_a_second_reopen_changes_nothing(
+    store: Store, desk: Desk, campaign: Campaign
+) -> None:
+    await act(store, desk, LEAD, "y", campaign.id)
+    reopened = await act(store, desk, MUTED, "o", campaign.id)
+    assert await is_open(store, campaign.id)
+    assert [e.telegram_id for e in reopened if isinstance(e, Notify)] == [LEAD, CO]
+    again = await act(store, desk, MUTED, "o", campaign.id)
+    assert toast_of(again) == ct.ALREADY_OPEN
+
+
+async def test_without_access_the_confirmation_looks_like_a_missing_campaign(
+    store: Store, desk: Desk, campaign: Campaign
+) -> None:
+    async with store.transaction() as tx:
+        await tx.coordinators.remove(CO, campaign.id)
+    for who in (CO, STRANGER):
+        for action in "cyk":
+            assert toast_of(await act(store, desk, who, action, campaign.id)) == ct.NOT_FOUND
+    assert await is_open(store, campaign.id)
