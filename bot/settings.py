@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
+"""What Telegram allows a bot's @username: 5 to 32 letters, digits or _, ending in "bot"."""
 
 
 class SettingsError(ValueError):
@@ -27,6 +30,9 @@ class Settings(BaseSettings):
     reminder_after: timedelta = Field(default=timedelta(hours=24))
     """Seconds, '24h'-style, or ISO 8601 ('PT24H'); 0 disables the reminder."""
     webhook_secret: SecretStr | None = None
+    bot_username: str | None = None
+    """The bot's @username, for the links `campaign create` prints on a machine without the
+    token (with a token, Telegram's getMe says it)."""
 
     @field_validator("telegram_token")
     @classmethod
@@ -38,6 +44,18 @@ class Settings(BaseSettings):
         if not head.isdigit() or len(tail) < 20:
             raise ValueError("does not look like a BotFather token (digits:letters)")
         return SecretStr(token)
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username_shape(cls, value: str | None) -> str | None:
+        name = (value or "").strip().removeprefix("@")
+        if not name:
+            return None
+        if not BOT_USERNAME.fullmatch(name):
+            raise ValueError(
+                "does not look like a bot's username (5-32 letters, digits or _, ending in bot)"
+            )
+        return name
 
     @field_validator("reminder_after", mode="before")
     @classmethod

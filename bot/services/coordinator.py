@@ -73,6 +73,7 @@ class Links:
 class CreatedCampaign:
     campaign: Campaign
     coordinator_token: str
+    """'' when no invite was made."""
 
 
 async def create_campaign(
@@ -84,8 +85,10 @@ async def create_campaign(
     description: str = "",
     languages: tuple[str, ...] = (),
     organisation: str = "",
+    invite: bool = True,
 ) -> CreatedCampaign:
-    """A campaign and a one-time invite that makes its first user the coordinator."""
+    """A campaign and a one-time invite that makes its first user the coordinator; without
+    `invite` (no link to show it in), none: `coordinator_invite` makes one later."""
     campaign = await tx.campaigns.create(
         name=name,
         community_type=community_type,
@@ -94,9 +97,17 @@ async def create_campaign(
         languages=languages,
         organisation=organisation,
     )
-    token = new_token()
-    await tx.invites.create(invite_digest(token), campaign.id)
+    token = await coordinator_invite(tx, campaign.id) if invite else ""
     return CreatedCampaign(campaign, token)
+
+
+async def coordinator_invite(
+    tx: Repos, campaign_id: str | None, created_by: int | None = None
+) -> str:
+    """A one-time invite's token: it makes its first user a coordinator (of the campaign)."""
+    token = new_token()
+    await tx.invites.create(invite_digest(token), campaign_id, created_by)
+    return token
 
 
 @dataclass
@@ -243,8 +254,7 @@ class Desk:
                 done = ct.MUTED_NOW if action == "m" else ct.UNMUTED_NOW
                 return [Reply(Say.of(locale, done, name=name))]
             case "i":
-                token = new_token()
-                await tx.invites.create(invite_digest(token), campaign.id, telegram_id)
+                token = await coordinator_invite(tx, campaign.id, telegram_id)
                 link = self.links.respondent(token)
                 return [Reply(Say.of(locale, ct.INVITE_TEXT, name=name, link=link))]
             case "q":
