@@ -365,8 +365,8 @@ CHOICE_LABELS = {**ct.COMMUNITY_TYPE_NAMES, **ct.FLOW_NAMES, "skip": ct.SKIP}
 
 
 def stale_setup_press(draft: dict[str, Any], button: SetupButton) -> str | None:
-    """Why a set-up button can do nothing in this set-up (a message id), or None when it
-    answers the step in progress. Old buttons stay where their keyboard could not be removed
+    """Why a set-up button can do nothing in this set-up (the msgid to answer with), or None
+    when it answers the step in progress. Old buttons stay where their keyboard could not be removed
     (an edit that failed, a message sent before this check existed)."""
     if button.draft_id and button.draft_id != draft.get("id"):
         return ct.SETUP_EARLIER

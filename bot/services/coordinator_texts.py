@@ -40,7 +40,6 @@ NEW_CREATED = N_(
 )
 NEW_CANCELLED = N_("Set-up cancelled. Nothing was created.")
 NOTHING_TO_CANCEL = N_("No set-up is in progress, so there is nothing to cancel.")
-NEW_TEXT_EXPECTED = N_("Please type the answer as a message, or /cancel to stop.")
 NEW_BUTTON_EXPECTED = N_(
     "Please answer with the buttons of the last set-up message, or /cancel to stop."
 )
