@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
+"""What Telegram allows a bot's @username: 5 to 32 letters, digits or _, ending in "bot"."""
 
 
 class SettingsError(ValueError):
@@ -30,6 +33,9 @@ class Settings(BaseSettings):
     """How long the next question waits after a typed message, so an answer sent in several
     messages stays one (Telegram); 0 sends it at once."""
     webhook_secret: SecretStr | None = None
+    bot_username: str | None = None
+    """The bot's @username, for the links `campaign create` prints on a machine without the
+    token (with a token, Telegram's getMe says it)."""
 
     @field_validator("telegram_token")
     @classmethod
@@ -41,6 +47,18 @@ class Settings(BaseSettings):
         if not head.isdigit() or len(tail) < 20:
             raise ValueError("does not look like a BotFather token (digits:letters)")
         return SecretStr(token)
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username_shape(cls, value: str | None) -> str | None:
+        name = (value or "").strip().removeprefix("@")
+        if not name:
+            return None
+        if not BOT_USERNAME.fullmatch(name):
+            raise ValueError(
+                "does not look like a bot's username (5-32 letters, digits or _, ending in bot)"
+            )
+        return name
 
     @field_validator("reminder_after", "answer_pause", mode="before")
     @classmethod

@@ -15,4 +15,5 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("READINESS_DATABASE", str(tmp_path / "readiness.db"))
     monkeypatch.setenv("READINESS_TELEGRAM_TOKEN", "")
+    monkeypatch.setenv("READINESS_BOT_USERNAME", "")
     monkeypatch.setenv("READINESS_SECRET_KEY_FILE", str(tmp_path / "readiness.key"))

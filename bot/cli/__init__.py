@@ -80,7 +80,9 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
 
     campaign = commands.add_parser("campaign", help="create or list campaigns")
     campaign_commands = campaign.add_subparsers(dest="action", required=True, metavar="ACTION")
-    create = campaign_commands.add_parser("create", help="create a campaign and print its links")
+    create = campaign_commands.add_parser(
+        "create", help="create a campaign and print its details (and Telegram links, if known)"
+    )
     create.add_argument("--name", required=True)
     create.add_argument("--community-type", required=True, choices=("rural", "suburban", "urban"))
     create.add_argument("--flow", choices=sorted(FLOWS), default="preassessment")
@@ -107,7 +109,10 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     coordinator = commands.add_parser("coordinator", help="coordinator access")
     coordinator_commands = coordinator.add_subparsers(dest="action", required=True)
     invite = coordinator_commands.add_parser("invite", help="print a one-time coordinator link")
-    invite.set_defaults(handler=lambda a: operator.coordinator_invite())
+    invite.add_argument(
+        "--campaign", help="of this campaign (default: a coordinator who sets up their own)"
+    )
+    invite.set_defaults(handler=lambda a: operator.coordinator_invite_link(a.campaign))
     remove = coordinator_commands.add_parser("remove", help="take away a coordinator's access")
     remove.add_argument("telegram_id", type=int)
     remove.add_argument("--campaign", help="only from this campaign (default: from all)")

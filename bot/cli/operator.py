@@ -10,6 +10,7 @@ import os
 import stat
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,10 +31,9 @@ from bot.reports import (
     to_csv,
     to_xlsx,
 )
-from bot.services.coordinator import Links, create_campaign, invite_digest
+from bot.services.coordinator import Links, coordinator_invite, create_campaign
 from bot.settings import Settings, SettingsError, load_settings
 from bot.startup import StartupError, key_fingerprint, open_store, open_with_key
-from bot.storage.clock import new_token
 from bot.storage.db import DatabaseUnusable, Store
 from bot.storage.migrations import SCHEMA_VERSION
 from bot.storage.records import Campaign, StoredResponse
@@ -86,25 +86,39 @@ def configure_logging() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-async def bot_username(settings: Settings, store: Store) -> str:
-    """The bot's @username for links: asked from Telegram, remembered for offline use."""
+@dataclass(frozen=True)
+class Username:
+    """The bot's @username for links, or, when it is not known, why not."""
+
+    name: str | None
+    why_not: str = ""
+
+
+async def known_username(settings: Settings, store: Store) -> Username:
+    """Asked from Telegram when there is a token (and remembered for offline use); else the
+    configured READINESS_BOT_USERNAME; else the one remembered from an earlier getMe."""
+    problem = "READINESS_TELEGRAM_TOKEN and READINESS_BOT_USERNAME are not set"
     if settings.telegram_token is not None:
         try:
             username = await fetch_username(settings)
         except TokenProblem as error:
-            cached = await store.read.info.get("username")
-            if cached:
-                return cached
-            raise SettingsError(f"READINESS_TELEGRAM_TOKEN: {error}") from None
-        async with store.transaction() as tx:
-            await tx.info.set("username", username)
-        return username
+            problem = f"READINESS_TELEGRAM_TOKEN: {error}"
+        else:
+            async with store.transaction() as tx:
+                await tx.info.set("username", username)
+            return Username(username)
+    if settings.bot_username:
+        return Username(settings.bot_username)
     cached = await store.read.info.get("username")
-    if cached:
-        return cached
-    raise SettingsError(
-        "READINESS_TELEGRAM_TOKEN: not set; links need the bot's username from Telegram"
-    )
+    return Username(cached) if cached else Username(None, problem)
+
+
+async def bot_username(settings: Settings, store: Store) -> str:
+    """The bot's @username, for a command that is nothing without a link."""
+    username = await known_username(settings, store)
+    if username.name is None:
+        raise SettingsError(f"links need the bot's username: {username.why_not}")
+    return username.name
 
 
 # --- campaigns and coordinators ----------------------------------------------------------------
@@ -120,12 +134,14 @@ def campaign_create(
     description: str = "",
     organisation: str = "",
 ) -> int:
+    """Works without Telegram: the Telegram links come only when the bot's username is known
+    (console and phone interviews need no bot)."""
     if not name.strip():
         print("readiness-bot campaign create: --name must not be empty", file=sys.stderr)
         return EXIT_PROBLEM
 
-    async def create(store: Store, settings: Settings) -> dict[str, str]:
-        links = Links(await bot_username(settings, store))
+    async def create(store: Store, settings: Settings) -> tuple[dict[str, str | None], str]:
+        username = await known_username(settings, store)
         async with store.transaction() as tx:
             created = await create_campaign(
                 tx,
@@ -134,20 +150,39 @@ def campaign_create(
                 flow=bank_id,
                 description=description.strip(),
                 organisation=organisation.strip(),
+                # A single-use invite nobody is shown would only wait in the database.
+                invite=username.name is not None,
             )
+        links = Links(username.name) if username.name else None
+        campaign = created.campaign
         return {
-            "id": created.campaign.id,
-            "respondent_link": links.respondent(created.campaign.respondent_token),
-            "coordinator_link": links.respondent(created.coordinator_token),
-        }
+            "id": campaign.id,
+            "respondent_link": links.respondent(campaign.respondent_token) if links else None,
+            "coordinator_link": links.respondent(created.coordinator_token) if links else None,
+            "console": f"readiness-bot console --flow {flow} --campaign {campaign.id}",
+        }, username.why_not
 
-    created = _with_store(create)
+    created, why_not = _with_store(create)
     if as_json:
         print(json.dumps(created))
-    else:
-        print(f"Campaign {created['id']}: {name.strip()} ({community_type}, {flow})")
+        if why_not:
+            print(f"readiness-bot: no Telegram links ({why_not})", file=sys.stderr)
+        return 0
+    print(f"Campaign {created['id']}: {name.strip()} ({community_type}, {flow})")
+    if created["respondent_link"]:
         print(f"Respondent link (share with key respondents): {created['respondent_link']}")
         print(f"Coordinator link (open it yourself, single use): {created['coordinator_link']}")
+    print(
+        f"Without Telegram: `{created['console']}` runs the interview in a terminal, typed by"
+        " the respondent or read out over the phone by an interviewer; it counts in this"
+        " campaign."
+    )
+    if why_not:
+        print(
+            f"No Telegram links: the bot's username is not known ({why_not}). Once it is,"
+            f" `readiness-bot coordinator invite --campaign {created['id']}` makes the"
+            " coordinator link; the coordinator's 🔗 Link button gives the respondent link."
+        )
     return 0
 
 
@@ -178,12 +213,15 @@ def campaign_list(as_json: bool) -> int:
     return 0
 
 
-def coordinator_invite() -> int:
+def coordinator_invite_link(campaign_id: str | None) -> int:
+    """A one-time coordinator link: of one campaign, or (None) for setting up their own."""
+
     async def invite(store: Store, settings: Settings) -> str:
+        if campaign_id is not None and await store.read.campaigns.by_id(campaign_id) is None:
+            raise SettingsError(f"no campaign {campaign_id!r} (see `readiness-bot campaign list`)")
         links = Links(await bot_username(settings, store))
-        token = new_token()
         async with store.transaction() as tx:
-            await tx.invites.create(invite_digest(token), None)
+            token = await coordinator_invite(tx, campaign_id)
         return links.respondent(token)
 
     print(_with_store(invite))

@@ -12,9 +12,18 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.services import closing, texts
 from bot.services import coordinator_texts as ct
-from bot.services import texts
-from bot.services.effects import CoordinatorMenu, Effects, Later, Redraw, Reply, Settle, Toast
+from bot.services.effects import (
+    CoordinatorMenu,
+    Effects,
+    Later,
+    Redraw,
+    Reply,
+    Settle,
+    Toast,
+    Unbutton,
+)
 from bot.services.views import (
     CampaignCard,
     CoordinatorHelp,
@@ -25,21 +34,24 @@ from bot.services.views import (
     Say,
     SetupStep,
 )
-from bot.storage.clock import new_token
+from bot.storage.clock import new_id, new_token
 from bot.storage.records import Campaign
 from bot.storage.repos import Repos
 from scoring import RECOMMENDED, CommunityType
 
 COMMANDS = frozenset({"new", "campaigns", "report", "export", "mute", "unmute", "cancel"})
 CAMPAIGN_COMMANDS = {"report": "r", "export": "x", "mute": "m", "unmute": "u"}
-ACTIONS = frozenset("rxlcomuiqpw")
-"""report, export, link, close, reopen, mute, unmute, invite, quit, priorities, what was said."""
+ACTIONS = frozenset("rxlcomuiqpwyk")
+"""report, export, link, close, reopen, mute, unmute, invite, quit, priorities, what was said;
+close (confirmed), keep open."""
 COMMUNITY_TYPES = ("rural", "suburban", "urban")
 FLOWS = ("preassessment", "capacity_checklist")
 MAX_NAME = 120
 MAX_DESCRIPTION = 600
 TYPED_STEPS = {"name": "description", "description": "organisation", "organisation": "type"}
 """The set-up steps answered by typing, and the step each leads to."""
+SETUP = "setup"
+"""The slot of the set-up's newest message: its buttons go when the set-up moves on."""
 
 
 def invite_digest(token: str) -> str:
@@ -61,6 +73,7 @@ class Links:
 class CreatedCampaign:
     campaign: Campaign
     coordinator_token: str
+    """'' when no invite was made."""
 
 
 async def create_campaign(
@@ -72,8 +85,10 @@ async def create_campaign(
     description: str = "",
     languages: tuple[str, ...] = (),
     organisation: str = "",
+    invite: bool = True,
 ) -> CreatedCampaign:
-    """A campaign and a one-time invite that makes its first user the coordinator."""
+    """A campaign and a one-time invite that makes its first user the coordinator; without
+    `invite` (no link to show it in), none: `coordinator_invite` makes one later."""
     campaign = await tx.campaigns.create(
         name=name,
         community_type=community_type,
@@ -82,9 +97,17 @@ async def create_campaign(
         languages=languages,
         organisation=organisation,
     )
-    token = new_token()
-    await tx.invites.create(invite_digest(token), campaign.id)
+    token = await coordinator_invite(tx, campaign.id) if invite else ""
     return CreatedCampaign(campaign, token)
+
+
+async def coordinator_invite(
+    tx: Repos, campaign_id: str | None, created_by: int | None = None
+) -> str:
+    """A one-time invite's token: it makes its first user a coordinator (of the campaign)."""
+    token = new_token()
+    await tx.invites.create(invite_digest(token), campaign_id, created_by)
+    return token
 
 
 @dataclass
@@ -120,11 +143,12 @@ class Desk:
     ) -> Effects:
         match command:
             case "new":
-                await tx.coordinators.set_draft(telegram_id, json.dumps({"step": "name"}))
-                return [Reply(Say.of(locale, ct.NEW_NAME))]
+                draft = {"id": new_id(4), "step": "name"}
+                await tx.coordinators.set_draft(telegram_id, json.dumps(draft))
+                # A set-up begun before is replaced: its buttons go with it.
+                return [Unbutton(SETUP), Reply(Say.of(locale, ct.NEW_NAME), SETUP)]
             case "cancel":
-                await tx.coordinators.set_draft(telegram_id, None)
-                return [Reply(Say.of(locale, ct.NEW_CANCELLED))]
+                return await self._cancel(tx, telegram_id, locale)
             case "campaigns":
                 return await self._list(tx, telegram_id, locale)
             case "help":
@@ -217,17 +241,20 @@ class Desk:
                     Reply(Say.of(locale, ct.LINK_TEXT, name=name, link=link)),
                     Reply(QrCode(link, name)),
                 ]
-            case "c" | "o":
-                await tx.campaigns.set_closed(campaign.id, closed=action == "c")
-                done = ct.CLOSED_NOW if action == "c" else ct.REOPENED_NOW
-                return [Reply(Say.of(locale, done, name=name))]
+            case "c":
+                return await closing.ask_to_close(tx, locale, campaign)
+            case "y":
+                return await closing.close(tx, telegram_id, locale, campaign)
+            case "k":
+                return closing.keep_open(locale, campaign)
+            case "o":
+                return await closing.reopen(tx, telegram_id, locale, campaign)
             case "m" | "u":
                 await tx.coordinators.set_muted(campaign.id, telegram_id, muted=action == "m")
                 done = ct.MUTED_NOW if action == "m" else ct.UNMUTED_NOW
                 return [Reply(Say.of(locale, done, name=name))]
             case "i":
-                token = new_token()
-                await tx.invites.create(invite_digest(token), campaign.id, telegram_id)
+                token = await coordinator_invite(tx, campaign.id, telegram_id)
                 link = self.links.respondent(token)
                 return [Reply(Say.of(locale, ct.INVITE_TEXT, name=name, link=link))]
             case "q":
@@ -246,23 +273,26 @@ class Desk:
         draft = json.loads(await tx.coordinators.get_draft(telegram_id) or "{}")
         step = draft.get("step")
         if step not in TYPED_STEPS:
-            return [Reply(Say.of(locale, ct.NEW_TEXT_EXPECTED))]
+            return [Reply(Say.of(locale, ct.NEW_BUTTON_EXPECTED))]
         limit = MAX_DESCRIPTION if step == "description" else MAX_NAME
         if not text.strip() or length > limit:
             return [Reply(Say.of(locale, ct.NEW_TOO_LONG, limit=limit))]
         draft[step] = text.strip()
         draft["step"] = TYPED_STEPS[step]
-        return await self._next_step(tx, telegram_id, locale, draft)
+        # Typed, not tapped: no tap edits the step's message, so its Skip button goes here.
+        return [Unbutton(SETUP), *await self._next_step(tx, telegram_id, locale, draft)]
 
     async def draft_button(
-        self, tx: Repos, telegram_id: int, locale: str, step: str, value: str
+        self, tx: Repos, telegram_id: int, locale: str, button: SetupButton
     ) -> Effects:
         stored = await tx.coordinators.get_draft(telegram_id)
         if stored is None:
-            return [Toast(locale, Phrase(ct.NEW_CANCELLED))]
+            return [Toast(locale, Phrase(ct.SETUP_ENDED))]
         draft: dict[str, Any] = json.loads(stored)
-        if step != draft.get("step"):
-            return [Toast(locale, Phrase(ct.NEW_TEXT_EXPECTED))]
+        stale = stale_setup_press(draft, button)
+        if stale is not None:
+            return [Toast(locale, Phrase(stale))]
+        step, value = button.step, button.value
         match step:
             case "description" if value == "skip":
                 draft.update(description="", step="organisation")
@@ -281,16 +311,25 @@ class Desk:
                 return await self._create(tx, telegram_id, locale, draft)
             case "confirm" if value == "no":
                 await tx.coordinators.set_draft(telegram_id, None)
-                return [Reply(Say.of(locale, ct.NEW_CANCELLED))]
+                return [Settle(), Reply(Say.of(locale, ct.NEW_CANCELLED), SETUP)]
             case _:
-                return [Toast(locale, Phrase(ct.NEW_TEXT_EXPECTED))]
-        return await self._next_step(tx, telegram_id, locale, draft)
+                return [Toast(locale, Phrase(ct.NEW_BUTTON_EXPECTED))]
+        label = CHOICE_LABELS.get(value)
+        settled = Settle(locale, Phrase(label)) if label else Settle()
+        return [settled, *await self._next_step(tx, telegram_id, locale, draft)]
+
+    async def _cancel(self, tx: Repos, telegram_id: int, locale: str) -> Effects:
+        if await tx.coordinators.get_draft(telegram_id) is None:
+            # After a campaign was created, "nothing was created" would not be true.
+            return [Reply(Say.of(locale, ct.NOTHING_TO_CANCEL))]
+        await tx.coordinators.set_draft(telegram_id, None)
+        return [Unbutton(SETUP), Reply(Say.of(locale, ct.NEW_CANCELLED), SETUP)]
 
     async def _next_step(
         self, tx: Repos, telegram_id: int, locale: str, draft: dict[str, Any]
     ) -> Effects:
         await tx.coordinators.set_draft(telegram_id, json.dumps(draft))
-        return [Reply(SetupStep(locale, draft, self.locales))]
+        return [Reply(SetupStep(locale, draft, self.locales), SETUP)]
 
     async def _create(
         self, tx: Repos, telegram_id: int, locale: str, draft: dict[str, Any]
@@ -308,4 +347,29 @@ class Desk:
         link = self.links.respondent(campaign.respondent_token)
         low, high = RECOMMENDED[CommunityType(campaign.community_type)]
         created = Say.of(locale, ct.NEW_CREATED, name=campaign.name, link=link, low=low, high=high)
-        return [Settle(), Reply(created), Reply(QrCode(link, campaign.name))]
+        return [Settle(), Reply(created, SETUP), Reply(QrCode(link, campaign.name))]
+
+
+@dataclass(frozen=True)
+class SetupButton:
+    """A set-up button as pressed: its step, its value, and the set-up it was shown in."""
+
+    step: str
+    value: str
+    draft_id: str = ""
+    """'' on buttons from before set-ups had ids: those are checked by their step only."""
+
+
+CHOICE_LABELS = {**ct.COMMUNITY_TYPE_NAMES, **ct.FLOW_NAMES, "skip": ct.SKIP}
+"""What a tapped set-up message shows as the choice made, by the button's value."""
+
+
+def stale_setup_press(draft: dict[str, Any], button: SetupButton) -> str | None:
+    """Why a set-up button can do nothing in this set-up (the msgid to answer with), or None
+    when it answers the step in progress. Old buttons stay where their keyboard could not be removed
+    (an edit that failed, a message sent before this check existed)."""
+    if button.draft_id and button.draft_id != draft.get("id"):
+        return ct.SETUP_EARLIER
+    if button.step != draft.get("step"):
+        return ct.SETUP_NOT_CURRENT
+    return None

@@ -39,7 +39,21 @@ NEW_CREATED = N_(
     "respondents:\n{link}\n\nRecommended: {low} to {high} key respondents from different sectors."
 )
 NEW_CANCELLED = N_("Set-up cancelled. Nothing was created.")
-NEW_TEXT_EXPECTED = N_("Please type the answer as a message, or /cancel to stop.")
+NOTHING_TO_CANCEL = N_("No set-up is in progress, so there is nothing to cancel.")
+NEW_BUTTON_EXPECTED = N_(
+    "Please answer with the buttons of the last set-up message, or /cancel to stop."
+)
+SETUP_ENDED = N_(
+    "This set-up has already ended. /campaigns lists your assessments; /new starts another."
+)
+SETUP_EARLIER = N_(
+    "That button belongs to an earlier set-up, which has ended. Please answer the latest "
+    "message of the one in progress, or /cancel it."
+)
+SETUP_NOT_CURRENT = N_(
+    "That is not the current step of the set-up. Please answer its latest message, or "
+    "/cancel to stop."
+)
 NEW_TOO_LONG = N_("Please keep it under {limit} characters.")
 SKIP = N_("Skip ⏭")
 CREATE = N_("✅ Create")
@@ -50,6 +64,8 @@ SUBURBAN = N_("Suburban (9-12 respondents)")
 URBAN = N_("Urban (9-12 respondents)")
 FLOW_PRE = N_("Community readiness preassessment")
 FLOW_CAP = N_("Organisational capacity checklist")
+COMMUNITY_TYPE_NAMES = {"rural": RURAL, "suburban": SUBURBAN, "urban": URBAN}
+FLOW_NAMES = {"preassessment": FLOW_PRE, "capacity_checklist": FLOW_CAP}
 NO_CAMPAIGNS = N_("You have no assessments yet. Send /new to set one up.")
 CAMPAIGN_LINE = N_(
     "<b>{name}</b> ({flow}, {state})\n"
@@ -68,8 +84,24 @@ BUTTON_UNMUTE = N_("🔔 Unmute")
 BUTTON_LEAVE = N_("🚪 Leave this assessment")
 PICK_CAMPAIGN = N_("Which assessment?")
 NOT_FOUND = N_("That assessment was not found among yours.")
+CLOSE_CONFIRM = N_(
+    "Close “{name}”?\n\nRespondents can no longer start or finish its interview while it is "
+    "closed (in progress now: {open}). Completed responses ({done}) are kept, and you can "
+    "reopen it from /campaigns."
+)
+KEEP_OPEN = N_("Keep open")
+KEPT_OPEN = N_("“{name}” stays open.")
+ALREADY_CLOSED = N_("“{name}” is already closed. Its card in /campaigns can reopen it.")
+ALREADY_OPEN = N_("“{name}” is already open.")
 CLOSED_NOW = N_("“{name}” is closed: its link no longer takes new respondents. The data is kept.")
 REOPENED_NOW = N_("“{name}” is open again.")
+CLOSED_BY_OTHER = N_(
+    "“{name}” was closed by another of its coordinators: its link no longer takes "
+    "respondents. The data is kept."
+)
+REOPENED_BY_OTHER = N_(
+    "“{name}” was reopened by another of its coordinators: its link takes respondents again."
+)
 MUTED_NOW = N_("You will no longer get a message for each response to “{name}”.")
 UNMUTED_NOW = N_("You will get a message for each response to “{name}” again.")
 LINK_TEXT = N_("Respondent link for “{name}”:\n{link}")

@@ -22,6 +22,9 @@ class Reply:
     """
 
     view: View
+    slot: str = ""
+    """Names the message as the newest of its kind in the chat ("setup"), so that `Unbutton`
+    can take its buttons away later; a message without buttons empties the slot."""
     held: bool = False
 
 
@@ -53,6 +56,14 @@ class Redraw:
 
 
 @dataclass(frozen=True)
+class Unbutton:
+    """Take the buttons off the message last shown under `slot` in this chat, if it still has
+    them: the step they answer is over, and the event was not a tap on that message."""
+
+    slot: str
+
+
+@dataclass(frozen=True)
 class Toast:
     """A short note on the tapped button itself."""
 
@@ -80,5 +91,5 @@ class CoordinatorMenu:
     locale: str
 
 
-Effect = Reply | Later | Settle | Redraw | Toast | Notify | ClearChat | CoordinatorMenu
+Effect = Reply | Later | Settle | Redraw | Unbutton | Toast | Notify | ClearChat | CoordinatorMenu
 Effects = list[Effect]

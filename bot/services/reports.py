@@ -21,7 +21,7 @@ from bot.reports import (
     to_csv,
     to_xlsx,
 )
-from bot.services.views import ReportRequest, ResponseSummary, TargetReached
+from bot.services.views import Notice, ReportRequest
 from bot.storage.records import Campaign, StoredResponse
 from bot.storage.repos import Repos
 from questions.loader import Library
@@ -45,10 +45,8 @@ class Material:
 class Reports:
     library: Library
 
-    async def material(
-        self, read: Repos, view: ResponseSummary | TargetReached | ReportRequest
-    ) -> Material:
-        if isinstance(view, TargetReached | ResponseSummary):
+    async def material(self, read: Repos, view: Notice | ReportRequest) -> Material:
+        if not isinstance(view, ReportRequest):
             return Material(campaign=None)  # made whole when the notice was queued
         campaign_id = view.campaign_id
         campaign = await read.campaigns.by_id(campaign_id)

@@ -138,8 +138,20 @@ class PickCampaign:
 
 
 @dataclass(frozen=True)
+class CloseConfirm:
+    """Closing turns respondents away, so it is asked first, with the campaign's counts."""
+
+    locale: str
+    campaign_id: str
+    name: str
+    done: int
+    open: int
+
+
+@dataclass(frozen=True)
 class SetupStep:
-    """One step of `/new`: the draft so far decides which question is shown."""
+    """One step of `/new`: the draft so far decides which question is shown; its buttons
+    carry the draft's id, so a tap on a finished set-up's message is known as one."""
 
     locale: str
     draft: dict[str, object]
@@ -165,6 +177,7 @@ View = (
     | CoordinatorHelp
     | CampaignCard
     | PickCampaign
+    | CloseConfirm
     | SetupStep
     | QrCode
 )
@@ -220,6 +233,14 @@ class TargetReached(_Deferred):
     high: int
 
 
+class CampaignStatus(_Deferred):
+    """To a campaign's other coordinators when one of them closes or reopens it."""
+
+    kind: Literal["status"] = "status"
+    campaign: str
+    closed: bool
+
+
 class ReportRequest(_Deferred):
     """A report, chart or file of a campaign, built from committed data when it is sent."""
 
@@ -229,5 +250,7 @@ class ReportRequest(_Deferred):
     """For comments: the dimension (A-G) or 'community'."""
 
 
-Deferred = Annotated[ResponseSummary | TargetReached | ReportRequest, Field(discriminator="kind")]
-DEFERRED: TypeAdapter[ResponseSummary | TargetReached | ReportRequest] = TypeAdapter(Deferred)
+Notice = ResponseSummary | TargetReached | CampaignStatus
+"""Deferred views made whole when they are queued: nothing to read when they are sent."""
+Deferred = Annotated[Notice | ReportRequest, Field(discriminator="kind")]
+DEFERRED: TypeAdapter[Notice | ReportRequest] = TypeAdapter(Deferred)

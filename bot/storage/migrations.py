@@ -188,7 +188,23 @@ async def _003_engine(db: aiosqlite.Connection) -> None:
     )
 
 
-async def _004_held_questions(db: aiosqlite.Connection) -> None:
+async def _004_keyboards(db: aiosqlite.Connection) -> None:
+    """The message whose buttons a later event takes away (a coordinator's set-up step)."""
+    await _run(
+        db,
+        """
+        -- One row per chat and slot: the newest message of that kind, while it has buttons.
+        CREATE TABLE keyboards (
+            chat_key TEXT NOT NULL,
+            slot TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            PRIMARY KEY (chat_key, slot)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+async def _005_held_questions(db: aiosqlite.Connection) -> None:
     """The question after a typed answer waits in the outbox until she pauses: while it is
     held, another message of hers is more of the same answer."""
     await _run(db, "ALTER TABLE outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
@@ -198,7 +214,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _001_initial,
     _002_coordinator_tools,
     _003_engine,
-    _004_held_questions,
+    _004_keyboards,
+    _005_held_questions,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

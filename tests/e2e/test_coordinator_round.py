@@ -18,6 +18,7 @@ from tests.fakes import FakeBotApi, FakeUser
 from tests.helpers.bot_harness import (
     TOKEN,
     answer_everything,
+    data_of,
     new_campaign,
     new_invite,
     running_bot,
@@ -72,13 +73,13 @@ async def set_up_campaign(coordinator: FakeUser) -> str:
     await settle(coordinator)
     await tap_data(coordinator, "kn:type:", "rural")
     await tap_data(coordinator, "kn:flow:", "pre")
-    coordinator.tap("kn:languages:en")
+    coordinator.tap(data_of(coordinator, "kn:languages:", ":en"))
     await coordinator.wait_for_edit()
-    coordinator.tap("kn:languages:es")
+    coordinator.tap(data_of(coordinator, "kn:languages:", ":es"))
     await coordinator.wait_for_edit()
     await tap_data(coordinator, "kn:languages:", "done")
     assert "Español" in coordinator.last.content  # type: ignore[union-attr]
-    coordinator.tap("kn:confirm:yes")
+    coordinator.tap(data_of(coordinator, "kn:confirm:", ":yes"))
     created = await coordinator.wait_for_message(contains="is ready")
     qr = await coordinator.wait_for_message()
     assert qr.photo is not None and png_size(qr.photo)[0] > 200
@@ -256,7 +257,10 @@ async def test_campaign_card_buttons_mute_close_share_and_co_coordinate(tmp_path
             assert not [m for m in lead.messages if "New response" in m.content]
 
             lead.tap(f"kc:{campaign_id}", message_id=card.message_id)
+            await lead.wait_for_message(contains="Close “Riverside County”?")
+            lead.tap(f"ky:{campaign_id}")
             await lead.wait_for_message(contains="is closed")
+            await co.wait_for_message(contains="Riverside County")  # told it was closed
             late = api.user(8101, first_name="Late", language_code="en")
             late.start(created.campaign.respondent_token)
             assert "closed" in (await late.wait_for_message()).content

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from bot.cli import main
+from bot.services.coordinator import invite_digest
 from bot.storage.db import Store
 from tests.helpers.report_samples import preassessment_answers
 
@@ -125,3 +126,48 @@ def test_links_need_a_token_or_a_remembered_username(
 ) -> None:
     assert main(["coordinator", "invite"]) == 1
     assert "READINESS_TELEGRAM_TOKEN" in capsys.readouterr().err
+
+
+def test_a_configured_username_gives_links_without_a_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("READINESS_BOT_USERNAME", "@riverside_readiness_bot")
+    assert main(["campaign", "create", "--name", "Hill Valley", "--community-type", "urban"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Respondent link (share with key respondents): https://t.me/riverside_readiness_bot?start="
+        in out
+    )
+    assert "readiness-bot console --flow preassessment --campaign" in out
+    assert "No Telegram links" not in out
+
+
+def test_a_coordinator_invite_for_one_campaign_joins_its_coordinators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["campaign", "create", "--name", "Offline", "--community-type", "rural", "--json"])
+        == 0
+    )
+    created = json.loads(capsys.readouterr().out)
+    assert created["coordinator_link"] is None
+    assert main(["coordinator", "invite", "--campaign", created["id"]]) == 1
+    assert "READINESS_BOT_USERNAME" in capsys.readouterr().err  # what would make the link
+
+    monkeypatch.setenv("READINESS_BOT_USERNAME", "riverside_readiness_bot")
+    assert main(["coordinator", "invite", "--campaign", created["id"]]) == 0
+    token = capsys.readouterr().out.strip().rsplit("start=", 1)[1]
+    assert asyncio.run(invited_to(tmp_path / "readiness.db", token)) == created["id"]
+    assert main(["coordinator", "invite", "--campaign", "0000aaaa"]) == 1
+    assert "no campaign '0000aaaa'" in capsys.readouterr().err
+
+
+async def invited_to(database: Path, token: str) -> str | None:
+    store = await Store.open(database)
+    try:
+        async with store.transaction() as tx:
+            used = await tx.invites.use(invite_digest(token))
+    finally:
+        await store.close()
+    assert used is not None
+    return used[1]

@@ -75,6 +75,9 @@ async def test_the_database_file_is_created_private(tmp_path: Path) -> None:
     assert all(mode == 0o600 for mode in modes.values()), modes
 
 
+SCHEDULED_MS = int(datetime(2026, 11, 30, 10, tzinfo=UTC).timestamp() * 1000)
+
+
 async def test_upgrade_from_each_earlier_schema_keeps_data(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     for earlier in range(1, SCHEMA_VERSION):
@@ -85,10 +88,17 @@ async def test_upgrade_from_each_earlier_schema_keeps_data(tmp_path: Path) -> No
                 "INSERT INTO campaigns (id, name, community_type, flow, respondent_token,"
                 " created_at) VALUES ('c1', 'Old', 'rural', 'preassessment', 'tok', 'then')"
             )
-            await db.execute(
-                "INSERT INTO outbox (chat_key, chat, kind, payload, created_at, next_attempt_at)"
-                " VALUES ('k', x'00', 'send', '{}', 'then', '2026-11-30T10:00:00+00:00')"
-            )
+            if earlier < 3:
+                await db.execute(
+                    "INSERT INTO outbox (chat_key, chat, kind, payload, created_at,"
+                    " next_attempt_at) VALUES ('k', x'00', 'send', '{}', 'then',"
+                    " '2026-11-30T10:00:00+00:00')"
+                )
+            else:  # schema 3 schedules in milliseconds already
+                await db.execute(
+                    "INSERT INTO outbox (chat_key, chat, kind, payload, created_at, due_ms)"
+                    f" VALUES ('k', x'00', 'send', '{{}}', 'then', {SCHEDULED_MS})"
+                )
         store = await store_at(path)
         try:
             campaign = await store.read.campaigns.by_id("c1")
@@ -97,7 +107,7 @@ async def test_upgrade_from_each_earlier_schema_keeps_data(tmp_path: Path) -> No
             await store.close()
         assert campaign is not None and campaign.name == "Old"
         # The whole-second schedule of schema 2 became milliseconds.
-        assert due == int(datetime(2026, 11, 30, 10, tzinfo=UTC).timestamp() * 1000)
+        assert due == SCHEDULED_MS
         with sqlite3.connect(path) as db:
             assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
 
@@ -343,6 +353,10 @@ LOOKUPS = {
     ),
     "old handled updates": ("SELECT update_id FROM inbox WHERE processed_at < 'x'", "inbox"),
     "old message ids": ("SELECT message_id FROM bot_messages WHERE sent_ms < 5", "bot_messages"),
+    "a chat's held keyboard": (
+        "SELECT message_id FROM keyboards WHERE chat_key = 'k' AND slot = 'setup'",
+        "keyboards",
+    ),
 }
 
 
@@ -453,6 +467,26 @@ async def test_message_ids_and_dead_letters_are_pruned(tmp_path: Path) -> None:
         assert await store.read.dead_letters.count() == 0
         async with store.transaction() as tx:
             assert await tx.bot_messages.forget("chat") == []
+    finally:
+        await store.close()
+
+
+async def test_a_held_keyboard_is_replaced_released_and_kept_apart_per_chat(
+    tmp_path: Path,
+) -> None:
+    store = await store_at(tmp_path / "r.db")
+    try:
+        async with store.transaction() as tx:
+            await tx.keyboards.hold("chat", "setup", 10)
+            await tx.keyboards.hold("chat", "setup", 12)
+            await tx.keyboards.hold("other", "setup", 7)
+        assert await store.read.keyboards.held("chat", "setup") == 12
+        assert await store.read.keyboards.held("chat", "another slot") is None
+        async with store.transaction() as tx:
+            await tx.keyboards.release("chat", "setup")
+            await tx.keyboards.drop_chat("nobody")
+        assert await store.read.keyboards.held("chat", "setup") is None
+        assert await store.read.keyboards.held("other", "setup") == 7
     finally:
         await store.close()
 

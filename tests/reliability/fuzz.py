@@ -65,7 +65,7 @@ REAL_COMMANDS = (
     "cancel",
 )
 STAGES = ("no interview", "language", "consent", "interview", "review", "after submission")
-ACTIONS = "rxlcomuiqp"
+ACTIONS = "rxlcomuiqpyk"
 TOPICS = (*"ABCDEFG", "community")
 SETUP = {
     "name": ("x",),
@@ -881,6 +881,7 @@ class Moves:
                 f"k{rng.choice(ACTIONS)}:{cid}",
                 f"kw:{cid}:{rng.choice(TOPICS)}",
                 f"kn:{step}:{rng.choice(SETUP[step])}",
+                f"kn:{step}:{random_token(rng, 8)}:{rng.choice(SETUP[step])}",
                 f"a:{sid}:{qid}:{rng.choice(('mid', 'low', '5', 'yes', 'shelter', 'dont_know'))}",
                 f"n:{sid}:{qid}",
                 f"s:{sid}:{qid}",

@@ -43,6 +43,10 @@ def bot_env(api: FakeBotApi, workdir: Path, *, database: Path | None = None) -> 
         READINESS_TELEGRAM_API_URL=f"{api.url}/bot",
         READINESS_DATABASE=str(database or workdir / DATABASE),
         READINESS_REMINDER_AFTER="0",
+        # Simulated respondents answer the moment a question arrives, and wait for the next one
+        # before typing again: holding it for her pause would only slow every scenario down.
+        # The held question is tested in tests/e2e/test_answering.py.
+        READINESS_ANSWER_PAUSE="0",
         # RetryAfter.retry_after as a timedelta; without it PTB 22 warns on every 429.
         PTB_TIMEDELTA="true",
     )

@@ -14,9 +14,8 @@ LIBRARY = default_library()
 QUESTION_IDS = [q.id for bank in LIBRARY.banks.values() for q in bank.questions]
 OPTION_IDS = sorted({o.id for b in LIBRARY.banks.values() for q in b.questions for o in q.options})
 
-session_ids = st.text(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", min_size=8, max_size=8
-)
+SESSION_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+session_ids = st.text(SESSION_ALPHABET, min_size=8, max_size=8)
 question_ids = st.sampled_from(QUESTION_IDS)
 values = st.sampled_from([*OPTION_IDS, "low", "mid", "high", "dont_know", *map(str, range(1, 11))])
 campaign_ids = st.text("0123456789abcdef", min_size=8, max_size=8)
@@ -43,12 +42,13 @@ buttons = st.one_of(
     st.builds(cb.EditAnswer, session_ids, question_ids),
     st.builds(cb.SubmitAnswers, session_ids),
     st.builds(cb.EraseOpen, session_ids),
-    st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqp")), campaign_ids),
+    st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqpyk")), campaign_ids),
     st.builds(cb.CampaignComments, campaign_ids, st.sampled_from([*"ABCDEFG", "community"])),
     st.builds(
         cb.SetupChoice,
         st.sampled_from(["description", "type", "flow", "languages", "confirm"]),
         st.sampled_from(["skip", "rural", "urban", "preassessment", "capacity_checklist", "es"]),
+        st.one_of(st.just(""), st.text(SESSION_ALPHABET, min_size=1, max_size=16)),
     ),
 )
 
@@ -107,4 +107,11 @@ def test_the_wire_format_of_old_buttons_still_decodes() -> None:
     assert cb.decode("b:Ab3x_-9Q") == cb.GoBack("Ab3x_-9Q", "")
     assert cb.decode("b:Ab3x_-9Q:level_a:mid") == cb.GoBack("Ab3x_-9Q", "level_a:mid")
     assert cb.decode("kn:flow:pre") == cb.SetupChoice("flow", "preassessment")
+    assert cb.decode("kn:confirm:yes") == cb.SetupChoice("confirm", "yes", draft="")
+
+
+def test_a_set_up_button_names_its_set_up() -> None:
+    assert cb.encode(cb.SetupChoice("flow", "preassessment", "Ab3x_9")) == "kn:flow:Ab3x_9:pre"
+    assert cb.decode("kn:confirm:Ab3x_9:no") == cb.SetupChoice("confirm", "no", "Ab3x_9")
+    assert cb.decode("kn:confirm:Ab/x:no") is None
     assert cb.decode("l:-:es") == cb.PickLanguage(None, "es")

@@ -41,6 +41,7 @@ from bot.flows.events import (
     Skip,
     Submit,
 )
+from bot.flows.values import MAX_MESSAGE_LENGTH
 from bot.i18n import DEFAULT_LOCALE, language_name, shipped_locales, translator, use_catalogs
 from bot.privacy import RECEIPT_ALPHABET, Addresses, Sealer
 from bot.reports import (
@@ -58,7 +59,7 @@ from bot.reports import (
 from bot.reports.chart import chart_figure
 from bot.scorecard_report import scorecard_text
 from bot.services import coordinator_texts, texts
-from bot.services.coordinator import Desk, Links, create_campaign
+from bot.services.coordinator import Desk, Links, SetupButton, create_campaign
 from bot.services.effects import (
     CoordinatorMenu,
     Effects,
@@ -277,7 +278,7 @@ class Interview:
         await self.call(lambda tx: r.unusable(tx, who))  # a sticker: what is expected here
         await self.act("no-such-session", Continue(question.id))
         if question.kind is Kind.TEXT:
-            long = "z" * 2001
+            long = "z" * (MAX_MESSAGE_LENGTH + 1)
             await self.call(lambda tx: r.typed(tx, who, long, len(long)))
             await self.call(lambda tx: r.typed(tx, who, TYPED, len(TYPED)))
             back = await self.call(lambda tx: r.start(tx, who))  # came back later
@@ -414,10 +415,10 @@ async def set_up(world: World) -> tuple[Campaign, Campaign]:
         ("languages", "done"),
         ("confirm", "yes"),
     ]:
-        await world.do(
-            where, lambda tx, s=step, v=value: d.draft_button(tx, COORDINATOR, PSEUDO, s, v)
-        )
-    await world.do(where, lambda tx: d.draft_button(tx, COORDINATOR, PSEUDO, "confirm", "yes"))
+        pressed = SetupButton(step, value)
+        await world.do(where, lambda tx, b=pressed: d.draft_button(tx, COORDINATOR, PSEUDO, b))
+    again = SetupButton("confirm", "yes")
+    await world.do(where, lambda tx: d.draft_button(tx, COORDINATOR, PSEUDO, again))
     mine = await world.store.read.campaigns.of_coordinator(COORDINATOR)
     (pre,) = [c for c in mine if c.flow == "preassessment"]
     return pre, created.campaign

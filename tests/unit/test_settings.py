@@ -41,6 +41,21 @@ def test_reminder_durations(
     assert load_settings().reminder == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", None),
+        ("@Riverside_readiness_bot", "Riverside_readiness_bot"),
+        (" lake_bot ", "lake_bot"),
+    ],
+)
+def test_a_bot_username_is_kept_without_its_at(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: str | None
+) -> None:
+    monkeypatch.setenv("READINESS_BOT_USERNAME", value)
+    assert load_settings().bot_username == expected
+
+
 def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("READINESS_TELEGRAM_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     settings = load_settings()
@@ -54,6 +69,8 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         ("READINESS_TELEGRAM_TOKEN", "not-a-token"),
         ("READINESS_REMINDER_AFTER", "soon"),
         ("READINESS_REMINDER_AFTER", "-5"),
+        ("READINESS_BOT_USERNAME", "riverside"),
+        ("READINESS_BOT_USERNAME", "https://t.me/riverside_bot"),
     ],
 )
 def test_malformed_setting_names_itself(

@@ -21,7 +21,7 @@ _LOCALE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?")
 _CAMPAIGN = re.compile(r"[0-9a-f]{8}")
 _MARKER = re.compile(r"(?:[a-z0-9_]{1,24}(?::(?:[a-z0-9]{1,8}|\+))?)?")
 _TOPIC = re.compile(r"[A-G]|community")
-_ACTIONS = frozenset("rxlcomuiqp")
+_ACTIONS = frozenset("rxlcomuiqpyk")
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,9 @@ class CampaignComments:
 class SetupChoice:
     step: str
     value: str
+    draft: str = ""
+    """The set-up the button was shown in, so one of an ended set-up is known as such; ''
+    on buttons shown before set-ups had ids."""
 
 
 Button = (
@@ -219,8 +222,9 @@ def _encode(button: Button) -> str:
             return f"k{action}:{cid}"
         case CampaignComments(campaign_id=cid, topic=topic):
             return f"kw:{cid}:{topic}"
-        case SetupChoice(step=step, value=value):
-            return f"kn:{step}:{_FLOW_OF.get(value, value) if step == 'flow' else value}"
+        case SetupChoice(step=step, value=value, draft=draft):
+            shown = _FLOW_OF.get(value, value) if step == "flow" else value
+            return f"kn:{step}:{draft}:{shown}" if draft else f"kn:{step}:{shown}"
     raise TypeError(f"not a button: {button!r}")
 
 
@@ -274,6 +278,11 @@ def _decode(head: str, parts: list[str], rest: str) -> Button | None:
             return CampaignComments(cid, topic)
         case "kn", [step, value] if _fits(_ID, step) and _fits(_LOCALE_OR_ID, value):
             return SetupChoice(step, FLOW_CODES.get(value, value) if step == "flow" else value)
+        case "kn", [step, draft, value] if (
+            _fits(_ID, step) and _sid(draft) and _fits(_LOCALE_OR_ID, value)
+        ):
+            shown = FLOW_CODES.get(value, value) if step == "flow" else value
+            return SetupChoice(step, shown, draft)
     if len(head) == 2 and head[0] == "k" and head[1] in _ACTIONS and len(parts) == 1:
         return CampaignAction(head[1], parts[0]) if _fits(_CAMPAIGN, parts[0]) else None
     return None

@@ -24,6 +24,7 @@ from bot.services.effects import (
     Reply,
     Settle,
     Toast,
+    Unbutton,
 )
 from bot.services.notices import VIEW, queue_notices
 from bot.services.views import View
@@ -31,6 +32,7 @@ from bot.storage.repos import Repos
 
 SEND, EDIT, PHOTO, DOCUMENT, MENU, DELETE = "send", "edit", "photo", "document", "menu", "delete"
 TYPING = "typing"
+UNBUTTON = "unbutton"
 
 
 @dataclass
@@ -52,9 +54,9 @@ class TelegramOutbox:
             match effect:
                 case Reply(view=view, held=True) if self.answer_pause_ms > 0:
                     await self._hold(tx, chat, view)
-                case Reply(view=view):
+                case Reply(view=view, slot=slot):
                     for rendered in self.presenter.render(view):
-                        await self.queue(tx, chat, rendered)
+                        await self.queue(tx, chat, rendered, slot=slot)
                 case Later(view=view):
                     await self._add(tx, chat, VIEW, {"view": view.model_dump(mode="json")})
                 case Settle() if ev.message_id is not None and ev.message_html is not None:
@@ -64,6 +66,9 @@ class TelegramOutbox:
                     (rendered,) = self.presenter.render(view)
                     assert isinstance(rendered, Text)
                     await self._edit(tx, chat, ev.message_id, rendered)
+                case Unbutton(slot=slot):
+                    # The sender finds the message when it gets here: only then is it sent.
+                    await self._add(tx, chat, UNBUTTON, {"slot": slot})
                 case Toast():
                     toast = self.presenter.toast(effect)
                 case ClearChat():
@@ -92,10 +97,13 @@ class TelegramOutbox:
             payload = {**rendered.payload(), "track": True}
             await self._add(tx, chat, SEND, payload, held_ms=self.answer_pause_ms)
 
-    async def queue(self, tx: Repos, chat: int, rendered: Rendered, *, track: bool = True) -> None:
+    async def queue(
+        self, tx: Repos, chat: int, rendered: Rendered, *, track: bool = True, slot: str = ""
+    ) -> None:
         match rendered:
             case Text():
-                await self._add(tx, chat, SEND, {**rendered.payload(), "track": track})
+                payload = {**rendered.payload(), "track": track}
+                await self._add(tx, chat, SEND, {**payload, "slot": slot} if slot else payload)
             case Photo(png=png, caption=caption):
                 await self._add(tx, chat, PHOTO, {"data": _b64(png), "caption": caption})
             case Document(data=data, filename=filename, caption=caption):
@@ -110,6 +118,7 @@ class TelegramOutbox:
         # Queued questions must not arrive after the chat was cleared.
         await tx.outbox.drop_chat(key)
         await tx.dead_letters.drop_chat(key)
+        await tx.keyboards.drop_chat(key)
         message_ids = set(await tx.bot_messages.forget(key))
         if ev.kind == "callback" and ev.message_id is not None:
             message_ids.add(ev.message_id)

@@ -38,10 +38,13 @@ from bot.services.effects import Settle, Toast
 from bot.services.reports import Material
 from bot.services.views import (
     CampaignCard,
+    CampaignStatus,
+    CloseConfirm,
     Consent,
     CoordinatorHelp,
     DeleteConfirm,
     LanguageChoice,
+    Notice,
     PickCampaign,
     QrCode,
     QuestionView,
@@ -62,8 +65,8 @@ from questions.schema import Kind
 Button = tuple[str, str]  # (label, callback data)
 MAX_LENGTH = 4000
 """Telegram takes up to 4,096 characters of text; the margin is for the answer a tap appends."""
-FLOW_NAMES = {"preassessment": ct.FLOW_PRE, "capacity_checklist": ct.FLOW_CAP}
-COMMUNITY_TYPES = {"rural": ct.RURAL, "suburban": ct.SUBURBAN, "urban": ct.URBAN}
+FLOW_NAMES = ct.FLOW_NAMES
+COMMUNITY_TYPES = ct.COMMUNITY_TYPE_NAMES
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ class Presenter:
                 return [self._card(view)]
             case PickCampaign():
                 return [self._pick(view)]
+            case CloseConfirm():
+                return [self._close_confirm(view)]
             case SetupStep():
                 return [self.setup_step(view)]
             case QrCode(link=link, caption=caption):
@@ -306,13 +311,26 @@ class Presenter:
         buttons = [[_b(name, cb.CampaignAction(view.action, cid))] for cid, name in view.campaigns]
         return Text(_e(tr, ct.PICK_CAMPAIGN), buttons)
 
+    def _close_confirm(self, view: CloseConfirm) -> Text:
+        tr = translator(view.locale)
+        text = _e(tr, ct.CLOSE_CONFIRM, name=view.name, open=view.open, done=view.done)
+        cid = view.campaign_id
+        buttons = [
+            [
+                _b(tr.gettext(ct.BUTTON_CLOSE), cb.CampaignAction("y", cid)),
+                _b(tr.gettext(ct.KEEP_OPEN), cb.CampaignAction("k", cid)),
+            ]
+        ]
+        return Text(text, buttons)
+
     def setup_step(self, view: SetupStep) -> Text:
         tr = translator(view.locale)
         draft = view.draft
         step = draft.get("step")
+        draft_id = str(draft.get("id", ""))
 
         def choice(label: str, value: str) -> list[Button]:
-            return [_b(label, cb.SetupChoice(str(step), value))]
+            return [_b(label, cb.SetupChoice(str(step), value, draft_id))]
 
         if step == "description":
             return Text(_e(tr, ct.NEW_DESCRIPTION), [choice(tr.gettext(ct.SKIP), "skip")])
@@ -346,10 +364,11 @@ class Presenter:
 
     # --- deferred views (rendered when the outbox delivers them) -------------------------
 
-    def deferred(
-        self, view: ResponseSummary | TargetReached | ReportRequest, material: Material
-    ) -> list[Rendered]:
+    def deferred(self, view: Notice | ReportRequest, material: Material) -> list[Rendered]:
         tr = translator(view.locale)
+        if isinstance(view, CampaignStatus):
+            told = ct.CLOSED_BY_OTHER if view.closed else ct.REOPENED_BY_OTHER
+            return [Text(_e(tr, told, name=view.campaign))]
         if isinstance(view, TargetReached):
             text = _e(
                 tr,

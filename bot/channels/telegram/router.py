@@ -20,7 +20,7 @@ from bot.flows.events import (
     Toggle,
 )
 from bot.privacy import Addresses, respondent_key
-from bot.services.coordinator import COMMANDS, Desk
+from bot.services.coordinator import COMMANDS, Desk, SetupButton
 from bot.services.effects import Effects
 from bot.services.respondent import Respondents, Who
 from bot.storage.repos import Repos
@@ -142,8 +142,9 @@ class Router:
                 return await self.desk.campaign_button(tx, telegram_id, locale, action, cid, "")
             case cb.CampaignComments(campaign_id=cid, topic=topic):
                 return await self.desk.campaign_button(tx, telegram_id, locale, "w", cid, topic)
-            case cb.SetupChoice(step=step, value=value):
-                return await self.desk.draft_button(tx, telegram_id, locale, step, value)
+            case cb.SetupChoice(step=step, value=value, draft=draft):
+                pressed = SetupButton(step, value, draft)
+                return await self.desk.draft_button(tx, telegram_id, locale, pressed)
         return None
 
 

@@ -27,7 +27,16 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.channels.telegram.menus import COORDINATOR_COMMANDS, menu
-from bot.channels.telegram.outbox import DELETE, DOCUMENT, EDIT, MENU, PHOTO, SEND, TYPING
+from bot.channels.telegram.outbox import (
+    DELETE,
+    DOCUMENT,
+    EDIT,
+    MENU,
+    PHOTO,
+    SEND,
+    TYPING,
+    UNBUTTON,
+)
 from bot.channels.telegram.presenter import Document, Photo, Presenter, Rendered, Text
 from bot.privacy import Addresses
 from bot.services.notices import VIEW
@@ -36,6 +45,7 @@ from bot.services.views import DEFERRED
 from bot.storage.clock import now_ms
 from bot.storage.db import Store
 from bot.storage.records import Outgoing
+from bot.storage.repos import Repos
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +208,11 @@ class Sender:
             for start in range(0, len(ids), 100):
                 await self.bot.delete_messages(chat, ids[start : start + 100])
             return []
+        if item.kind == UNBUTTON:
+            held = await self.store.read.keyboards.held(item.chat_key, payload["slot"])
+            if held is not None:
+                await self.bot.edit_message_reply_markup(chat_id=chat, message_id=held)
+            return []
         if item.kind == EDIT:
             await self.bot.edit_message_text(
                 payload["text"],
@@ -245,10 +260,27 @@ class Sender:
             still_wanted = await tx.outbox.sent(item.id)
             if still_wanted and sent and payload.get("track", True):
                 await tx.bot_messages.remember(item.chat_key, sent)
+            if still_wanted and payload.get("slot"):
+                await self._keep_slot(tx, item, payload, sent)
+            if still_wanted and item.kind == EDIT and not payload.get("buttons"):
+                # Settled by a tap: a later Unbutton would edit it again for nothing (a 400).
+                await tx.keyboards.release_message(item.chat_key, int(payload["message_id"]))
         if not still_wanted and sent:
             # The respondent left while this was on its way: it must not stay on their screen.
             with contextlib.suppress(TelegramError):
                 await self.bot.delete_messages(self.addresses.open(item.chat), sent)
+
+    @staticmethod
+    async def _keep_slot(
+        tx: Repos, item: Outgoing, payload: dict[str, Any], sent: list[int]
+    ) -> None:
+        """A slot holds the newest message of its kind while it has buttons; once they are
+        taken away, or the newest has none, there is nothing left to take away."""
+        slot = str(payload["slot"])
+        if item.kind == SEND and sent and payload.get("buttons"):
+            await tx.keyboards.hold(item.chat_key, slot, sent[-1])
+        else:
+            await tx.keyboards.release(item.chat_key, slot)
 
     async def _reschedule(self, item: Outgoing, due_ms: int, payload: dict[str, Any]) -> None:
         async with self.store.transaction() as tx:

@@ -9,7 +9,7 @@ import aiosqlite
 from bot.storage.repos.campaigns import Campaigns, Coordinators, Invites
 from bot.storage.repos.inbox import DeadLetters, Inbox
 from bot.storage.repos.info import BotInfo
-from bot.storage.repos.outbox import BotMessages, Outbox
+from bot.storage.repos.outbox import BotMessages, Keyboards, Outbox
 from bot.storage.repos.responses import Responses
 from bot.storage.repos.sessions import Sessions
 
@@ -30,6 +30,7 @@ class Repos:
         self.inbox = Inbox(connection, self)
         self.outbox = Outbox(connection, self)
         self.bot_messages = BotMessages(connection, self)
+        self.keyboards = Keyboards(connection, self)
         self.dead_letters = DeadLetters(connection, self)
         self.info = BotInfo(connection, self)
 

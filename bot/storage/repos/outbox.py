@@ -1,5 +1,5 @@
-"""The outbox (messages committed with the answer that caused them) and the bot's own messages
-in each chat, which quick exit deletes."""
+"""The outbox (messages committed with the answer that caused them), the bot's own messages
+in each chat, which quick exit deletes, and the messages whose buttons a later event removes."""
 
 from __future__ import annotations
 
@@ -110,3 +110,33 @@ class BotMessages(Repository):
     async def prune(self, before_ms: int) -> int:
         """Telegram lets a bot delete its messages for 48 hours only; older ids are useless."""
         return await self._run("DELETE FROM bot_messages WHERE sent_ms < ?", (before_ms,))
+
+
+class Keyboards(Repository):
+    """Per chat, the message shown last under a slot name ("setup") while it has buttons, so
+    that a later event can take them away without knowing the message."""
+
+    async def hold(self, chat_key: str, slot: str, message_id: int) -> None:
+        await self._run(
+            "INSERT INTO keyboards (chat_key, slot, message_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_key, slot) DO UPDATE SET message_id = excluded.message_id",
+            (chat_key, slot, message_id),
+        )
+
+    async def held(self, chat_key: str, slot: str) -> int | None:
+        row = await self._one(
+            "SELECT message_id FROM keyboards WHERE chat_key = ? AND slot = ?", (chat_key, slot)
+        )
+        return None if row is None else int(row[0])
+
+    async def release(self, chat_key: str, slot: str) -> None:
+        await self._run("DELETE FROM keyboards WHERE chat_key = ? AND slot = ?", (chat_key, slot))
+
+    async def release_message(self, chat_key: str, message_id: int) -> None:
+        """The message lost its buttons another way (a tap settled it)."""
+        await self._run(
+            "DELETE FROM keyboards WHERE chat_key = ? AND message_id = ?", (chat_key, message_id)
+        )
+
+    async def drop_chat(self, chat_key: str) -> None:
+        await self._run("DELETE FROM keyboards WHERE chat_key = ?", (chat_key,))
