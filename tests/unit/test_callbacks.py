@@ -42,7 +42,7 @@ buttons = st.one_of(
     st.builds(cb.EditAnswer, session_ids, question_ids),
     st.builds(cb.SubmitAnswers, session_ids),
     st.builds(cb.EraseOpen, session_ids),
-    st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqpyk")), campaign_ids),
+    st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqpykv")), campaign_ids),
     st.builds(cb.CampaignComments, campaign_ids, st.sampled_from([*"ABCDEFG", "community"])),
     st.builds(
         cb.SetupChoice,
