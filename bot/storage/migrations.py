@@ -210,12 +210,18 @@ async def _005_held_questions(db: aiosqlite.Connection) -> None:
     await _run(db, "ALTER TABLE outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
 
 
+async def _006_session_age(db: aiosqlite.Connection) -> None:
+    """Unfinished interviews are deleted after a number of days: found by their last change."""
+    await _run(db, "CREATE INDEX sessions_age ON sessions (updated_at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _001_initial,
     _002_coordinator_tools,
     _003_engine,
     _004_keyboards,
     _005_held_questions,
+    _006_session_age,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

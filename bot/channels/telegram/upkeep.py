@@ -85,9 +85,15 @@ class ButtonAnswers:
                 await self.bot.answer_callback_query(item.callback_id, text=item.toast)
 
 
+UNFINISHED_MEMORY = timedelta(days=30)
+"""The default of READINESS_UNFINISHED_DAYS: how long an untouched interview is kept."""
+
+
 @dataclass
 class Pruning:
     store: Store
+    unfinished_after: timedelta = UNFINISHED_MEMORY
+    """The privacy screen tells respondents an unfinished interview is deleted after this."""
 
     async def run(self) -> None:
         while True:
@@ -99,5 +105,9 @@ class Pruning:
             inbox = await tx.inbox.prune(now() - INBOX_MEMORY)
             messages = await tx.bot_messages.prune(now_ms() - MESSAGE_MEMORY_MS)
             dead = await tx.dead_letters.prune(now() - DEAD_LETTER_MEMORY)
-        if inbox or messages or dead:
-            log.info("pruned %d inbox ids, %d message ids, %d dead letters", inbox, messages, dead)
+            expired = await tx.sessions.expire(now() - self.unfinished_after)
+        if inbox or messages or dead or expired:
+            log.info(
+                "pruned %d inbox ids, %d message ids, %d dead letters, %d unfinished interviews",
+                inbox, messages, dead, expired,
+            )  # fmt: skip
