@@ -20,6 +20,7 @@ from bot.render import (
     PREFER_NOT,
     RenderedQuestion,
     describe_answer,
+    privacy_notice,
     reason,
     render_ask,
     review_lines,
@@ -200,7 +201,14 @@ class Presenter:
         parts = [f"<b>{html.escape(tr.gettext(bank.title))}</b>"]
         if view.community:
             parts.append(_who_asks(view, tr))
-        parts += [html.escape(tr.gettext(bank.description)), _e(tr, texts.PRIVACY)]
+        parts.append(html.escape(tr.gettext(bank.description)))
+        notice = privacy_notice(
+            tr,
+            personal=not view.community,
+            unfinished_days=view.unfinished_days,
+            reminder_seconds=view.reminder_seconds,
+        )
+        parts += [html.escape(part) for part in notice]
         body = "\n\n".join(parts)
         buttons = [
             [
