@@ -44,6 +44,17 @@ def test_reminder_durations(
 
 @pytest.mark.parametrize(
     ("value", "expected"),
+    [("6s", timedelta(seconds=6)), ("0", timedelta(0)), ("2", timedelta(seconds=2))],
+)
+def test_answer_pause_durations(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: timedelta
+) -> None:
+    monkeypatch.setenv("READINESS_ANSWER_PAUSE", value)
+    assert load_settings().answer_pause == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
     [
         ("", None),
         ("@Riverside_readiness_bot", "Riverside_readiness_bot"),
@@ -72,6 +83,8 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         ("READINESS_REMINDER_AFTER", "-5"),
         ("READINESS_UNFINISHED_DAYS", "0"),
         ("READINESS_UNFINISHED_DAYS", "a month"),
+        ("READINESS_ANSWER_PAUSE", "a moment"),
+        ("READINESS_ANSWER_PAUSE", "-1"),
         ("READINESS_BOT_USERNAME", "riverside"),
         ("READINESS_BOT_USERNAME", "https://t.me/riverside_bot"),
     ],
