@@ -51,7 +51,7 @@ def lines_for(question: Question, overrides: dict[str, list[str]]) -> list[str]:
         return overrides[question.id]
     match question.kind:
         case Kind.INFO:
-            return [""]
+            return [] if question.flows_on else [""]  # Enter reads what is behind a note
         case Kind.TEXT:
             return [f"My answer to {question.id}"]
         case Kind.SCALE:
@@ -175,7 +175,7 @@ def test_progress_and_choices_are_shown() -> None:
     assert "  1) State or local government" in out
     assert "  16) Other" in out
     assert "(Optional: type 'skip' to skip.)" in out
-    assert "(Press Enter to continue.)" in out
+    assert "(Press Enter to read it, or type 'skip' to skip it.)" in out  # the content note
     assert "<i>" not in out and "&amp;" not in out and "&#x27;" not in out
 
 
