@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = [
     "CHAT_CONTEXT",
+    "CONTACT_CONTEXT",
     "DEFAULT_REGIONS",
     "RECEIPT_ALPHABET",
     "Addresses",
@@ -34,6 +35,7 @@ __all__ = [
     "receipt_digest",
     "redact",
     "respondent_key",
+    "volunteer_digest",
 ]
 
 
@@ -154,6 +156,8 @@ class Sealer:
 
 
 CHAT_CONTEXT = b"chat"
+CONTACT_CONTEXT = b"volunteer-contact"
+"""A volunteer's contact is sealed under its own context: no other sealed value opens as one."""
 
 
 class Addresses:
@@ -214,6 +218,15 @@ def receipt_digest(secret: bytes, code: str) -> str:
     if canonical is None:
         raise ValueError("not a well-formed receipt code")
     return _keyed_hex(secret, "receipt", canonical)
+
+
+def volunteer_digest(secret: bytes, code: str) -> str:
+    """What finds a volunteer's contact from her receipt code: keyed differently from
+    `receipt_digest`, so no column of the contacts equals one of the responses."""
+    canonical = normalise_receipt_code(code)
+    if canonical is None:
+        raise ValueError("not a well-formed receipt code")
+    return _keyed_hex(secret, "volunteer", canonical)
 
 
 # --- redaction ---------------------------------------------------------------------------------

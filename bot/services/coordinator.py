@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services import closing, texts
+from bot.services import closing, texts, volunteers
 from bot.services import coordinator_texts as ct
 from bot.services.effects import (
     CoordinatorMenu,
@@ -41,9 +41,9 @@ from scoring import RECOMMENDED, CommunityType
 
 COMMANDS = frozenset({"new", "campaigns", "report", "export", "mute", "unmute", "cancel"})
 CAMPAIGN_COMMANDS = {"report": "r", "export": "x", "mute": "m", "unmute": "u"}
-ACTIONS = frozenset("rxlcomuiqpwyk")
+ACTIONS = frozenset("rxlcomuiqpwykv")
 """report, export, link, close, reopen, mute, unmute, invite, quit, priorities, what was said;
-close (confirmed), keep open."""
+close (confirmed), keep open; volunteers for the full assessment."""
 COMMUNITY_TYPES = ("rural", "suburban", "urban")
 FLOWS = ("preassessment", "capacity_checklist")
 MAX_NAME = 120
@@ -178,9 +178,11 @@ class Desk:
         if not mine:
             return [Reply(Say.of(locale, ct.NO_CAMPAIGNS))]
         progress = await tx.responses.progress([c.id for c in mine])
+        contacts = await tx.volunteers.counts([c.id for c in mine])
         effects: Effects = []
         for campaign in mine:
             done, open_now = progress.get(campaign.id, (0, 0))
+            asks = campaign.flow == "preassessment"  # only it asks who would take part
             low, high = RECOMMENDED[CommunityType(campaign.community_type)]
             card = CampaignCard(
                 locale,
@@ -192,6 +194,7 @@ class Desk:
                 open_now,
                 low,
                 high,
+                contacts.get(campaign.id, 0) if asks else None,
             )
             effects.append(Reply(card))
         return effects
@@ -260,7 +263,18 @@ class Desk:
             case "q":
                 await tx.coordinators.remove(telegram_id, campaign.id)
                 return [Reply(Say.of(locale, ct.LEFT_NOW, name=name))]
+            case "v":
+                return volunteers.listing(locale, campaign)
         return [Toast(locale, Phrase(ct.NOT_FOUND))]
+
+    async def forget_volunteer(
+        self, tx: Repos, telegram_id: int, locale: str, campaign_id: str, volunteer_id: str
+    ) -> Effects:
+        """'Contacted — delete' on the volunteers' list; only the campaign's coordinators."""
+        campaign = await tx.campaigns.by_id(campaign_id)
+        if campaign is None or not await tx.coordinators.coordinates(telegram_id, campaign.id):
+            return [Toast(locale, Phrase(ct.NOT_FOUND))]
+        return await volunteers.forget(tx, locale, campaign, volunteer_id)
 
     # --- /new set-up ---------------------------------------------------------------------
 

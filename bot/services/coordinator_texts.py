@@ -126,3 +126,15 @@ COMMENTS_BUTTON = N_("💬 {dimension}")
 COMMUNITY = N_("How respondents define the community")
 ALL_PRIORITIES = N_("📋 Every dimension's strategy")
 CHART_CAPTION = N_("Readiness by dimension: “{name}”")
+BUTTON_VOLUNTEERS = N_("🙋 Volunteers ({count})")
+VOLUNTEERS_TITLE = N_("Volunteers for the full assessment interview of “{name}”")
+VOLUNTEERS_NONE = N_("No one has left a way to be contacted for “{name}” yet.")
+VOLUNTEER_LINE = N_("{number}. {contact} (left on {day})")
+VOLUNTEERS_REMINDER = N_(
+    "They left these only to be invited to the full assessment interview. Please delete each "
+    "one as soon as you have contacted that person. The list is in no particular order."
+)
+VOLUNTEER_DELETE = N_("Contacted — delete {number}")
+VOLUNTEER_DELETED = N_("Deleted.")
+VOLUNTEER_GONE = N_("That contact was already deleted.")
+VOLUNTEERS_CHANGED = N_("This list has changed: the current one is below.")

@@ -11,6 +11,7 @@ import asyncio
 from dataclasses import dataclass
 
 from bot.i18n import translator
+from bot.privacy import Sealer
 from bot.reports import (
     CapacityReport,
     PreassessmentReport,
@@ -21,6 +22,7 @@ from bot.reports import (
     to_csv,
     to_xlsx,
 )
+from bot.services import volunteers
 from bot.services.views import Notice, ReportRequest
 from bot.storage.records import Campaign, StoredResponse
 from bot.storage.repos import Repos
@@ -39,11 +41,15 @@ class Material:
     png: bytes | None = None
     files: tuple[tuple[str, bytes], ...] = ()
     count: int = 0
+    volunteers: tuple[tuple[str, str, str], ...] = ()
+    """(id, contact, day) of each volunteer: only in the volunteers' own listing."""
 
 
 @dataclass
 class Reports:
     library: Library
+    sealer: Sealer | None = None
+    """Opens the volunteers' contacts; without it their listing stays empty."""
 
     async def material(self, read: Repos, view: Notice | ReportRequest) -> Material:
         if not isinstance(view, ReportRequest):
@@ -52,6 +58,11 @@ class Reports:
         campaign = await read.campaigns.by_id(campaign_id)
         if campaign is None:
             return Material(campaign=None)
+        if view.kind == "volunteers":
+            # Apart from every report: no answer is read, no contact is in any other view.
+            stored = await read.volunteers.of_campaign(campaign_id)
+            opened = volunteers.opened(self.sealer, stored) if self.sealer else ()
+            return Material(campaign, volunteers=opened, count=len(opened))
         responses = await read.responses.of_campaign(campaign_id)
         return await asyncio.to_thread(self._build, view, campaign, responses)
 

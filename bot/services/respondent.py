@@ -29,8 +29,8 @@ from bot.flows.interview import (
 from bot.flows.values import MAX_MESSAGE_LENGTH, Reason
 from bot.flows.versions import bind
 from bot.i18n import negotiate
-from bot.privacy import normalise_receipt_code, receipt_digest
-from bot.services import texts
+from bot.privacy import Sealer, normalise_receipt_code, receipt_digest
+from bot.services import texts, volunteers
 from bot.services.effects import ClearChat, Effect, Effects, Redraw, Reply, Settle, Toast
 from bot.services.submission import Submitter
 from bot.services.views import (
@@ -249,12 +249,26 @@ class Respondents:
         return [*current.notes, *await self._drive(tx, who, current, event, tapped=True)]
 
     async def typed(
-        self, tx: Repos, who: Who, text: str, length: int, *, still_answering: bool = False
+        self,
+        tx: Repos,
+        who: Who,
+        text: str,
+        length: int,
+        *,
+        still_answering: bool = False,
+        as_typed: str | None = None,
     ) -> Effects:
         """A typed message: the answer to the current question, if it asks for text, or more
         of the answer she typed last. `still_answering`: the question after that answer has
-        not reached her yet (the channel holds it back while she types)."""
+        not reached her yet (the channel holds it back while she types). `as_typed`: the
+        text before redaction, used only when it is the contact she was asked to type."""
         current = await self._load(tx, who)
+        if current is None:
+            # After a submission, with no interview open: maybe the contact she offered.
+            offer = await tx.volunteers.awaiting(who.key)
+            if offer is not None:
+                contact = text if as_typed is None else as_typed
+                return await volunteers.take(tx, Sealer(self.secret), offer, contact, length)
         if length > MAX_MESSAGE_LENGTH:
             too_long = Reason(texts.TOO_LONG, {"length": length, "limit": MAX_MESSAGE_LENGTH})
             return [Reply(Refusal(self._locale(who, current), too_long))]
@@ -381,16 +395,28 @@ class Respondents:
         current = await self._load(tx, who)
         locale = self._locale(who, current)
         if code.strip():
-            normalised = normalise_receipt_code(code)
-            erased = normalised is not None and await tx.responses.erase(
-                receipt_digest(self.secret, normalised)
-            )
-            return [
-                Reply(Say.of(locale, texts.DELETED_RECEIPT if erased else texts.RECEIPT_UNKNOWN))
-            ]
+            return [Reply(await self._erase_submitted(tx, locale, code))]
         if current is None:
             return [Reply(Say.of(locale, texts.DELETE_HOW))]
         return [Reply(DeleteConfirm(locale, current.session.id))]
+
+    async def volunteer(self, tx: Repos, who: Who, offer_id: str, agreed: bool) -> Effects:
+        """The offer to leave a contact for the full assessment: tapped, or cancelled."""
+        locale = self._locale(who, await self._load(tx, who))
+        if agreed:
+            return await volunteers.ask(tx, who.key, locale, offer_id)
+        return await volunteers.cancel(tx, who.key, locale, offer_id)
+
+    async def _erase_submitted(self, tx: Repos, locale: str, code: str) -> Say:
+        """The answers with that receipt, and the contact she left with it, if any."""
+        normalised = normalise_receipt_code(code)
+        if normalised is None:
+            return Say.of(locale, texts.RECEIPT_UNKNOWN)
+        erased = await tx.responses.erase(receipt_digest(self.secret, normalised))
+        contact = await volunteers.erase(tx, self.secret, normalised)
+        said = [texts.DELETED_RECEIPT] if erased else []
+        said += [texts.DELETED_CONTACT] if contact else []
+        return Say.of(locale, *(said or [texts.RECEIPT_UNKNOWN]))
 
     async def erase_open(self, tx: Repos, who: Who, session_id: str) -> Effects:
         current = await self._load(tx, who)

@@ -4,13 +4,13 @@ response, the completion record, the receipt, and the coordinators' notices."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.flows.interview import InterviewState
 from bot.flows.values import AnswerValue
 from bot.privacy import new_receipt_code, receipt_digest
 from bot.results import assessment_of, checklist_result, respondent_assessment
-from bot.services import texts
+from bot.services import texts, volunteers
 from bot.services.effects import Effects, Notify, Reply
 from bot.services.views import CampaignLevels, ResponseSummary, Result, Say, TargetReached
 from bot.storage.clock import now
@@ -57,7 +57,16 @@ class Submitter:
             completed_on=now().date(),
         )
         await tx.sessions.delete(session.id)
-        effects: Effects = [Reply(_result(bank, state, code, personal=campaign is None))]
+        result = _result(bank, state, code, personal=campaign is None)
+        if (
+            campaign is not None
+            and bank.id == PREASSESSMENT
+            and volunteers.wants_offer(state.answers)
+        ):
+            # Only a campaign has coordinators to invite her; a personal try never offers.
+            offer_id = await volunteers.offer(tx, self.secret, campaign.id, code, state.locale)
+            result = replace(result, volunteer_offer=offer_id)
+        effects: Effects = [Reply(result)]
         if campaign is not None:
             await tx.responses.record_completion(campaign.id, session.respondent_key)
             effects += await _notices(tx, campaign, bank, state.answers)

@@ -128,3 +128,31 @@ DURATION = N_("It takes about {minutes} minutes.")
 """Measured, not guessed: see `Bank.minutes`."""
 ABOUT_COMMUNITY = N_("This assessment is about: {community}")
 ASKED_BY = N_("It is run by {organisation}.")
+VOLUNTEER_BUTTON = N_("🙋 Leave a way to contact me")
+VOLUNTEER_CONSENT = N_(
+    "You said you might take part in the full assessment interview. If you would like to be "
+    "invited, you can leave a way to contact you: a phone number, an e-mail address, or "
+    "where and when to find you.\n\n"
+    "• It is used only to invite you to the full assessment interview.\n"
+    "• Only the coordinators of this assessment see it.\n"
+    "• It is stored apart from your answers and is never joined to them.\n"
+    "• To delete it, send /delete followed by your receipt code. The coordinators delete it "
+    "once they have contacted you.\n\n"
+    "Write only what you are happy to share. Type it now, in one message of up to {limit} "
+    "characters, or tap Cancel."
+)
+VOLUNTEER_CANCEL = N_("Cancel")
+VOLUNTEER_CANCELLED = N_("Cancelled: no contact was kept.")
+VOLUNTEER_THANKS = N_(
+    "Thank you. Only the coordinators of this assessment will see the contact you left, and "
+    "only to invite you to the full assessment interview. To delete it, send /delete "
+    "followed by your receipt code."
+)
+VOLUNTEER_TOO_LONG = N_(
+    "That message has {length} characters; a contact can have up to {limit}. Please send a "
+    "shorter one, or tap Cancel."
+)
+VOLUNTEER_ENDED = N_(
+    "This offer has ended: a contact was already left, it was cancelled, or it expired."
+)
+DELETED_CONTACT = N_("The contact you left for the full assessment interview has been erased.")

@@ -106,6 +106,19 @@ class Result:
     receipt: str
     assessment: Assessment | None = None
     checklist: ChecklistResult | None = None
+    volunteer_offer: str | None = None
+    """The offer to leave a contact for the full assessment interview (a campaign's
+    preassessment answered "yes" or "maybe" to `willing`), else None."""
+
+
+@dataclass(frozen=True)
+class VolunteerAsk:
+    """What a contact she leaves is for, who sees it, how it is kept and deleted; her next
+    typed message is the contact."""
+
+    locale: str
+    offer_id: str
+    limit: int
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,8 @@ class CampaignCard:
     open: int
     low: int
     high: int
+    volunteers: int | None = None
+    """Contacts left for the full assessment; None where the interview does not ask."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,7 @@ View = (
     | QuestionView
     | ReviewView
     | Result
+    | VolunteerAsk
     | DeleteConfirm
     | CoordinatorHelp
     | CampaignCard
@@ -247,7 +263,7 @@ class CampaignStatus(_Deferred):
 class ReportRequest(_Deferred):
     """A report, chart or file of a campaign, built from committed data when it is sent."""
 
-    kind: Literal["report", "chart", "export", "comments", "priorities"]
+    kind: Literal["report", "chart", "export", "comments", "priorities", "volunteers"]
     campaign_id: str
     topic: str = ""
     """For comments: the dimension (A-G) or 'community'."""

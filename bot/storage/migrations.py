@@ -210,12 +210,48 @@ async def _005_held_questions(db: aiosqlite.Connection) -> None:
     await _run(db, "ALTER TABLE outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
 
 
+async def _006_volunteers(db: aiosqlite.Connection) -> None:
+    """Respondents who offer to be contacted for the full assessment interview. Nothing in
+    either table joins a contact to a response: random ids, a deletion digest keyed apart
+    from the receipt's, the day only, no key and no chat."""
+    await _run(
+        db,
+        """
+        -- Between the Result's button and her typed contact: the key is set only when she
+        -- taps, so her next message is known as the contact. Gone once she types it, cancels
+        -- or erases, and after two days.
+        CREATE TABLE volunteer_offers (
+            id TEXT PRIMARY KEY,
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            deletion_digest TEXT NOT NULL,
+            locale TEXT NOT NULL,
+            respondent_key TEXT,
+            offered_on TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX volunteer_offers_key ON volunteer_offers (respondent_key)
+            WHERE respondent_key IS NOT NULL;
+        CREATE INDEX volunteer_offers_digest ON volunteer_offers (deletion_digest);
+        CREATE INDEX volunteer_offers_age ON volunteer_offers (offered_on);
+        -- The contact as she typed it, sealed: only the campaign's coordinators read it.
+        CREATE TABLE volunteers (
+            id TEXT PRIMARY KEY,
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            contact BLOB NOT NULL,
+            deletion_digest TEXT NOT NULL UNIQUE,
+            created_on TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX volunteers_campaign ON volunteers (campaign_id)
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _001_initial,
     _002_coordinator_tools,
     _003_engine,
     _004_keyboards,
     _005_held_questions,
+    _006_volunteers,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -110,3 +110,24 @@ class DeadLetterGroup:
     count: int
     last_failed_at: str
     errors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VolunteerOffer:
+    """The offer to leave a contact, shown with a campaign interview's result."""
+
+    id: str
+    campaign_id: str
+    deletion_digest: str
+    locale: str
+    respondent_key: str | None
+    """Set when she taps the offer: her next typed message is the contact."""
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    """A contact as stored: still sealed (only the coordinators' listing opens it)."""
+
+    id: str
+    sealed_contact: bytes
+    created_on: str

@@ -47,7 +47,7 @@ from tests.helpers.watch import Watch
 RUNTIME = ("bot", "telegram", "aiohttp", "asyncio")
 STALE_BUTTON = translator("en").gettext(texts.STALE_BUTTON)
 COORDINATOR_COMMANDS = ("new", "campaigns", "report", "export", "mute", "unmute", "cancel")
-ACTIONS = "rxlcomuiqp"
+ACTIONS = "rxlcomuiqpv"
 TOPICS = (*"ABCDEFG", "community")
 SETUP = (
     ("name", "x"),

@@ -65,7 +65,7 @@ REAL_COMMANDS = (
     "cancel",
 )
 STAGES = ("no interview", "language", "consent", "interview", "review", "after submission")
-ACTIONS = "rxlcomuiqpyk"
+ACTIONS = "rxlcomuiqpykv"
 TOPICS = (*"ABCDEFG", "community")
 SETUP = {
     "name": ("x",),

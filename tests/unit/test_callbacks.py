@@ -42,8 +42,14 @@ buttons = st.one_of(
     st.builds(cb.EditAnswer, session_ids, question_ids),
     st.builds(cb.SubmitAnswers, session_ids),
     st.builds(cb.EraseOpen, session_ids),
-    st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqpyk")), campaign_ids),
+    st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqpykv")), campaign_ids),
     st.builds(cb.CampaignComments, campaign_ids, st.sampled_from([*"ABCDEFG", "community"])),
+    st.builds(
+        cb.VolunteerOffer, st.text(SESSION_ALPHABET, min_size=16, max_size=16), st.booleans()
+    ),
+    st.builds(
+        cb.ForgetVolunteer, campaign_ids, st.text(SESSION_ALPHABET, min_size=12, max_size=12)
+    ),
     st.builds(
         cb.SetupChoice,
         st.sampled_from(["description", "type", "flow", "languages", "confirm"]),

@@ -82,7 +82,7 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
     presenter = Presenter(library)
     pause_ms = int(settings.answer_pause.total_seconds() * 1000)
     outbox = TelegramOutbox(presenter, addresses, answer_pause_ms=pause_ms)
-    sender = Sender(store, application.bot, addresses, presenter, Reports(library))
+    sender = Sender(store, application.bot, addresses, presenter, Reports(library, sealer))
     answers = ButtonAnswers(application.bot)
 
     def committed(answered: list[Answered]) -> None:

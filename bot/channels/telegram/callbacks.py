@@ -21,7 +21,7 @@ _LOCALE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?")
 _CAMPAIGN = re.compile(r"[0-9a-f]{8}")
 _MARKER = re.compile(r"(?:[a-z0-9_]{1,24}(?::(?:[a-z0-9]{1,8}|\+))?)?")
 _TOPIC = re.compile(r"[A-G]|community")
-_ACTIONS = frozenset("rxlcomuiqpyk")
+_ACTIONS = frozenset("rxlcomuiqpykv")
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,14 @@ class EraseOpen:
 
 
 @dataclass(frozen=True)
+class VolunteerOffer:
+    """'Leave a way to contact me' on a result (agreed), or Cancel on the consent text."""
+
+    offer_id: str
+    agreed: bool = True
+
+
+@dataclass(frozen=True)
 class CampaignAction:
     """A coordinator's button on a campaign (see bot.services.coordinator.ACTIONS)."""
 
@@ -130,6 +138,14 @@ class CampaignAction:
 class CampaignComments:
     campaign_id: str
     topic: str
+
+
+@dataclass(frozen=True)
+class ForgetVolunteer:
+    """'Contacted — delete' beside one contact on a campaign's volunteers list."""
+
+    campaign_id: str
+    volunteer_id: str
 
 
 @dataclass(frozen=True)
@@ -158,8 +174,10 @@ Button = (
     | EditAnswer
     | SubmitAnswers
     | EraseOpen
+    | VolunteerOffer
     | CampaignAction
     | CampaignComments
+    | ForgetVolunteer
     | SetupChoice
 )
 INTERVIEW_BUTTONS = (
@@ -174,7 +192,7 @@ INTERVIEW_BUTTONS = (
     EditAnswer,
     SubmitAnswers,
 )
-COORDINATOR_BUTTONS = (CampaignAction, CampaignComments, SetupChoice)
+COORDINATOR_BUTTONS = (CampaignAction, CampaignComments, ForgetVolunteer, SetupChoice)
 
 
 def encode(button: Button) -> str:
@@ -218,8 +236,12 @@ def _encode(button: Button) -> str:
             return f"S:{sid}"
         case EraseOpen(session_id=sid):
             return f"D:{sid}"
+        case VolunteerOffer(offer_id=oid, agreed=agreed):
+            return f"V:{oid}" if agreed else f"V:{oid}:no"
         case CampaignAction(action=action, campaign_id=cid):
             return f"k{action}:{cid}"
+        case ForgetVolunteer(campaign_id=cid, volunteer_id=vid):
+            return f"kz:{cid}:{vid}"
         case CampaignComments(campaign_id=cid, topic=topic):
             return f"kw:{cid}:{topic}"
         case SetupChoice(step=step, value=value, draft=draft):
@@ -274,6 +296,12 @@ def _decode(head: str, parts: list[str], rest: str) -> Button | None:
             return SubmitAnswers(sid)
         case "D", [sid] if _sid(sid):
             return EraseOpen(sid)
+        case "V", [oid] if _sid(oid):
+            return VolunteerOffer(oid)
+        case "V", [oid, "no"] if _sid(oid):
+            return VolunteerOffer(oid, agreed=False)
+        case "kz", [cid, vid] if _fits(_CAMPAIGN, cid) and _sid(vid):
+            return ForgetVolunteer(cid, vid)
         case "kw", [cid, topic] if _fits(_CAMPAIGN, cid) and _fits(_TOPIC, topic):
             return CampaignComments(cid, topic)
         case "kn", [step, value] if _fits(_ID, step) and _fits(_LOCALE_OR_ID, value):

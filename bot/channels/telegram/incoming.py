@@ -16,7 +16,8 @@ _CONTEXT = b"inbox"
 
 
 class Incoming(BaseModel):
-    """Names, usernames and phone numbers never enter this object; free text is redacted.
+    """Names, usernames and phone numbers never enter this object; free text is redacted
+    (but for `as_typed`, which only a volunteer's contact uses).
 
     The ids are needed to answer the chat; they are sealed whenever this is stored.
     """
@@ -34,6 +35,9 @@ class Incoming(BaseModel):
     text: str | None = None
     text_length: int = 0
     """Length of the text as typed, before redaction (the 2,000 character limit applies to it)."""
+    as_typed: str | None = None
+    """A short text as typed, only when redaction changed it: it may be the contact she was
+    asked for (never redacted). Sealed with the event, and used for nothing else."""
     callback_id: str | None = None
     callback_data: str | None = None
     message_id: int | None = None

@@ -8,6 +8,7 @@ from telegram import Message, Update
 
 from bot.channels.telegram.incoming import Incoming
 from bot.flows.values import MAX_MESSAGE_LENGTH
+from bot.services.volunteers import MAX_CONTACT
 from bot.text_input import typed_answer
 
 MEDIA_KINDS = (
@@ -70,6 +71,10 @@ def sanitise(update: Update) -> Incoming | None:
         if length > MAX_MESSAGE_LENGTH:
             return Incoming(**base, kind="text", text=None, text_length=length)
         names = tuple(n for n in (user.first_name, user.last_name, user.username) if n)
-        return Incoming(**base, kind="text", text=typed_answer(text, names), text_length=length)
+        redacted = typed_answer(text, names)
+        # The bot cannot know yet whether this is the contact she offered to leave; if it may
+        # be (short, and redaction changed it), it travels as typed too, sealed in the inbox.
+        as_typed = text if length <= MAX_CONTACT and redacted != text.strip() else None
+        return Incoming(**base, kind="text", text=redacted, text_length=length, as_typed=as_typed)
     media = next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), None)
     return Incoming(**base, kind="media" if media else "other", media=media)

@@ -57,6 +57,7 @@ from bot.services.views import (
     SetupStep,
     TargetReached,
     View,
+    VolunteerAsk,
     Welcome,
 )
 from questions.loader import Library
@@ -126,6 +127,10 @@ class Presenter:
                 return split_long(self._review(view))
             case Result():
                 return split_long(self._result(view))
+            case VolunteerAsk(locale=locale, offer_id=oid, limit=limit):
+                tr = translator(locale)
+                cancel = [[_b(tr.gettext(texts.VOLUNTEER_CANCEL), cb.VolunteerOffer(oid, False))]]
+                return [Text(_e(tr, texts.VOLUNTEER_CONSENT, limit=limit), cancel)]
             case DeleteConfirm(locale=locale, session_id=sid):
                 tr = translator(locale)
                 buttons = [
@@ -282,7 +287,11 @@ class Presenter:
             ]
         )
         # Her answers are in the review above this: one tap takes it all off her screen.
-        return Text(body, [clear_row(tr)])
+        rows = [clear_row(tr)]
+        if view.volunteer_offer is not None:
+            offer = cb.VolunteerOffer(view.volunteer_offer)
+            rows.insert(0, [_b(tr.gettext(texts.VOLUNTEER_BUTTON), offer)])
+        return Text(body, rows)
 
     # --- coordinator views ---------------------------------------------------------------
 
@@ -310,6 +319,9 @@ class Presenter:
             [button(ct.BUTTON_MUTE, "m"), button(ct.BUTTON_UNMUTE, "u")],
             [button(ct.BUTTON_LEAVE, "q")],
         ]
+        if view.volunteers is not None:
+            label = tr.gettext(ct.BUTTON_VOLUNTEERS).format(count=view.volunteers)
+            buttons.insert(3, [_b(label, cb.CampaignAction("v", cid))])
         return Text(text, buttons)
 
     def _pick(self, view: PickCampaign) -> Text:
@@ -440,6 +452,8 @@ class Presenter:
                 Document(data, name, self._export_caption(name, campaign.name, material.count, tr))
                 for name, data in material.files
             ]
+        if view.kind == "volunteers":
+            return split_long(self._volunteers(campaign.id, campaign.name, material, tr))
         if material.capacity is not None:
             return split_long(Text(capacity_text(material.capacity, self.library, tr)))
         report = material.preassessment
@@ -455,6 +469,20 @@ class Presenter:
                 return split_long(Text(comments_text(report, self.library, tr, view.topic)))
         text = preassessment_text(report, self.library, tr)
         return split_long(Text(text, self._report_buttons(campaign.id, tr)))
+
+    @staticmethod
+    def _volunteers(campaign_id: str, name: str, material: Material, tr: Translator) -> Text:
+        """Typed by respondents, so escaped; numbered in listing order, which is random."""
+        if not material.volunteers:
+            return Text(_e(tr, ct.VOLUNTEERS_NONE, name=name))
+        lines = [f"<b>{_e(tr, ct.VOLUNTEERS_TITLE, name=name)}</b>", ""]
+        buttons: list[list[Button]] = []
+        for number, (vid, contact, day) in enumerate(material.volunteers, start=1):
+            lines.append(_e(tr, ct.VOLUNTEER_LINE, number=number, contact=contact, day=day))
+            label = tr.gettext(ct.VOLUNTEER_DELETE).format(number=number)
+            buttons.append([_b(label, cb.ForgetVolunteer(campaign_id, vid))])
+        lines += ["", _e(tr, ct.VOLUNTEERS_REMINDER)]
+        return Text("\n".join(lines), buttons)
 
     @staticmethod
     def _export_caption(filename: str, name: str, count: int, tr: Translator) -> str:

@@ -73,7 +73,12 @@ class Router:
         still_answering = await tx.outbox.holding(self.addresses.key(ev.chat_id))
         text = ev.text or ""
         return await self.respondents.typed(
-            tx, who, text, ev.text_length, still_answering=still_answering
+            tx,
+            who,
+            text,
+            ev.text_length,
+            still_answering=still_answering,
+            as_typed=ev.as_typed,
         )
 
     async def _command(self, tx: Repos, ev: Incoming, who: Who) -> Effects:
@@ -112,6 +117,8 @@ class Router:
                 return await r.consent(tx, who, sid, agreed)
             case cb.EraseOpen(session_id=sid):
                 return await r.erase_open(tx, who, sid)
+            case cb.VolunteerOffer(offer_id=oid, agreed=agreed):
+                return await r.volunteer(tx, who, oid, agreed)
             case _ if isinstance(button, cb.INTERVIEW_BUTTONS):
                 return await r.act(tx, who, button.session_id, flow_event(button))
         return await r.stale(tx, who)
@@ -142,6 +149,8 @@ class Router:
                 return await self.desk.campaign_button(tx, telegram_id, locale, action, cid, "")
             case cb.CampaignComments(campaign_id=cid, topic=topic):
                 return await self.desk.campaign_button(tx, telegram_id, locale, "w", cid, topic)
+            case cb.ForgetVolunteer(campaign_id=cid, volunteer_id=vid):
+                return await self.desk.forget_volunteer(tx, telegram_id, locale, cid, vid)
             case cb.SetupChoice(step=step, value=value, draft=draft):
                 pressed = SetupButton(step, value, draft)
                 return await self.desk.draft_button(tx, telegram_id, locale, pressed)

@@ -25,6 +25,8 @@ INBOX_MEMORY = timedelta(days=7)
 MESSAGE_MEMORY_MS = 48 * 3600 * 1000
 """Telegram lets a bot delete its own messages for 48 hours."""
 DEAD_LETTER_MEMORY = timedelta(days=30)
+OFFER_MEMORY = timedelta(days=2)
+"""An offer to leave a contact for the full assessment is kept this long after the result."""
 PRUNE_EVERY = 3600.0
 
 
@@ -99,5 +101,13 @@ class Pruning:
             inbox = await tx.inbox.prune(now() - INBOX_MEMORY)
             messages = await tx.bot_messages.prune(now_ms() - MESSAGE_MEMORY_MS)
             dead = await tx.dead_letters.prune(now() - DEAD_LETTER_MEMORY)
-        if inbox or messages or dead:
-            log.info("pruned %d inbox ids, %d message ids, %d dead letters", inbox, messages, dead)
+            # An offer to leave a contact that nobody took up holds a key once tapped.
+            offers = await tx.volunteers.prune_offers(now().date() - OFFER_MEMORY)
+        if inbox or messages or dead or offers:
+            log.info(
+                "pruned %d inbox ids, %d message ids, %d dead letters, %d offers",
+                inbox,
+                messages,
+                dead,
+                offers,
+            )

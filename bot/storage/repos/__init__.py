@@ -12,6 +12,7 @@ from bot.storage.repos.info import BotInfo
 from bot.storage.repos.outbox import BotMessages, Keyboards, Outbox
 from bot.storage.repos.responses import Responses
 from bot.storage.repos.sessions import Sessions
+from bot.storage.repos.volunteers import Volunteers
 
 
 class Repos:
@@ -33,6 +34,7 @@ class Repos:
         self.keyboards = Keyboards(connection, self)
         self.dead_letters = DeadLetters(connection, self)
         self.info = BotInfo(connection, self)
+        self.volunteers = Volunteers(connection, self)
 
 
 __all__ = ["Repos"]
