@@ -15,6 +15,7 @@ from bot.flows import rating
 from bot.flows.interview import Ask, Review
 from bot.flows.values import SCALE, YES_NO, AnswerValue, Reason, is_declined, level_of_answer
 from bot.i18n import N_, Translator
+from bot.services import texts
 from questions.schema import Kind, Question, ReadinessModel
 
 YES_NO_LABELS = {
@@ -296,3 +297,41 @@ def _clip(text: str, width: int) -> str:
 def _short(question: Question, tr: Translator) -> str:
     prompt = tr.gettext(question.prompt)
     return prompt if len(prompt) <= TEXT_PREVIEW else prompt[: TEXT_PREVIEW - 1] + "…"
+
+
+def privacy_notice(
+    tr: Translator,
+    *,
+    personal: bool,
+    unfinished_days: int,
+    reminder_seconds: int | None,
+    leave: str = texts.PRIVACY_LEAVE,
+) -> list[str]:
+    """The privacy screen's paragraphs (a `Consent` view's), plain text, each claim stated
+    with the settings' own numbers; the reminder only where one can come. `leave`: how this
+    channel is left."""
+    readers = texts.PRIVACY_READERS_PERSONAL if personal else texts.PRIVACY_READERS
+    bullets = [
+        tr.gettext(texts.PRIVACY),
+        tr.gettext(readers),
+        tr.gettext(texts.PRIVACY_UNFINISHED).format(days=days(tr, unfinished_days)),
+    ]
+    if reminder_seconds is not None:
+        delay = duration(tr, reminder_seconds)
+        bullets.append(tr.gettext(texts.PRIVACY_REMINDER).format(delay=delay))
+    bullets.append(tr.gettext(texts.PRIVACY_SUBMIT))
+    return ["\n".join(bullets), tr.gettext(leave), tr.gettext(texts.HOTLINE)]
+
+
+def days(tr: Translator, count: int) -> str:
+    return tr.ngettext("{count} day", "{count} days", count).format(count=count)
+
+
+def duration(tr: Translator, seconds: int) -> str:
+    """Whole hours when the delay is that (the default, 24), else whole minutes, rounded up
+    (a test's delay of seconds reads as one minute, never as zero)."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        hours = seconds // 3600
+        return tr.ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+    minutes = max(1, -(-seconds // 60))
+    return tr.ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)

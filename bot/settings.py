@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     answer_pause: timedelta = Field(default=timedelta(seconds=6))
     """How long the next question waits after a typed message, so an answer sent in several
     messages stays one (Telegram); 0 sends it at once."""
+    unfinished_days: int = Field(default=30, ge=1)
+    """An interview not touched for this many days is deleted unsubmitted (the privacy screen
+    says so); at least a day, so a respondent who pauses overnight keeps her answers."""
     webhook_secret: SecretStr | None = None
     bot_username: str | None = None
     """The bot's @username, for the links `campaign create` prints on a machine without the
@@ -87,6 +90,10 @@ class Settings(BaseSettings):
     @property
     def reminder(self) -> timedelta | None:
         return self.reminder_after or None
+
+    @property
+    def unfinished_after(self) -> timedelta:
+        return timedelta(days=self.unfinished_days)
 
 
 def load_settings() -> Settings:

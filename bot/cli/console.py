@@ -6,6 +6,7 @@ import asyncio
 import secrets
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from bot.channels.console.interview import ConsoleInterview, ConsoleOutcome
@@ -16,7 +17,7 @@ from bot.services.respondent import Respondents
 from bot.services.submission import Submitter
 from bot.settings import load_settings
 from bot.startup import open_store, open_with_key
-from bot.storage.clock import new_id
+from bot.storage.clock import new_id, now
 from bot.storage.db import Store
 from questions.loader import default_library
 
@@ -48,14 +49,24 @@ async def _console(
     bank_id: str, flow: str, locale: str, campaign_id: str | None, code: str | None, keep: bool
 ) -> int:
     if keep:
-        store, secret = await open_with_key(load_settings())
-        return await _interview(store, secret, bank_id, flow, locale, campaign_id, code, keep)
+        settings = load_settings()
+        store, secret = await open_with_key(settings)
+        return await _interview(
+            store, secret, bank_id, flow, locale, campaign_id, code, keep, settings.unfinished_days
+        )
     with tempfile.TemporaryDirectory(prefix="readiness-demo-") as folder:
         # A demonstration runs through the same code on a database that is thrown away.
         store = await open_store(Path(folder) / "demo.db")
         return await _interview(
             store, secrets.token_bytes(32), bank_id, flow, locale, campaign_id, code, keep
         )
+
+
+async def _expire_unfinished(store: Store, days: int) -> None:
+    """The privacy screen says an unfinished interview is deleted after so many days; on a
+    machine where the bot (whose pruning loop does it hourly) does not run, this does."""
+    async with store.transaction() as tx:
+        await tx.sessions.expire(now() - timedelta(days=days))
 
 
 async def _interview(
@@ -67,9 +78,11 @@ async def _interview(
     campaign_id: str | None,
     code: str | None,
     keep: bool,
+    unfinished_days: int = 30,
 ) -> int:
     try:
-        interview = console_interview(store, secret, code or new_id(6), keep)
+        await _expire_unfinished(store, unfinished_days)
+        interview = console_interview(store, secret, code or new_id(6), keep, unfinished_days)
         if campaign_id is not None:
             campaign = await store.read.campaigns.by_id(campaign_id)
             if campaign is None or campaign.flow != bank_id or not campaign.is_open:
@@ -91,9 +104,14 @@ async def _interview(
     return 0
 
 
-def console_interview(store: Store, secret: bytes, code: str, keep: bool) -> ConsoleInterview:
+def console_interview(
+    store: Store, secret: bytes, code: str, keep: bool, unfinished_days: int = 30
+) -> ConsoleInterview:
     library = default_library()
-    respondents = Respondents(library, secret, Submitter(secret), shipped_locales())
+    # No reminder delay: a terminal cannot be reminded, so its privacy screen promises none.
+    respondents = Respondents(
+        library, secret, Submitter(secret), shipped_locales(), unfinished_days=unfinished_days
+    )
     return ConsoleInterview(
         store=store,
         respondents=respondents,

@@ -83,6 +83,8 @@ class Respondents:
     submitter: Submitter
     locales: tuple[str, ...]
     reminder_after: timedelta | None = None
+    unfinished_days: int = 30
+    """What the privacy screen says; the pruning loop deletes such interviews."""
 
     # --- starting ------------------------------------------------------------------------
 
@@ -184,7 +186,7 @@ class Respondents:
         current = await self._load(tx, who)
         if session_id is None:
             chosen = locale if locale in self.locales else self._locale(who, current)
-            return [Settle(), Reply(Say.of(chosen, texts.HELP))]
+            return [Settle(), Reply(Say.of(chosen, texts.HELP, texts.HOTLINE))]
         if current is None or current.session.id != session_id:
             return [self._stale(who, current)]
         if locale not in await self._offered(tx, current):
@@ -224,16 +226,29 @@ class Respondents:
         if session.campaign_id is not None:
             campaign = await tx.campaigns.by_id(session.campaign_id)
         if campaign is None:
-            return [Reply(Consent(state.locale, session.id, session.bank))]
-        asking = Consent(
+            return [Reply(self._consent(session, state.locale))]
+        asking = self._consent(
+            session,
             state.locale,
-            session.id,
-            session.bank,
             community=campaign.name,
             description=campaign.description,
             organisation=campaign.organisation,
         )
         return [Reply(asking)]
+
+    def _consent(self, session: Session, locale: str, **campaign: str) -> Consent:
+        """The privacy screen, with the numbers it states taken from the settings in force."""
+        reminder = None
+        if self.reminder_after and not session.reminded:
+            reminder = int(self.reminder_after.total_seconds())
+        return Consent(
+            locale,
+            session.id,
+            session.bank,
+            unfinished_days=self.unfinished_days,
+            reminder_seconds=reminder,
+            **campaign,
+        )
 
     # --- answering -----------------------------------------------------------------------
 
@@ -429,6 +444,16 @@ class Respondents:
     async def keep(self, tx: Repos, who: Who) -> Effects:
         current = await self._load(tx, who)
         return [Settle(self._locale(who, current), Phrase(texts.KEPT))]
+
+    async def no_reminder(self, tx: Repos, who: Who) -> Effects:
+        """`/noreminder`: the open interview gets no reminder (the privacy screen offers it)."""
+        current = await self._load(tx, who)
+        locale = self._locale(who, current)
+        if current is None:
+            return [Reply(Say.of(locale, texts.NO_REMINDER_NOTHING_OPEN))]
+        # Already reminded, or never due: marking changes nothing, and the answer stays true.
+        await tx.sessions.mark_reminded(current.session.id)
+        return [*current.notes, Reply(Say.of(locale, texts.NO_REMINDER_DONE))]
 
     async def help(self, tx: Repos, who: Who) -> Effects:
         current = await self._load(tx, who)

@@ -19,22 +19,49 @@ FOR_COORDINATORS = N_(
     "then create an assessment and share its link with your key respondents."
 )
 PRIVACY = N_(
-    "Before we start, what is kept and what is not:\n"
-    "• Your answers are stored without your name, username, phone number or Telegram id.\n"
-    "• E-mail addresses, phone numbers, links and names are removed from what you type.\n"
-    "• When you submit, your answers are separated from you for good; you get a receipt "
-    "code to erase them later.\n"
-    "• Please do not write names of people in your answers.\n\n"
-    "You can stop at any time and come back later, go back to change an answer, "
-    "or leave at once with the Leave now button or /exit."
+    "Before we start, what happens to your answers:\n"
+    "• They are stored without your Telegram name, username, phone number or id.\n"
+    "• E-mail addresses, phone numbers, links, @handles, long numbers and your own "
+    "Telegram name are removed from what you type. Other names are not: please do not "
+    "write names of people or organisations."
 )
+"""The privacy screen is these parts in this order, the reminder only when one can come."""
+PRIVACY_READERS = N_("• The task force's coordinators read the answers, without your name.")
+PRIVACY_READERS_PERSONAL = N_(
+    "• This is a try for yourself: no task force sees these answers, and they count in no "
+    "assessment."
+)
+PRIVACY_UNFINISHED = N_(
+    "• Until you submit, your answers are kept under a code so that you can continue later. "
+    "An interview left unfinished for {days} is deleted."
+)
+PRIVACY_REMINDER = N_(
+    "• If you stop midway, one reminder may come after {delay}. /noreminder turns it off."
+)
+PRIVACY_SUBMIT = N_(
+    "• When you submit, your answers are separated from you for good, and a receipt code "
+    "lets you erase them."
+)
+PRIVACY_LEAVE = N_(
+    "You can stop at any time and come back later, go back to change an answer, or leave "
+    "at once: the 🚪 Leave now button or /exit deletes this chat's messages of the last 48 "
+    "hours."
+)
+PRIVACY_CONSOLE_LEAVE = N_(
+    "You can stop at any time and continue later with the code shown, and go back to "
+    "change an answer."
+)
+PRIVACY_DEMO = N_("This is a demonstration: nothing you type is kept after it ends.")
 HELP = N_(
-    "This bot asks a few questions about how ready your community is to act against "
-    "human trafficking. Nothing you write is linked to you.\n\n"
+    "This bot runs the community readiness preassessment and the organisational capacity "
+    "checklist: how ready a community is to act against human trafficking. Your answers are "
+    "stored without your Telegram name, username, phone number or id, and a task force's "
+    "coordinators read the answers to its assessment without your name.\n\n"
     "• ◀ Back changes your previous answer.\n"
     "• /start continues where you left off.\n"
     "• /language changes the language.\n"
-    "• /exit or 🚪 Leave now deletes this bot's messages from the chat at once.\n"
+    "• /noreminder: no reminder for the interview in progress.\n"
+    "• /exit or 🚪 Leave now deletes this chat's messages of the last 48 hours at once.\n"
     "• /delete erases your answers (after submitting: /delete followed by your receipt code)."
 )
 GROUP_ONLY_PRIVATE = N_("Interviews are private. Please open a private chat with me to take part.")
@@ -45,7 +72,9 @@ CONTINUE = N_("Continue ▶")
 NOT_NOW = N_("Not now")
 START_PERSONAL_PRE = N_("Try the preassessment")
 START_PERSONAL_CHECKLIST = N_("Try the capacity checklist")
-CONSENT_DECLINED = N_("No problem. Nothing was stored. Open the link again whenever you are ready.")
+CONSENT_DECLINED = N_(
+    "No problem. Nothing of this interview is kept. Open the link again whenever you are ready."
+)
 ALREADY_DONE = N_(
     "You have already completed this assessment. Thank you! To erase your answers, send "
     "/delete followed by your receipt code."
@@ -95,8 +124,10 @@ TOO_LONG = N_(
 ADDED_TO_ANSWER = N_("➕ Added to your answer to question {number}.")
 REMINDER = N_(
     "You have an unfinished assessment. Send /start to continue where you left off, "
-    "or /delete to erase it."
+    "or /delete to erase it. This is the only reminder."
 )
+NO_REMINDER_DONE = N_("No reminder will come for this interview.")
+NO_REMINDER_NOTHING_OPEN = N_("There is no interview in progress, so no reminder will come.")
 COORDINATOR_JOINED = N_(
     "You are now a coordinator of “{name}”. You will get a summary message each time a "
     "respondent completes it."

@@ -77,6 +77,10 @@ class Consent:
     page: "add community name/description here")."""
     description: str = ""
     organisation: str = ""
+    unfinished_days: int = 30
+    """After how many untouched days an unfinished interview is deleted (the settings')."""
+    reminder_seconds: int | None = None
+    """When the one reminder comes after she stops; None: this channel sends none."""
 
 
 @dataclass(frozen=True)

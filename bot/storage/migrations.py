@@ -245,6 +245,11 @@ async def _006_volunteers(db: aiosqlite.Connection) -> None:
     )
 
 
+async def _007_session_age(db: aiosqlite.Connection) -> None:
+    """Unfinished interviews are deleted after a number of days: found by their last change."""
+    await _run(db, "CREATE INDEX sessions_age ON sessions (updated_at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _001_initial,
     _002_coordinator_tools,
@@ -252,6 +257,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _004_keyboards,
     _005_held_questions,
     _006_volunteers,
+    _007_session_age,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

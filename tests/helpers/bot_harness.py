@@ -159,7 +159,7 @@ async def answer_everything(
         else:
             user.send(text)
         # The next screen: a new message, or this one redrawn (a rating step), with buttons.
-        await user.api.wait_until(lambda: _screen(user) != before and _has_buttons(user))
+        await user.api.wait_until(lambda b=before: _screen(user) != b and _has_buttons(user))
         await user.wait_for_answer()
     raise AssertionError("the interview did not reach the review screen")
 

@@ -352,6 +352,7 @@ LOOKUPS = {
         "inbox",
     ),
     "old handled updates": ("SELECT update_id FROM inbox WHERE processed_at < 'x'", "inbox"),
+    "unfinished interviews": ("SELECT id FROM sessions WHERE updated_at < 'x'", "sessions"),
     "old message ids": ("SELECT message_id FROM bot_messages WHERE sent_ms < 5", "bot_messages"),
     "a chat's held keyboard": (
         "SELECT message_id FROM keyboards WHERE chat_key = 'k' AND slot = 'setup'",

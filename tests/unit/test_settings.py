@@ -22,6 +22,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert settings.database == Path("readiness.db")
     assert settings.key_file == Path("readiness.db.key")
     assert settings.reminder == timedelta(hours=24)
+    assert settings.unfinished_after == timedelta(days=30)
 
 
 @pytest.mark.parametrize(
@@ -69,6 +70,8 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         ("READINESS_TELEGRAM_TOKEN", "not-a-token"),
         ("READINESS_REMINDER_AFTER", "soon"),
         ("READINESS_REMINDER_AFTER", "-5"),
+        ("READINESS_UNFINISHED_DAYS", "0"),
+        ("READINESS_UNFINISHED_DAYS", "a month"),
         ("READINESS_BOT_USERNAME", "riverside"),
         ("READINESS_BOT_USERNAME", "https://t.me/riverside_bot"),
     ],

@@ -73,7 +73,7 @@ class ConsoleInterview:
 
     async def begin(self, bank_id: str, campaign_id: str | None, locale: str) -> ConsoleOutcome:
         tr = translator(locale)
-        self.say(self.presenter.hint(tr))
+        self.say(*self.presenter.hint(tr))
         return await self._converse(
             lambda tx: self.respondents.open_now(tx, self.who, bank_id, campaign_id, locale)
         )
@@ -83,7 +83,8 @@ class ConsoleInterview:
         if session is None:
             return None
         # The words to type are those of the language the interview was started in.
-        self.say(self.presenter.hint(translator(InterviewState.from_json(session.state).locale)))
+        locale = InterviewState.from_json(session.state).locale
+        self.say(*self.presenter.hint(translator(locale)))
         return await self._converse(lambda tx: self.respondents.start(tx, self.who))
 
     async def _converse(self, first: Call) -> ConsoleOutcome:

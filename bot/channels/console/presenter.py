@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.i18n import N_, Translator, translator
-from bot.render import plain, reason, render_ask, review_lines
+from bot.render import plain, privacy_notice, reason, render_ask, review_lines
 from bot.results import format_assessment, format_checklist
 from bot.services import texts
 from bot.services.effects import Toast
@@ -42,7 +42,12 @@ def folded(text: str) -> str:
 class ConsolePresenter:
     library: Library
 
-    def hint(self, tr: Translator) -> str:
+    def hint(self, tr: Translator) -> list[str]:
+        """The console's help, printed first: the words it takes, and the hotline, as every
+        help text of every channel ends with it."""
+        return [self._words(tr), tr.gettext(texts.HOTLINE)]
+
+    def _words(self, tr: Translator) -> str:
         return tr.gettext(
             N_(
                 "Type the number of a choice. Type '{back}' to go back, '{skip}' to skip "
@@ -58,7 +63,7 @@ class ConsolePresenter:
             case Refusal(locale=locale, reason=refused):
                 return ["! " + reason(translator(locale), refused)]
             case Consent():
-                return self._consent(view)
+                return self._consent(view, stored=stored)
             case QuestionView():
                 return self._question(view)
             case ReviewView():
@@ -71,7 +76,7 @@ class ConsolePresenter:
         tr = translator(toast.locale)
         return ["! " + tr.gettext(toast.phrase.msgid).format(**toast.phrase.params)]
 
-    def _consent(self, view: Consent) -> list[str]:
+    def _consent(self, view: Consent, *, stored: bool) -> list[str]:
         tr = translator(view.locale)
         bank = self.library.bank(view.bank_id)
         asking = []
@@ -86,12 +91,25 @@ class ConsolePresenter:
             *asking,
             tr.gettext(bank.description),
             tr.gettext(texts.DURATION).format(minutes=tr.number(bank.minutes)),
-            tr.gettext(texts.PRIVACY),
+            *self._privacy(tr, view, stored=stored),
             "",
             tr.gettext(N_("(Press Enter to continue, or type '{quit}' to stop.)")).format(
                 quit=word(tr, QUIT_WORDS)
             ),
         ]
+
+    def _privacy(self, tr: Translator, view: Consent, *, stored: bool) -> list[str]:
+        """A demonstration keeps nothing, so it promises nothing else; a terminal has no chat
+        to clear and sends no reminder (the console's service has no reminder delay)."""
+        if not stored:
+            return [tr.gettext(texts.PRIVACY_DEMO), tr.gettext(texts.HOTLINE)]
+        return privacy_notice(
+            tr,
+            personal=not view.community,
+            unfinished_days=view.unfinished_days,
+            reminder_seconds=view.reminder_seconds,
+            leave=texts.PRIVACY_CONSOLE_LEAVE,
+        )
 
     def _question(self, view: QuestionView) -> list[str]:
         tr = translator(view.locale)

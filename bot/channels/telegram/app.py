@@ -78,7 +78,9 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
     library = default_library()
     locales = shipped_locales()
     links = Links()
-    respondents = Respondents(library, secret, Submitter(secret), locales, settings.reminder)
+    respondents = Respondents(
+        library, secret, Submitter(secret), locales, settings.reminder, settings.unfinished_days
+    )
     presenter = Presenter(library)
     pause_ms = int(settings.answer_pause.total_seconds() * 1000)
     outbox = TelegramOutbox(presenter, addresses, answer_pause_ms=pause_ms)
@@ -100,7 +102,7 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
         reminders = Reminders(store, respondents, outbox, interval, sender.wake.set)
     return TelegramBot(
         application, store, links, secret, receiver, dispatcher, sender, answers, reminders,
-        Pruning(store),
+        Pruning(store, settings.unfinished_after),
     )  # fmt: skip
 
 

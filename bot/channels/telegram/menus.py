@@ -8,8 +8,9 @@ RESPONDENT_COMMANDS = (
     ("start", N_("Start or continue an interview")),
     ("help", N_("What this bot does, and the hotline")),
     ("language", N_("Change the language")),
-    ("exit", N_("Leave now and clear this chat")),
+    ("exit", N_("Leave now: delete this chat's messages of the last 48 hours")),
     ("delete", N_("Erase your answers")),
+    ("noreminder", N_("No reminder for this interview")),
 )
 COORDINATOR_COMMANDS = (
     ("new", N_("Set up an assessment")),

@@ -20,6 +20,7 @@ from bot.render import (
     PREFER_NOT,
     RenderedQuestion,
     describe_answer,
+    privacy_notice,
     reason,
     render_ask,
     review_lines,
@@ -201,7 +202,14 @@ class Presenter:
         if view.community:
             parts.append(_who_asks(view, tr))
         description = f"{tr.gettext(bank.description)} {_duration(tr, bank.minutes)}"
-        parts += [html.escape(description), _e(tr, texts.PRIVACY)]
+        parts.append(html.escape(description))
+        notice = privacy_notice(
+            tr,
+            personal=not view.community,
+            unfinished_days=view.unfinished_days,
+            reminder_seconds=view.reminder_seconds,
+        )
+        parts += [html.escape(part) for part in notice]
         body = "\n\n".join(parts)
         buttons = [
             [

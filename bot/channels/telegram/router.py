@@ -91,6 +91,8 @@ class Router:
                 return await self.respondents.quick_exit(tx, who)
             case "delete":
                 return await self.respondents.delete(tx, who, ev.args)
+            case "noreminder":
+                return await self.respondents.no_reminder(tx, who)
         return await self.respondents.help(tx, who)
 
     async def _start(self, tx: Repos, ev: Incoming, who: Who) -> Effects:

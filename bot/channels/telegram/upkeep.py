@@ -87,9 +87,15 @@ class ButtonAnswers:
                 await self.bot.answer_callback_query(item.callback_id, text=item.toast)
 
 
+UNFINISHED_MEMORY = timedelta(days=30)
+"""The default of READINESS_UNFINISHED_DAYS: how long an untouched interview is kept."""
+
+
 @dataclass
 class Pruning:
     store: Store
+    unfinished_after: timedelta = UNFINISHED_MEMORY
+    """The privacy screen tells respondents an unfinished interview is deleted after this."""
 
     async def run(self) -> None:
         while True:
@@ -103,11 +109,10 @@ class Pruning:
             dead = await tx.dead_letters.prune(now() - DEAD_LETTER_MEMORY)
             # An offer to leave a contact that nobody took up holds a key once tapped.
             offers = await tx.volunteers.prune_offers(now().date() - OFFER_MEMORY)
-        if inbox or messages or dead or offers:
+            expired = await tx.sessions.expire(now() - self.unfinished_after)
+        if inbox or messages or dead or offers or expired:
             log.info(
-                "pruned %d inbox ids, %d message ids, %d dead letters, %d offers",
-                inbox,
-                messages,
-                dead,
-                offers,
-            )
+                "pruned %d inbox ids, %d message ids, %d dead letters, %d offers,"
+                " %d unfinished interviews",
+                inbox, messages, dead, offers, expired,
+            )  # fmt: skip

@@ -61,6 +61,14 @@ class Sessions(Repository):
         if await self._run("DELETE FROM sessions WHERE id = ?", (session_id,)):
             self._wiped()
 
+    async def expire(self, before: datetime) -> int:
+        """Deletes interviews left unfinished since `before` (the privacy screen promises it),
+        the way `delete` does: their bytes leave the disk too."""
+        expired = await self._run("DELETE FROM sessions WHERE updated_at < ?", (stamp(before),))
+        if expired:
+            self._wiped()
+        return expired
+
     async def count_open(self, campaign_id: str) -> int:
         row = await self._one("SELECT COUNT(*) FROM sessions WHERE campaign_id = ?", (campaign_id,))
         return int(row[0]) if row else 0
