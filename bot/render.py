@@ -47,10 +47,9 @@ PREFER_NOT = N_("Prefer not to answer")
 KEEP_ANSWER = N_("✔ Keep my answer")
 TYPE_A_MESSAGE = N_("✍ Type your answer, in one message or several.")
 """How to answer a text question in a chat; a channel that reads answers otherwise says so."""
-CUMULATIVE_RULE = N_(
-    "A level counts only when every level below it is also true of your community."
-)
 TEXT_PREVIEW = 80
+REVIEW_PREVIEW = 34
+"""A review line's question and answer, each: the review is for finding an answer to change."""
 
 
 TAG = re.compile(r"<[^>]+>")
@@ -84,6 +83,9 @@ class RenderedQuestion:
     """A typed answer is there already (back on it, or changing it): keep it without retyping."""
     can_decline: bool = False
     """A typed question: "prefer not to answer" is offered."""
+    gate: bool = False
+    """An info message behind a content note: the note is shown, reading the message is
+    Continue, not reading it is Skip."""
 
 
 def reason(tr: Translator, refused: Reason) -> str:
@@ -100,7 +102,8 @@ def render_ask(
     ask: Ask, tr: Translator, model: ReadinessModel, *, typing: str = TYPE_A_MESSAGE
 ) -> RenderedQuestion:
     question = ask.question
-    parts = [_html(tr, question.prompt)]
+    gate = question.content_note is not None
+    parts = [_html(tr, question.content_note or question.prompt)]
     if ask.explained is not None:
         explained, value = ask.explained
         parts.insert(
@@ -134,7 +137,7 @@ def render_ask(
             parts.append(body)
     if question.hint:
         parts.append(_html(tr, question.hint))
-    if question.kind is Kind.TEXT:
+    if ask.first_typed:
         parts.append(_html(tr, typing))
     if ask.previous is not None and question.kind is not Kind.LEVEL:
         parts.append(
@@ -154,9 +157,10 @@ def render_ask(
         text="\n\n".join(parts),
         choices=choices,
         wants_text=question.kind is Kind.TEXT,
-        can_skip=question.optional,
+        can_skip=question.optional or gate,
         can_go_back=ask.can_go_back,
         is_info=question.kind is Kind.INFO,
+        gate=gate,
         multi=question.kind is Kind.MULTI_CHOICE,
         selection=ask.selection,
         can_keep=question.kind is Kind.TEXT and ask.previous is not None,
@@ -177,11 +181,9 @@ def _level(
         for level in rating.levels_shown(screen)
     ]
     if screen is rating.BOUNDARY:
-        lines = [
-            _html(tr, CUMULATIVE_RULE),
-            *statements,
-            _html(tr, N_("How far is your community?")),
-        ]
+        # The cumulative rule is said once, before the first dimension (`ratings_intro`), and
+        # used by every later step ("Level 4 is true ... One step up").
+        lines = [*statements, _html(tr, N_("How far is your community?"))]
     else:
         so_far = (
             _html(tr, N_("Level 3 is not yet true of your community. One step down:"))
@@ -256,7 +258,8 @@ class ReviewLine:
 def review_lines(
     review: Review, tr: Translator, model: ReadinessModel
 ) -> list[tuple[str, list[ReviewLine]]]:
-    """Sections with numbered answers, numbered across the whole review."""
+    """Sections with numbered answers, numbered across the whole review; each line short
+    enough to scan on a phone (a rating is named by its dimension)."""
     number = 0
     out: list[tuple[str, list[ReviewLine]]] = []
     for block in review.sections:
@@ -264,13 +267,31 @@ def review_lines(
         for item in block.items:
             number += 1
             answer = (
-                describe_answer(item.question, item.value, tr, model)
+                _clip(describe_answer(item.question, item.value, tr, model), REVIEW_PREVIEW)
                 if item.answered
                 else tr.gettext(N_("(not answered)"))
             )
-            lines.append(ReviewLine(item.question.id, number, _short(item.question, tr), answer))
+            title = _review_title(item.question, tr, model)
+            lines.append(ReviewLine(item.question.id, number, title, answer))
         out.append((tr.gettext(block.section.title), lines))
     return out
+
+
+def _review_title(question: Question, tr: Translator, model: ReadinessModel) -> str:
+    if question.kind is Kind.LEVEL and question.dimension is not None:
+        return tr.gettext(model.dimension(question.dimension).name)
+    return _clip(tr.gettext(question.prompt), REVIEW_PREVIEW)
+
+
+def _clip(text: str, width: int) -> str:
+    """At most `width` characters, cut between words."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def _short(question: Question, tr: Translator) -> str:

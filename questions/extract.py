@@ -22,6 +22,7 @@ TEXT_KEYS = frozenset(
         "stage",
         "goal",
         "opening_strategy",
+        "content_note",
     }
 )
 # Keys whose every value (a list or a dimension -> text mapping) is shown to people.

@@ -73,6 +73,9 @@ class Question(Strict):
     local task force?")."""
     when: Condition | None = None
     """Asked only when this condition holds; otherwise the question does not apply."""
+    content_note: Text | None = None
+    """For an info message that may be hard to read (the legal definition): said first, and
+    the message is shown only if she chooses to read it. Other info messages need no tap."""
 
     @model_validator(mode="after")
     def _kind_specific_fields(self) -> Question:
@@ -95,6 +98,8 @@ class Question(Strict):
             raise ValueError("yes_means and partly apply to yes_no questions only")
         if self.kind is Kind.INFO and self.optional:
             raise ValueError("an info message cannot be optional")
+        if self.kind is not Kind.INFO and self.content_note is not None:
+            raise ValueError("only an info message takes a content note")
         option_ids = [option.id for option in self.options]
         duplicates = sorted({i for i in option_ids if option_ids.count(i) > 1})
         if duplicates:
@@ -104,6 +109,12 @@ class Question(Strict):
     @property
     def answerable(self) -> bool:
         return self.kind is not Kind.INFO
+
+    @property
+    def flows_on(self) -> bool:
+        """An info message without a content note goes out with what follows it: reading it
+        takes no tap."""
+        return self.kind is Kind.INFO and self.content_note is None
 
     def applies(self, answers: Mapping[str, object]) -> bool:
         """Whether the question is asked, given the answers so far."""
@@ -122,6 +133,9 @@ class Bank(Strict):
     version: int = Field(ge=1)
     title: Text
     description: Text
+    minutes: int = Field(ge=1)
+    """How long it takes, said before she agrees: measured through the fake Bot API by
+    tests/e2e/test_length.py for a respondent reading and typing at an everyday pace."""
     sections: tuple[Section, ...] = Field(min_length=1)
 
     @cached_property

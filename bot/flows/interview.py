@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
@@ -116,6 +116,8 @@ class Ask:
     can_go_back: bool = True
     explained: tuple[Question, AnswerValue] | None = None
     """For "please explain your rating": the question it follows and the answer given there."""
+    first_typed: bool = False
+    """The first question she answers by typing: the channel says how, once."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,9 @@ class Step:
     recorded: Question | None = None
     """The question whose answer this event stored or cleared, for the channel to echo."""
     changed: bool = field(default=True)
+    passed: tuple[Question, ...] = ()
+    """Info messages gone past on the way to the prompt (`Question.flows_on`), to be shown
+    before it, in order."""
 
 
 NOT_NOW = Reason(N_("That button belongs to another question. Here is the current one."))
@@ -171,9 +176,16 @@ FULL_ANSWER = N_(
 
 
 def start(bank: Bank, locale: str) -> tuple[InterviewState, Prompt]:
+    """The state before she agrees: on the first item, which may be an info message that
+    `begin` then goes past."""
     first = bank.questions[0].id
     state = InterviewState(bank=bank.id, version=bank.version, locale=locale, current=first)
     return state, prompt_for(bank, state)
+
+
+def begin(bank: Bank, state: InterviewState) -> Step:
+    """The first screen once she agreed: the info messages up to the first one that waits."""
+    return _flow(bank, Step(state, prompt_for(bank, state)))
 
 
 def prompt_for(bank: Bank, state: InterviewState) -> Prompt:
@@ -189,9 +201,20 @@ def prompt_for(bank: Bank, state: InterviewState) -> Prompt:
         screen=state.screen,
         selection=state.selection,
         previous=state.answers.get(question.id),
-        can_go_back=bool(state.history) or state.screen is not None or state.editing,
+        can_go_back=_can_go_back(bank, state),
         explained=_explained(bank, question, state.answers),
+        first_typed=question.kind is Kind.TEXT and not _typed_before(bank, state),
     )
+
+
+def _typed_before(bank: Bank, state: InterviewState) -> bool:
+    return any(bank.has(q) and bank.question(q).kind is Kind.TEXT for q in state.answers)
+
+
+def _can_go_back(bank: Bank, state: InterviewState) -> bool:
+    if state.screen is not None or state.editing:
+        return True
+    return any(not _passed_by(bank.question(q), state) for q in state.history)
 
 
 def _explained(
@@ -242,10 +265,26 @@ def step(bank: Bank, state: InterviewState, event: Event) -> Step:
         return outcome
     typed = outcome.recorded if isinstance(event, Answer) else None
     still_open = typed.id if typed is not None and typed.kind is Kind.TEXT else None
-    if outcome.state.open_text == still_open:
+    if outcome.state.open_text != still_open:
+        moved = outcome.state.model_copy(update={"open_text": still_open})
+        outcome = Step(moved, outcome.prompt, recorded=outcome.recorded, passed=outcome.passed)
+    if outcome.state.current == state.current:
+        return outcome  # a language change, a tick, a rating step: still the same screen
+    return _flow(bank, outcome)
+
+
+def _flow(bank: Bank, outcome: Step) -> Step:
+    """Go past info messages that need no tap, keeping them to be shown on the way."""
+    state, passed = outcome.state, list(outcome.passed)
+    while state.phase == "asking" and state.screen is None:
+        question = bank.question(state.current)
+        if not question.flows_on:
+            break
+        passed.append(question)
+        state = _advance(bank, state, question, None, store=False).state
+    if not passed:
         return outcome
-    moved = outcome.state.model_copy(update={"open_text": still_open})
-    return Step(moved, outcome.prompt, recorded=outcome.recorded)
+    return replace(outcome, state=state, prompt=prompt_for(bank, state), passed=tuple(passed))
 
 
 def _step(bank: Bank, state: InterviewState, event: Event) -> Step:
@@ -278,6 +317,9 @@ def _step(bank: Bank, state: InterviewState, event: Event) -> Step:
         case Continue():
             if question.answerable:
                 return _refuse(bank, state, EXPECTED[question.kind])
+            read = _advance(bank, state, question, None, store=False)
+            return replace(read, passed=(question,)) if question.content_note else read
+        case Skip() if question.content_note is not None:
             return _advance(bank, state, question, None, store=False)
         case Skip():
             if not question.optional:
@@ -441,11 +483,18 @@ def _back(bank: Bank, state: InterviewState) -> Step:
         return _refuse(bank, state, AT_START)
     rest = list(state.history)
     previous = rest.pop()
-    # A question passed earlier may no longer apply (an answer before it changed): skip it.
-    while rest and not bank.question(previous).applies(state.answers):
+    # A question passed earlier may no longer apply (an answer before it changed), and an
+    # info message that took no tap is not a screen to go back to: skip them.
+    while rest and _passed_by(bank.question(previous), state):
         previous = rest.pop()
+    if _passed_by(bank.question(previous), state):
+        return _refuse(bank, state, AT_START)
     moved = state.model_copy(update={"current": previous, "history": tuple(rest)})
     return Step(moved, prompt_for(bank, moved))
+
+
+def _passed_by(question: Question, state: InterviewState) -> bool:
+    return question.flows_on or not question.applies(state.answers)
 
 
 def _edit(bank: Bank, state: InterviewState, question_id: str) -> Step:
@@ -492,6 +541,7 @@ __all__ = [
     "ReviewItem",
     "ReviewSection",
     "Step",
+    "begin",
     "expected_reason",
     "prompt_for",
     "start",

@@ -18,6 +18,7 @@ from bot.flows.interview import (
     InterviewState,
     Prompt,
     Review,
+    begin,
     expected_reason,
     progress,
     prompt_for,
@@ -47,7 +48,7 @@ from bot.storage.clock import new_id, now, stamp
 from bot.storage.records import Session
 from bot.storage.repos import Repos
 from questions.loader import Library
-from questions.schema import Bank, Kind
+from questions.schema import Bank, Kind, Question
 
 LANGUAGE, CONSENT, INTERVIEW = "language", "consent", "interview"
 """The stages of a session: a new interview asks for the language and for consent first."""
@@ -208,12 +209,12 @@ class Respondents:
         if not agreed:
             await tx.sessions.delete(current.session.id)
             return [Settle(), Reply(Say.of(locale, texts.CONSENT_DECLINED))]
-        session = current.session.evolve(stage=INTERVIEW)
+        opening = begin(current.bank, current.state)
+        session = current.session.evolve(stage=INTERVIEW, state=opening.state.to_json())
         await self._save(tx, who, session)
-        prompt = prompt_for(current.bank, current.state)
         return [
             Settle(locale, Phrase(texts.CONTINUE)),
-            self._show(session, current.state, prompt),
+            self._show(session, opening.state, opening.prompt, passed=opening.passed),
         ]
 
     async def _stage_view(self, tx: Repos, current: Current) -> Effects:
@@ -374,19 +375,28 @@ class Respondents:
         session = session.evolve(state=outcome.state.to_json())
         await self._save(tx, who, session)
         typed = outcome.state.open_text is not None
-        shown = self._show(session, outcome.state, outcome.prompt, held=typed)
-        if isinstance(event, Toggle):
-            assert isinstance(shown, Reply)
+        shown = self._show(
+            session, outcome.state, outcome.prompt, held=typed, passed=outcome.passed
+        )
+        if tapped and _same_screen_moved_on(state, outcome.state):
+            # A tick, or a step of the rating staircase: the message changes in place, so
+            # the chosen step shows there and the chat does not grow.
             return [Redraw(shown.view)]
         return [*effects, shown]
 
     def _show(
-        self, session: Session, state: InterviewState, prompt: Prompt, *, held: bool = False
+        self,
+        session: Session,
+        state: InterviewState,
+        prompt: Prompt,
+        *,
+        held: bool = False,
+        passed: tuple[Question, ...] = (),
     ) -> Reply:
         if isinstance(prompt, Review):
             return Reply(ReviewView(state.locale, session.id, prompt), held=held)
         assert isinstance(prompt, Ask)
-        view = QuestionView(state.locale, session.id, prompt, step_marker(state))
+        view = QuestionView(state.locale, session.id, prompt, step_marker(state), passed)
         return Reply(view, held=held)
 
     # --- leaving and erasing -------------------------------------------------------------
@@ -508,3 +518,9 @@ class Respondents:
 
     def _stale(self, who: Who, current: Current | None) -> Toast:
         return Toast(self._locale(who, current), Phrase(texts.STALE_BUTTON))
+
+
+def _same_screen_moved_on(before: InterviewState, after: InterviewState) -> bool:
+    """Still the same question, another step of it (a tick, a rating screen)."""
+    same_question = after.phase == before.phase == "asking" and after.current == before.current
+    return same_question and (after.selection, after.screen) != (before.selection, before.screen)

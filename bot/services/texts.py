@@ -155,6 +155,8 @@ SOMETHING_WRONG = N_(
     "Sorry, something went wrong on our side. Your answers so far are kept. Please try "
     "again in a moment."
 )
+DURATION = N_("It takes about {minutes} minutes.")
+"""Measured, not guessed: see `Bank.minutes`."""
 ABOUT_COMMUNITY = N_("This assessment is about: {community}")
 ASKED_BY = N_("It is run by {organisation}.")
 VOLUNTEER_BUTTON = N_("🙋 Leave a way to contact me")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from bot.flows.interview import Ask, Review
 from bot.flows.values import Reason
 from bot.results import ChecklistResult
+from questions.schema import Question
 from scoring import Assessment
 
 
@@ -89,6 +90,8 @@ class QuestionView:
     ask: Ask
     marker: str
     """Names the step shown, so a Back pressed on an old screen is recognised."""
+    passed: tuple[Question, ...] = ()
+    """Info messages to show first, gone past on the way here (they take no tap)."""
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ async def test_a_redelivered_tap_is_processed_once(tmp_path: Path) -> None:
             assert len(api.calls_to("answerCallbackQuery")) == answered_before
             after = interview(settings)
             assert after["answers"] == {"community": COMMUNITY, "sector": "faith"}
-            assert after["question"] == "reflect"
+            assert after["question"] == "diversity"  # "reflect" came with it, no tap
 
 
 async def test_a_double_tap_counts_once_and_the_second_gets_a_toast(tmp_path: Path) -> None:
@@ -244,7 +244,7 @@ async def test_a_double_tap_counts_once_and_the_second_gets_a_toast(tmp_path: Pa
             await ana.wait_for_message(contains="As you answer each question")
             after = interview(settings)
             assert after["answers"] == {"community": COMMUNITY, "sector": "faith"}
-            assert after["question"] == "reflect"
+            assert after["question"] == "diversity"  # "reflect" came with it, no tap
             assert len([m for m in ana.messages if "As you answer each question" in m.content]) == 1
 
 
@@ -325,7 +325,7 @@ async def test_quick_exit_clears_the_chat_and_keeps_the_answers(tmp_path: Path) 
         ana = api.user(1001, language_code="en")
         async with running_bot(settings):
             await at_button_question(ana, created.campaign.respondent_token)
-            assert len(ana.messages) >= 6
+            assert len(ana.messages) >= 5
             ana.tap("x")
             await api.wait_until(lambda: not ana.messages)
             assert all(m.deleted for m in ana.chat.messages)

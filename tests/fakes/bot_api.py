@@ -453,6 +453,11 @@ class FakeBotApi:
         self._pulse()
         return update
 
+    @property
+    def pushed(self) -> list[JSON]:
+        """Every update pushed so far, in order (what users did, for counting taps)."""
+        return list(self._history.values())
+
     def redeliver(self, update_id: int) -> JSON:
         """Queues the very same update again (same update_id), even after it was confirmed."""
         try:

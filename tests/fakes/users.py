@@ -96,6 +96,21 @@ class _ChatView:
             )
         return found
 
+    async def wait_for_answer(self, timeout: float = 10.0) -> None:
+        """Wait for whatever the bot does next here, a new message or an edit in place (a
+        rating step redraws its message); everything until then counts as seen."""
+
+        def find() -> bool | None:
+            news = len(self.chat.messages) > self._cursor
+            return True if news or len(self.chat.edit_log) > self._edit_cursor else None
+
+        if await self.api._wait_for(find, timeout) is None:
+            raise AssertionError(
+                f"the bot did nothing in chat {self.chat.id} within {timeout}s\n"
+                f"{self.chat.describe()}\n{self.api.describe_recent()}"
+            )
+        self._cursor, self._edit_cursor = len(self.chat.messages), len(self.chat.edit_log)
+
     async def wait_for_edit(
         self,
         contains: str | None = None,

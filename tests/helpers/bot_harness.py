@@ -97,6 +97,19 @@ async def settle(user: FakeUser, timeout: float = 10.0) -> None:
     await user.wait_for_message(timeout=timeout)
 
 
+async def settle_on_buttons(user: FakeUser, timeout: float = 10.0) -> None:
+    """Wait for the answer and for the messages that come with it, up to the one with
+    buttons (info messages need no tap, so they arrive before the next question)."""
+    await user.wait_for_answer(timeout)
+    await buttons_shown(user, timeout)
+
+
+async def buttons_shown(user: FakeUser, timeout: float = 10.0) -> None:
+    """Wait until the bot's latest message has buttons."""
+    while user.last is not None and not user.last.buttons():
+        await user.wait_for_message(timeout=timeout)
+
+
 async def to_first_text_question(user: FakeUser, token: str) -> None:
     """Open the campaign link, choose English, agree, and read on to the first typed answer."""
     user.start(token)
@@ -128,10 +141,12 @@ async def answer_everything(
 ) -> None:
     """Answer question after question until the review screen, the way a respondent would:
     the pick-th option of each choice, and `level` as the truthful self-rating."""
+    await buttons_shown(user)
     for _ in range(300):
         buttons = [d for _, d in user.buttons() if d]
         if any(d.startswith("S:") for d in buttons):
             return
+        before = _screen(user)
         continues = [d for d in buttons if d.startswith("n:")]
         answers = [d for d in buttons if d.startswith("a:")]
         rated = rating_tap(buttons, Fraction(level))
@@ -143,8 +158,19 @@ async def answer_everything(
             user.tap(answers[min(pick, len(answers) - 1)])
         else:
             user.send(text)
-        await settle(user)
+        # The next screen: a new message, or this one redrawn (a rating step), with buttons.
+        await user.api.wait_until(lambda b=before: _screen(user) != b and _has_buttons(user))
+        await user.wait_for_answer()
     raise AssertionError("the interview did not reach the review screen")
+
+
+def _has_buttons(user: FakeUser) -> bool:
+    return user.last is not None and bool(user.last.buttons())
+
+
+def _screen(user: FakeUser) -> tuple[int, str, tuple[tuple[str, str | None], ...]] | None:
+    last = user.last
+    return None if last is None else (last.message_id, last.content, tuple(last.buttons()))
 
 
 async def new_invite(settings: Settings, campaign_id: str | None = None) -> str:

@@ -97,5 +97,10 @@ def make_section(section_id: str, *questions: Question, title: str | None = None
 
 def make_bank(*sections: Section, bank_id: str = "test_bank") -> Bank:
     return Bank(
-        id=bank_id, version=1, title="Test bank", description="A bank for tests.", sections=sections
+        id=bank_id,
+        version=1,
+        title="Test bank",
+        description="A bank for tests.",
+        minutes=5,
+        sections=sections,
     )

@@ -51,7 +51,7 @@ def lines_for(question: Question, overrides: dict[str, list[str]]) -> list[str]:
         return overrides[question.id]
     match question.kind:
         case Kind.INFO:
-            return [""]
+            return [] if question.flows_on else [""]  # Enter reads what is behind a note
         case Kind.TEXT:
             return [f"My answer to {question.id}"]
         case Kind.SCALE:
@@ -175,7 +175,7 @@ def test_progress_and_choices_are_shown() -> None:
     assert "  1) State or local government" in out
     assert "  16) Other" in out
     assert "(Optional: type 'skip' to skip.)" in out
-    assert "(Press Enter to continue.)" in out
+    assert "(Press Enter to read it, or type 'skip' to skip it.)" in out  # the content note
     assert "<i>" not in out and "&amp;" not in out and "&#x27;" not in out
 
 
@@ -289,7 +289,7 @@ def test_back_changes_an_earlier_answer() -> None:
 def test_back_on_the_first_message_is_refused() -> None:
     final, out = run(PRE, ["back"])
     assert "! This is the first question, there is nothing before it." in out
-    assert final.current == "greeting"
+    assert final.current == "definition"  # the greeting came with it, needing no tap
 
 
 def test_a_refused_line_leaves_the_interview_going() -> None:

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from bot.cli import main
-from bot.render import CUMULATIVE_RULE, RATING_LABELS
+from bot.render import RATING_LABELS
 from questions.loader import default_library
 from questions.schema import Kind
 from tests.unit.test_console import typed_staircase
@@ -29,7 +29,6 @@ ENGLISH_UI = (
     "Question 1 of",
     "Type the number of a choice.",
     "(Press Enter to continue.)",
-    CUMULATIVE_RULE,
     "Is this fully true of your community?",
     *RATING_LABELS.values(),
     "Preplanning",

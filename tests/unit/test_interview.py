@@ -37,6 +37,7 @@ from bot.flows.interview import (
     InterviewState,
     Review,
     Step,
+    begin,
     prompt_for,
     start,
     step,
@@ -243,7 +244,7 @@ def test_back_within_the_rating_staircase() -> None:
     # Back walks down the staircase one screen at a time, then to the boundary.
     assert ok(PRE, higher.state, Back()).state == up.state
     boundary = ok(PRE, up.state, Back())
-    assert boundary.state == state
+    assert boundary.state == state.model_copy(update={"open_text": None})  # she tapped since
     assert ask(boundary).screen is None
 
     # Rate it, move on, then come back from the next question: the rating is kept as `previous`.
@@ -255,19 +256,33 @@ def test_back_within_the_rating_staircase() -> None:
     assert back.state.screen is None
     assert ask(back).previous == 4
 
-    # Rating it again replaces the answer; Back from the first screen goes to the message before.
+    # Rating it again replaces the answer; Back from the first screen goes past the info
+    # message that came with it (it took no tap) to the question before.
     again = ok(PRE, back.state, Answer(rating.PART_4))
     assert again.state.answers["level_a"] == 3.5
     assert ask(again).question.id == "level_b"
     before = ok(PRE, back.state, Back())
-    assert ask(before).question.id == "ratings_intro"
+    assert ask(before).question.id == "first_help"
+
+
+def test_info_messages_come_with_the_next_question_and_back_goes_past_them() -> None:
+    opening = begin(PRE, start(PRE, "en")[0])
+    assert [q.id for q in opening.passed] == ["greeting"]
+    assert ask(opening).question.id == "definition"  # behind its content note
+    assert not ask(opening).can_go_back  # nothing before it that takes a tap
+    read = ok(PRE, opening.state, Continue("definition"))
+    assert [q.id for q in read.passed] == ["definition", "confidentiality"]
+    assert ask(read).question.id == "community"
+    skipped = ok(PRE, opening.state, Skip("definition"))
+    assert [q.id for q in skipped.passed] == ["confidentiality"]
+    assert skipped.state == read.state
+    assert ok(PRE, read.state, Back()).state.current == "definition"
+    refused(PRE, opening.state, Back())
 
 
 def test_back_then_forward_keeps_later_answers() -> None:
     state = at(PRE, "diversity")
-    back = ok(PRE, state, Back())
-    assert ask(back).question.id == "reflect"
-    back = ok(PRE, back.state, Back())
+    back = ok(PRE, state, Back())  # past "reflect", an info message that took no tap
     assert ask(back).question.id == "sector"
     assert ask(back).previous == "other"
     forward = ok(PRE, back.state, Answer("police", "sector"))
@@ -291,7 +306,8 @@ def test_skip_accepted_on_sector() -> None:
     assert "sector" in skipped.state.answers
     assert skipped.state.answers["sector"] is None
     assert skipped.recorded is not None and skipped.recorded.id == "sector"
-    assert ask(skipped).question.id == "reflect"
+    assert [q.id for q in skipped.passed] == ["reflect"]
+    assert ask(skipped).question.id == "diversity"
 
 
 def test_checklist_items_that_do_not_apply_are_not_asked() -> None:

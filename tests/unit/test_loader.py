@@ -53,6 +53,7 @@ def one_section_bank(questions: str, *, bank_id: str = "tiny", section: str = "m
         "version: 1\n"
         "title: Tiny bank\n"
         "description: A bank for one loader test.\n"
+        "minutes: 5\n"
         "sections:\n"
         f"  - id: {section}\n"
         "    title: Main\n"
@@ -162,6 +163,7 @@ def test_duplicate_id_across_sections(tmp_path: Path, model: ReadinessModel) -> 
         version: 1
         title: Tiny
         description: Two sections.
+        minutes: 5
         sections:
           - id: first
             title: First
@@ -321,6 +323,7 @@ def test_question_dimension_outside_its_section_dimension(
         version: 1
         title: Tiny
         description: One section of dimension A.
+        minutes: 5
         sections:
           - id: equity
             title: Equity

@@ -16,7 +16,7 @@ from bot.flows import rating
 from bot.flows.events import Answer
 from bot.flows.interview import Ask, InterviewState, prompt_for, start, step
 from bot.i18n import shipped_locales, translator
-from bot.render import CUMULATIVE_RULE, render_ask
+from bot.render import render_ask
 from bot.services.views import QuestionView
 from questions.loader import default_library
 from tests.helpers.rating import staircase, truthful_reply
@@ -86,8 +86,6 @@ def test_every_screen_shows_statements_with_levels_never_stage_names(
     for level in rating.levels_shown(screen):
         statement = tr.gettext(LIBRARY.model.level(level).characteristics["B"])
         assert statement.split()[0] in rendered.text
-    if screen is rating.BOUNDARY:
-        assert tr.gettext(CUMULATIVE_RULE) in rendered.text
     labels = [c.label for c in rendered.choices]
     assert len(set(labels)) == len(labels)
 
@@ -139,3 +137,13 @@ def _ask(question_id: str, screen: str | None, locale: str) -> Ask:
     prompt = prompt_for(PRE, state)
     assert isinstance(prompt, Ask)
     return prompt
+
+
+def test_the_cumulative_rule_is_said_before_the_first_rating() -> None:
+    """Chapter 2: "to reach a certain level, all previous levels must have been met". It is
+    said once, in the message that comes with the first rating screen (it takes no tap)."""
+    bank = LIBRARY.bank("preassessment")
+    ids = [q.id for q in bank.questions]
+    intro = bank.question("ratings_intro")
+    assert intro.flows_on and ids[ids.index("ratings_intro") + 1] == "level_a"
+    assert "only when every level below it is true" in intro.prompt

@@ -90,6 +90,7 @@ class ConsolePresenter:
             plain(tr.gettext(bank.title)),
             *asking,
             tr.gettext(bank.description),
+            tr.gettext(texts.DURATION).format(minutes=tr.number(bank.minutes)),
             *self._privacy(tr, view, stored=stored),
             "",
             tr.gettext(N_("(Press Enter to continue, or type '{quit}' to stop.)")).format(
@@ -114,13 +115,18 @@ class ConsolePresenter:
         tr = translator(view.locale)
         rendered = render_ask(view.ask, tr, self.library.model, typing=TYPE_A_LINE)
         lines = [""]
+        for info in view.passed:
+            lines += [tr.gettext(info.prompt), ""]
         if rendered.progress:
             lines.append(f"[{rendered.progress}]")
         lines.append(plain(rendered.text))
         for number, choice in enumerate(rendered.choices, start=1):
             mark = "[x] " if choice.value in rendered.selection else ""
             lines.append(f"  {number}) {mark}{choice.label}")
-        if rendered.is_info:
+        if rendered.gate:
+            gate = N_("(Press Enter to read it, or type '{skip}' to skip it.)")
+            lines.append(tr.gettext(gate).format(skip=word(tr, SKIP_WORDS)))
+        elif rendered.is_info:
             lines.append(tr.gettext(N_("(Press Enter to continue.)")))
         elif rendered.multi:
             lines.append(tr.gettext(N_("(Type the numbers separated by commas, e.g. 1,3.)")))

@@ -123,7 +123,7 @@ class Presenter:
             case Consent():
                 return [self._consent(view)]
             case QuestionView():
-                return [self.question(view)]
+                return split_long(self.question(view))
             case ReviewView():
                 return split_long(self._review(view))
             case Result():
@@ -201,7 +201,8 @@ class Presenter:
         parts = [f"<b>{html.escape(tr.gettext(bank.title))}</b>"]
         if view.community:
             parts.append(_who_asks(view, tr))
-        parts.append(html.escape(tr.gettext(bank.description)))
+        description = f"{tr.gettext(bank.description)} {_duration(tr, bank.minutes)}"
+        parts.append(html.escape(description))
         notice = privacy_notice(
             tr,
             personal=not view.community,
@@ -224,9 +225,14 @@ class Presenter:
         ask, sid = view.ask, view.session_id
         rendered = render_ask(ask, tr, self.library.model)
         qid = ask.question.id
-        head = f"<i>{html.escape(rendered.progress)}</i>\n\n" if rendered.progress else ""
+        # Info messages gone past come in the same message: one call, nothing to tap.
+        head = "".join(f"{_e(tr, info.prompt)}\n\n" for info in view.passed)
+        if rendered.progress:
+            head += f"<i>{html.escape(rendered.progress)}</i>\n\n"
         rows: list[list[Button]] = []
-        if rendered.is_info:
+        if rendered.gate:
+            rows.append([_b(tr.gettext(N_("Read it ▶")), cb.ContinueOn(sid, qid))])
+        elif rendered.is_info:
             rows.append([_b(tr.gettext(N_("Continue ▶")), cb.ContinueOn(sid, qid))])
         elif rendered.multi:
             for choice in rendered.choices:
@@ -243,7 +249,8 @@ class Presenter:
         if rendered.can_go_back:
             navigation.append(_b(tr.gettext(N_("◀ Back")), cb.GoBack(sid, view.marker)))
         if rendered.can_skip:
-            navigation.append(_b(tr.gettext(N_("Skip ⏭")), cb.SkipQuestion(sid, qid)))
+            skip = N_("Skip it ⏭") if rendered.gate else N_("Skip ⏭")
+            navigation.append(_b(tr.gettext(skip), cb.SkipQuestion(sid, qid)))
         if navigation:
             rows.append(navigation)
         rows.append(leave_row(tr))
@@ -259,8 +266,7 @@ class Presenter:
             parts.append(f"\n<b>{html.escape(title)}</b>")
             for line in lines:
                 parts.append(
-                    f"{line.number}. {html.escape(line.title)}\n"
-                    f"   → <i>{html.escape(line.answer)}</i>"
+                    f"{line.number}. {html.escape(line.title)} → <i>{html.escape(line.answer)}</i>"
                 )
                 numbers.append(_b(f"✏️ {line.number}", cb.EditAnswer(sid, line.question_id)))
         parts.append(
@@ -552,3 +558,7 @@ def split_long(message: Text, limit: int = MAX_LENGTH) -> list[Rendered]:
 
 def _strings(value: object) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _duration(tr: Translator, minutes: int) -> str:
+    return tr.gettext(texts.DURATION).format(minutes=tr.number(minutes))
