@@ -66,9 +66,14 @@ def lines_for(question: Question, overrides: dict[str, list[str]]) -> list[str]:
     raise AssertionError(question.kind)
 
 
-def script(bank: Bank, overrides: dict[str, list[str]] | None = None) -> list[str]:
+def script(
+    bank: Bank, overrides: dict[str, list[str]] | None = None, *, until: str | None = None
+) -> list[str]:
+    """Every line typed for `bank`, or only those before the question `until`."""
     typed: list[str] = []
     for question in bank.questions:
+        if question.id == until:
+            break
         typed.extend(lines_for(question, overrides or {}))
     return typed
 
@@ -279,7 +284,7 @@ def test_no_gaps() -> None:
 
 
 def test_back_changes_an_earlier_answer() -> None:
-    typed = ["", "", "", "First try", "back", "Second try", "3"]
+    typed = ["", "First try", "back", "Second try", "3"]
     final, out = run(PRE, typed)
     assert final.answers["community"] == "Second try"
     assert final.answers["sector"] == "health_center"
@@ -293,7 +298,7 @@ def test_back_on_the_first_message_is_refused() -> None:
 
 
 def test_a_refused_line_leaves_the_interview_going() -> None:
-    final, out = run(PRE, ["back", "", "", "", "skip", "Our county"])
+    final, out = run(PRE, ["back", "", "skip", "Our county"])
     assert "! This is the first question, there is nothing before it." in out
     assert "! This question cannot be skipped." in out
     assert final.answers == {"community": "Our county"}
@@ -301,20 +306,20 @@ def test_a_refused_line_leaves_the_interview_going() -> None:
 
 
 def test_skip_an_optional_question() -> None:
-    final, _ = run(PRE, ["", "", "", "Our county", "skip"])
+    final, _ = run(PRE, ["", "Our county", "skip"])
     assert final.answers == {"community": "Our county", "sector": None}
-    assert final.current == "reflect"
+    assert final.current == "diversity"
 
 
 def test_skip_a_required_question_is_refused() -> None:
-    final, out = run(PRE, ["", "", "", "skip"])
+    final, out = run(PRE, ["", "skip"])
     assert "! This question cannot be skipped." in out
     assert final.answers == {}
     assert final.current == "community"
 
 
 def test_quit_keeps_the_answers_so_far() -> None:
-    final, out = run(PRE, ["", "", "", "Our county", "quit", "1"])
+    final, out = run(PRE, ["", "Our county", "quit", "1"])
     assert out.rstrip().endswith("Stopped. Your answers so far are kept.")
     assert final.answers == {"community": "Our county"}
     assert final.phase == "asking"
@@ -323,15 +328,15 @@ def test_quit_keeps_the_answers_so_far() -> None:
 
 
 def test_end_of_input_keeps_the_answers_so_far() -> None:
-    final, out = run(PRE, ["", "", "", "Our county"])
+    final, out = run(PRE, ["", "Our county"])
     assert out.rstrip().endswith("Input ended; your answers so far are kept.")
     assert final.answers == {"community": "Our county"}
     assert final.current == "sector"
 
 
 def test_a_stopped_interview_resumes_where_it_was(tmp_path: Path) -> None:
-    run(PRE, ["", "", "", "Our county", "quit"], folder=tmp_path)
-    final, out = run(PRE, [*script(PRE)[4:], ""], folder=tmp_path, resume="run1")
+    run(PRE, ["", "Our county", "quit"], folder=tmp_path)
+    final, out = run(PRE, [*script(PRE)[2:], ""], folder=tmp_path, resume="run1")
     assert "Welcome back" in out
     assert final.phase == "done"
     assert final.answers["community"] == "Our county"
@@ -339,13 +344,13 @@ def test_a_stopped_interview_resumes_where_it_was(tmp_path: Path) -> None:
 
 
 def test_a_text_question_says_how_the_console_reads_it() -> None:
-    _, out = run(PRE, ["", "", "", "quit"])
+    _, out = run(PRE, ["", "quit"])
     assert "Type your answer on one line, then press Enter." in out
     assert "message" not in out.split("[Question 1 of 26]", 1)[1]
 
 
 # The console's words in Spanish: atrás, omitir, salir, conservar, paso.
-UNACCENTED = ["", "", "", "Mi condado", "ATRAS", "atras", "", "Conservar", "OMITIR", "Salir"]
+UNACCENTED = ["", "Mi condado", "ATRAS", "atras", "", "Conservar", "OMITIR", "Salir"]
 
 
 def test_the_console_words_need_no_accents_or_capitals() -> None:
@@ -354,26 +359,26 @@ def test_the_console_words_need_no_accents_or_capitals() -> None:
     # the screen before it, never stored as the community's name.
     assert out.count("Su respuesta hasta ahora: Mi condado") == 2
     assert final.answers == {"community": "Mi condado", "sector": None}
-    assert final.current == "reflect"
+    assert final.current == "diversity"
     assert out.rstrip().endswith("Detenido. Sus respuestas hasta ahora se conservan.")
 
 
 def test_pass_in_capitals_declines_in_spanish() -> None:
-    final, _ = run(PRE, ["", "", "", "PASO", "salir"], locale="es")
+    final, _ = run(PRE, ["", "PASO", "salir"], locale="es")
     assert final.answers["community"] == {"declined": True}
 
 
 def test_a_number_out_of_range_re_asks_without_advancing() -> None:
-    typed = ["", "", "", "Our county", "17", "0", "abc", "2"]
+    typed = ["", "Our county", "17", "0", "abc", "2"]
     final, out = run(PRE, typed)
     assert out.count("! Please type a number from 1 to 16.") == 3
     assert final.answers["sector"] == "schools"
-    assert final.current == "reflect"
+    assert final.current == "diversity"
     assert out.count("Which sector do you work in?") == 4
 
 
 def test_a_scale_out_of_range_re_asks() -> None:
-    upto = script(PRE)[: [q.id for q in PRE.questions].index("leaders_concern")]
+    upto = script(PRE, until="leaders_concern")
     final, out = run(PRE, [*upto, "11", "10"])
     assert "! Please type a number from 1 to 10." in out
     assert final.answers["leaders_concern"] == 10
@@ -393,7 +398,7 @@ def test_review_numbers_edit_an_answer() -> None:
 
 def test_contact_details_typed_into_text_are_not_kept() -> None:
     secret = "Ask jane.doe@example.org or call +1 202-555-0143, see www.example.org/help"
-    final, _ = run(PRE, ["", "", "", secret, "quit"])
+    final, _ = run(PRE, ["", secret, "quit"])
     kept = str(final.answers["community"])
     assert "jane.doe" not in kept
     assert "example.org" not in kept
@@ -421,7 +426,7 @@ def test_plain_strips_tags_and_entities() -> None:
 
 
 def test_a_superscript_digit_re_asks() -> None:
-    final, out = run(PRE, ["", "", "", "Our county", "²", "1"])
+    final, out = run(PRE, ["", "Our county", "²", "1"])
     assert "! Please type a number from 1 to 16." in out
     assert final.answers["sector"] == "government"
 
@@ -429,6 +434,13 @@ def test_a_superscript_digit_re_asks() -> None:
 def test_an_answer_at_the_length_limit_is_accepted_even_with_a_handle() -> None:
     typed = "x" * 1992 + " @abcdef"
     assert len(typed) == 2000
-    final, out = run(PRE, ["", "", "", typed, "quit"])
+    final, out = run(PRE, ["", typed, "quit"])
     assert "characters" not in out
     assert "@abcdef" not in str(final.answers["community"])
+
+
+def test_an_empty_line_at_a_typed_question_says_how_to_answer() -> None:
+    final, out = run(PRE, ["", "", "Our county"])
+    assert "! Type your answer on one line, then press Enter." in out
+    assert "as a message" not in out  # Telegram's words, not a terminal's
+    assert final.answers == {"community": "Our county"}

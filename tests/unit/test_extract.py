@@ -41,7 +41,7 @@ def bank_texts(bank: Bank) -> list[str]:
         texts.append(section.title)
         for question in section.questions:
             texts.append(question.prompt)
-            texts.extend(t for t in (question.probe, question.hint) if t)
+            texts.extend(t for t in (question.probe, question.hint, question.content_note) if t)
             texts.extend(option.label for option in question.options)
             if question.scale:
                 texts.extend([question.scale.low, question.scale.high])

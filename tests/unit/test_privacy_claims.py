@@ -64,6 +64,8 @@ TOLD: dict[str, str] = {
     "texts.NO_REMINDER_NOTHING_OPEN": texts.NO_REMINDER_NOTHING_OPEN,
     "preassessment confidentiality screen": PRE.question("confidentiality").prompt,
     "preassessment sector hint": PRE.question("sector").hint or "",
+    "preassessment content note": PRE.question("definition").content_note or "",
+    "texts.DURATION": texts.DURATION,
     "menu /exit": MENU["exit"],
     "menu /delete": MENU["delete"],
     "menu /noreminder": MENU["noreminder"],
@@ -154,8 +156,16 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "No reminder will come for this interview.": ("reminder-off",),
     "There is no interview in progress, so no reminder will come.": ("reminder-off",),
     # the bank's own words (Appendix C), and the sector question
-    "This survey will take approximately 30 minutes to complete, and your responses will "
-    "help inform next steps.": ("task-force-decides",),
+    "Your responses will help inform next steps.": ("task-force-decides",),
+    "It takes about {minutes} minutes.": ("duration",),
+    # the note before the legal definition (ours, not the guide's)
+    "Content note: the next message quotes the U.S. legal definition of human trafficking.": (
+        "content-note",
+    ),
+    "It mentions commercial sex, people under 18, force, fraud, coercion and debt bondage.": (
+        "content-note",
+    ),
+    "Reading it is up to you: skipping it changes nothing in the interview.": ("content-note",),
     "Your responses will remain confidential, and your responses will not be tied to you or "
     "your organization.": ("unlinked-on-submit", "no-identity-stored", "sector-k3"),
     "Optional.": (COURTESY,),

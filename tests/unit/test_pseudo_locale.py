@@ -106,7 +106,8 @@ DESCRIPTION = "Qorpish zintlands by Vlask"
 ORGANISATION = "Vlaskorp Zintwerk"
 TYPED = "Zintar qorpel vlaskin"
 NEVER_ISSUED = "BCDF-GHJK-LMNP"
-TYPED_DATA = (NAME, CHECKLIST_NAME, DESCRIPTION, ORGANISATION, TYPED, NEVER_ISSUED)
+TYPED_DATA = (NAME, CHECKLIST_NAME, DESCRIPTION, ORGANISATION, TYPED, *TYPED.split(), NEVER_ISSUED)
+"""TYPED word by word too: the review shows an answer's first words only."""
 RECEIPT = re.compile("-".join([f"[{RECEIPT_ALPHABET}]{{4}}"] * 3))
 """A receipt code as the console prints it (the services hand it to no one else)."""
 
@@ -204,6 +205,10 @@ class Respondent:
         return Who(key=self.key, language=PSEUDO)
 
 
+STEPS_AT_MOST = 500
+"""A walk that loops (a refusal the walker does not expect) fails instead of hanging."""
+
+
 class Interview:
     """One respondent's interview through the services, screen by screen."""
 
@@ -227,13 +232,15 @@ class Interview:
         consent = await self.call(lambda tx: r.choose_language(tx, who, sid, PSEUDO))
         assert isinstance(consent, Consent), consent
         view = await self.call(lambda tx: r.consent(tx, who, sid, agreed=True))
-        while not isinstance(view, Result):
+        for _ in range(STEPS_AT_MOST):
+            if isinstance(view, Result):
+                return view
             assert isinstance(view, QuestionView | ReviewView), view
             shown = view
             view = await self.next(view)
             if view is None or not isinstance(view, QuestionView | ReviewView | Result):
                 view = shown  # refused: the same screen again
-        return view
+        raise AssertionError(f"{self.person.key} still at {view} after {STEPS_AT_MOST} steps")
 
     async def next(self, view: QuestionView | ReviewView) -> View | None:
         if isinstance(view, ReviewView):
@@ -287,7 +294,7 @@ class Interview:
             assert isinstance(again, QuestionView) and again.ask.previous == TYPED
             return await self.act(sid, Keep(question.id))
         await self.call(lambda tx: r.typed(tx, who, TYPED, len(TYPED)))  # typed, not tapped
-        if not question.optional:
+        if not question.optional and question.content_note is None:
             await self.act(sid, Skip(question.id))  # refused: it cannot be skipped
         return await self.next(view)
 
