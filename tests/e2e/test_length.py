@@ -33,9 +33,10 @@ from tests.helpers.bot_harness import (
 
 MAX_CHARACTERS = 12_000
 """The issue's goal, not met yet: see test_the_reading_fits_the_goal."""
-CHARACTERS_TODAY = {"en": 14_300, "es": 16_000}
-"""A ceiling that keeps what was gained. The bank's questions, probes and the Appendix B
-statements a level-4 respondent reads are about 8,600 characters in English on their own."""
+CHARACTERS_TODAY = {"en": 14_450, "es": 16_200}
+"""A ceiling that keeps what was gained (en 16,812 -> 14,362, es about 18,800 -> 16,090 with
+the fuller privacy screen). The bank's questions, probes and the Appendix B statements a
+level-4 respondent reads are about 8,600 characters in English on their own."""
 MAX_TAPS_AND_REPLIES = 40
 MAX_LEVEL_SCREEN = 1_500
 READ_PER_MINUTE = 1_000
@@ -145,8 +146,8 @@ async def test_the_preassessment_is_as_long_as_it_says(tmp_path: Path, language:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 9's goal of 12,000 characters is not met yet (about 13,900 in English and "
-    "15,500 in Spanish): the guide's own texts are 8,600 of them",
+    reason="issue 9's goal of 12,000 characters is not met yet (about 14,400 in English and "
+    "16,100 in Spanish): the guide's own texts are 8,600 of them",
 )
 async def test_the_reading_fits_the_goal(tmp_path: Path) -> None:
     walk = await measured_walk(tmp_path, "es")

@@ -22,6 +22,9 @@ from bot.storage.db import Store
 from tests.fakes import FakeBotApi, FakeUser
 from tests.helpers.rating import truthful_reply
 
+Screen = tuple[int, str, tuple[tuple[str, str | None], ...]] | None
+"""A bot message as the respondent sees it: id, text and buttons."""
+
 TOKEN = "424242:TEST-token-for-the-fake-bot-api"
 
 
@@ -146,7 +149,7 @@ async def answer_everything(
         buttons = [d for _, d in user.buttons() if d]
         if any(d.startswith("S:") for d in buttons):
             return
-        before = _screen(user)
+        before = screen_of(user)
         continues = [d for d in buttons if d.startswith("n:")]
         answers = [d for d in buttons if d.startswith("a:")]
         rated = rating_tap(buttons, Fraction(level))
@@ -158,19 +161,31 @@ async def answer_everything(
             user.tap(answers[min(pick, len(answers) - 1)])
         else:
             user.send(text)
-        # The next screen: a new message, or this one redrawn (a rating step), with buttons.
-        await user.api.wait_until(lambda b=before: _screen(user) != b and _has_buttons(user))
-        await user.wait_for_answer()
+        await next_screen(user, before)
     raise AssertionError("the interview did not reach the review screen")
+
+
+def screen_of(user: FakeUser) -> Screen:
+    """What the chat's latest bot message shows, to tell when the next screen has come."""
+    last = user.last
+    return None if last is None else (last.message_id, last.content, tuple(last.buttons()))
+
+
+async def next_screen(user: FakeUser, before: Screen, timeout: float = 10.0) -> None:
+    """Wait for the screen after `before`: a new message, or that one redrawn (a rating
+    step), with buttons; everything until then counts as seen."""
+
+    def changed() -> bool:
+        return screen_of(user) != before and _has_buttons(user)
+
+    await user.api.wait_until(changed, timeout)
+    await user.wait_for_answer(timeout)
 
 
 def _has_buttons(user: FakeUser) -> bool:
     return user.last is not None and bool(user.last.buttons())
 
 
-def _screen(user: FakeUser) -> tuple[int, str, tuple[tuple[str, str | None], ...]] | None:
-    last = user.last
-    return None if last is None else (last.message_id, last.content, tuple(last.buttons()))
 
 
 async def new_invite(settings: Settings, campaign_id: str | None = None) -> str:

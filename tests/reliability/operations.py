@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.fakes import FakeBotApi, FakeUser
-from tests.helpers.bot_harness import data_of, settle
+from tests.helpers.bot_harness import data_of, next_screen, screen_of, settle
 from tests.reliability.harness import (
     DATABASE,
     REPLY,
@@ -102,13 +102,14 @@ async def respond(user: FakeUser, token: str, window: Window | None = None) -> N
         await settle(user, REPLY)
     if window is not None:
         for _ in range(3):  # mid-interview when the backup starts
+            before = screen_of(user)
             buttons = [d for _, d in user.buttons() if d]
             step = next((d for d in buttons if d.startswith(("n:", "a:"))), None)
             if step is None:
                 user.send("Answered before the backup.")
             else:
                 user.tap(step)
-            await settle(user, REPLY)
+            await next_screen(user, before, REPLY)
         window.arrived()
         await window.started.wait()
     await _answer_until_review(user)
@@ -124,12 +125,13 @@ async def _answer_until_review(user: FakeUser) -> None:
         buttons = [d for _, d in user.buttons() if d]
         if any(d.startswith("S:") for d in buttons):
             return
+        before = screen_of(user)
         step = next((d for d in buttons if d.startswith(("n:", "a:"))), None)
         if step is None:
             user.send("Two shelters and a food bank.")
         else:
             user.tap(step)
-        await settle(user, REPLY)
+        await next_screen(user, before, REPLY)
     raise AssertionError(f"chat {user.id} never reached the review screen")
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from bot.flows.values import MAX_MESSAGE_LENGTH
 from tests.fakes import FakeBotApi, FakeMessage, FakeUser
-from tests.helpers.bot_harness import data_of, settle
+from tests.helpers.bot_harness import data_of, next_screen, screen_of, settle
 from tests.reliability.harness import (
     DATABASE,
     REPLY,
@@ -475,12 +475,14 @@ async def interview(
     await settle(user, timeout=REPLY)
     user.tap(data_of(user, "l:", f":{person.locale}"))
     await settle(user, REPLY)
+    before = screen_of(user)
     user.tap(data_of(user, "c:", ":yes"))
-    await settle(user, REPLY)
+    await next_screen(user, before, REPLY)
     for _ in range(200):
         buttons = [d for _, d in user.buttons() if d]
         if any(d.startswith("S:") for d in buttons):
             break
+        before = screen_of(user)
         continues = [d for d in buttons if d.startswith("n:")]
         answers = [d for d in buttons if d.startswith("a:")]
         if continues:
@@ -502,7 +504,7 @@ async def interview(
             last_sent = user.send(person.answer(outcome.typed))
             outcome.typed += 1
             sampler.answered()
-        await settle(user, REPLY)
+        await next_screen(user, before, REPLY)
     else:
         raise AssertionError(f"respondent {person.number} never reached the review screen")
     user.tap(data_of(user, "S:"))

@@ -162,6 +162,23 @@ def sent_data(message: FakeMessage) -> list[str]:
     return [b["callback_data"] for row in rows for b in row if b.get("callback_data")]
 
 
+def current_data(message: FakeMessage) -> list[str]:
+    """Callback data of the keyboard the message has now (an edit may have redrawn it)."""
+    return [d for _, d in message.buttons() if d]
+
+
+def shown_signature(message: FakeMessage) -> str:
+    """Which question and step a screen asks now, by its keyboard (the buttons carry the
+    session, the question and the rating step): a rating step redraws it in place, and an
+    info message that came with a question is not repeated when she comes back."""
+    return json.dumps(message.reply_markup, sort_keys=True)
+
+
+def sent_signature(message: FakeMessage) -> str:
+    """`shown_signature` of the message as first sent, before any edit."""
+    return json.dumps(message.params.get("reply_markup"), sort_keys=True)
+
+
 def signature(message: FakeMessage) -> str:
     """What the bot sent, before any edit: equal signatures mean the same screen sent again."""
     return json.dumps(
@@ -211,6 +228,8 @@ class Respondent:
         self.stuck: str | None = None
         self.screen: FakeMessage | None = None
         self._seen: set[str] = set()
+        self._shown_as: dict[int, str] = {}
+        """message id -> what it showed when last seen with buttons (it may be redrawn)."""
         self._generation = 0
         self._texts = 0
         self._timeouts = 0
@@ -298,7 +317,20 @@ class Respondent:
             self._mark_late(in_flight, found.index)
         if found.kind == "welcome":
             before = found.before
-            moved = before is not None and signature(before) != signature(found.shown)
+            mine = self.screen
+            if before is not None and mine is not None and signature(before) in self._seen:
+                # A screen she had seen, sent again after a kill, may follow the one she was
+                # on when that one was redrawn in place: she was on hers.
+                before = mine
+            was = None if before is None else self._shown_as.get(before.message_id)
+            was = was or (sent_signature(before) if before is not None else "(nothing)")
+            if before is not None and in_flight is not None and self._redrawn(before, in_flight):
+                was = shown_signature(before)  # the step's reply came late, in place
+                if in_flight.outcome in ("timeout", "pending"):
+                    in_flight.outcome, in_flight.replied_at = "late", self._now()
+                    self._delivered(in_flight)
+            now = shown_signature(found.shown)
+            moved = before is not None and was != now
             if moved and in_flight is not None and in_flight.outcome in ("timeout", "pending"):
                 # Its reply never came (e.g. the chat was blocked), yet the bot moved on.
                 in_flight.outcome, in_flight.replied_at = "implied", self._now()
@@ -307,8 +339,8 @@ class Respondent:
             else:
                 self.resumes.append(
                     ResumeCheck(
-                        signature(before) if before is not None else "(nothing)",
-                        signature(found.shown),
+                        was,
+                        now,
                         describe(before),
                         describe(found.shown),
                     )
@@ -392,6 +424,9 @@ class Respondent:
         for a toggle, or a refusal (a toast for a tap, a message without buttons for text).
         Returns the outcome."""
         toggle = action.kind == "tap" and action.payload.startswith("t:")
+        # Captured before the bot can act (no await since the tap was sent): a rating step
+        # redraws the message it was tapped on, and its new buttons are the next screen.
+        tapped_on = current_data(acted) if acted is not None and action.kind == "tap" else None
 
         def reply() -> tuple[str, FakeMessage | None] | None:
             messages = self.user.chat.messages
@@ -400,9 +435,11 @@ class Respondent:
                     return "done", message
                 if sent_keyboard(message) and signature(message) not in self._seen:
                     return "screen", message
-            if toggle and acted is not None:
+            if tapped_on is not None and acted is not None:
                 for edited in self.user.chat.edit_log[action.edit_cursor :]:
-                    if edited.message_id == acted.message_id:
+                    if edited.message_id != acted.message_id:
+                        continue
+                    if toggle or (edited.inline_keyboard and current_data(edited) != tapped_on):
                         return "screen", acted
             if action.query_id is not None:
                 answer = self.user.api.callback_answers.get(action.query_id)
@@ -459,6 +496,13 @@ class Respondent:
                 return _Resumed("screen", index, message)
         return None
 
+    def _redrawn(self, message: FakeMessage, action: Action) -> bool:
+        """Whether `message` was redrawn with a keyboard after `action` (a rating step)."""
+        edits = self.user.chat.edit_log[action.edit_cursor :]
+        return bool(message.inline_keyboard) and any(
+            edited.message_id == message.message_id for edited in edits
+        )
+
     def _mark_late(self, action: Action, upto: int) -> None:
         """An action whose reply arrived after the respondent stopped waiting, but before the
         answer to its /start, was delivered all the same."""
@@ -480,6 +524,8 @@ class Respondent:
     def _see(self, message: FakeMessage) -> None:
         self.screen = message
         self._seen.add(signature(message))
+        if message.inline_keyboard:
+            self._shown_as[message.message_id] = shown_signature(message)
         data = [d for _, d in message.buttons() if d]
         if any(d.startswith("l:") for d in data):
             self.stage = "language"
