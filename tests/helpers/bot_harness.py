@@ -186,8 +186,6 @@ def _has_buttons(user: FakeUser) -> bool:
     return user.last is not None and bool(user.last.buttons())
 
 
-
-
 async def new_invite(settings: Settings, campaign_id: str | None = None) -> str:
     """A one-time coordinator link token, as `readiness-bot coordinator invite` makes."""
     store = await Store.open(settings.database)
