@@ -31,6 +31,7 @@ __all__ = [
     "derive_key",
     "load_or_create_secret",
     "new_receipt_code",
+    "new_resume_code",
     "normalise_receipt_code",
     "receipt_digest",
     "redact",
@@ -193,6 +194,12 @@ def new_receipt_code() -> str:
     return _format_receipt(
         "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(_RECEIPT_LENGTH))
     )
+
+
+def new_resume_code() -> str:
+    """A console interview's resume code such as "BCDF-GHJK": easy to read out over the
+    phone and to type, and never taken by a command line for an option (as "-x" would be)."""
+    return _format_receipt("".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8)))
 
 
 def _format_receipt(letters: str) -> str:

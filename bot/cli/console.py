@@ -12,12 +12,12 @@ from pathlib import Path
 from bot.channels.console.interview import ConsoleInterview, ConsoleOutcome
 from bot.channels.console.presenter import ConsolePresenter
 from bot.i18n import N_, negotiate, shipped_locales, translator, use_catalogs
-from bot.privacy import Addresses, Sealer
+from bot.privacy import Addresses, Sealer, new_resume_code
 from bot.services.respondent import Respondents
 from bot.services.submission import Submitter
 from bot.settings import load_settings
 from bot.startup import open_store, open_with_key
-from bot.storage.clock import new_id, now
+from bot.storage.clock import now
 from bot.storage.db import Store
 from questions.loader import default_library
 
@@ -82,7 +82,8 @@ async def _interview(
 ) -> int:
     try:
         await _expire_unfinished(store, unfinished_days)
-        interview = console_interview(store, secret, code or new_id(6), keep, unfinished_days)
+        handle = code or new_resume_code()
+        interview = console_interview(store, secret, handle, keep, unfinished_days)
         if campaign_id is not None:
             campaign = await store.read.campaigns.by_id(campaign_id)
             if campaign is None or campaign.flow != bank_id or not campaign.is_open:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.privacy import RECEIPT_ALPHABET, new_resume_code
 from bot.services.coordinator import create_campaign
 from bot.storage.db import Store
 from questions.loader import default_library
@@ -64,7 +66,7 @@ def test_each_answer_is_committed_and_quit_offers_a_resume_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out = run_console(
-        monkeypatch, capsys, ["", "", "", "", "Our county, write me at ana@example.org", "quit"]
+        monkeypatch, capsys, ["", "", "Our county, write me at ana@example.org", "quit"]
     )
     assert status == 0
     (state,) = sessions(tmp_path / "readiness.db")
@@ -86,9 +88,7 @@ def test_each_answer_is_committed_and_quit_offers_a_resume_code(
 def test_a_resumed_interview_keeps_its_language(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, out = run_console(
-        monkeypatch, capsys, ["", "", "", "", "Mi condado", "salir"], "--lang", "es"
-    )
+    _, out = run_console(monkeypatch, capsys, ["", "", "Mi condado", "salir"], "--lang", "es")
     code = out.rsplit("--resume ", 1)[1].split()[0]
     flow_and_code = f"--flow preassessment --resume {code}"
     # Started in Spanish; resumed without --lang (so English by default) and stopped again.
@@ -170,9 +170,16 @@ def test_a_campaign_closed_during_the_interview_takes_no_submission(
 def test_no_store_keeps_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, _ = run_console(
-        monkeypatch, capsys, ["", "", "", "", "Our county", "quit"], "--no-store"
-    )
+    status, _ = run_console(monkeypatch, capsys, ["", "", "Our county", "quit"], "--no-store")
     assert status == 0
     assert not (tmp_path / "readiness.db").exists()
     assert not (tmp_path / "readiness.key").exists()
+
+
+def test_resume_codes_read_out_and_never_look_like_an_option() -> None:
+    """A code is read out over the phone and typed after --resume: letters in groups, never
+    a leading '-' that the command line would take for an option."""
+    codes = {new_resume_code() for _ in range(2_000)}
+    assert len(codes) == 2_000
+    for code in codes:
+        assert re.fullmatch(f"[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}", code), code
