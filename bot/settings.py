@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     unfinished_days: int = Field(default=30, ge=1)
     """An interview not touched for this many days is deleted unsubmitted (the privacy screen
     says so); at least a day, so a respondent who pauses overnight keeps her answers."""
+    telegram_rate_limit: float = Field(default=30, ge=0, allow_inf_nan=False)
+    """Messages per second for the whole bot: Telegram's free limit is 30 (paid broadcasts
+    allow more); 0 turns the limiter off, for a self-hosted Bot API server or a benchmark."""
     webhook_secret: SecretStr | None = None
     bot_username: str | None = None
     """The bot's @username, for the links `campaign create` prints on a machine without the

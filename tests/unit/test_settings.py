@@ -8,8 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from telegram.ext import AIORateLimiter
 
+from bot.channels.telegram.app import build_application
 from bot.settings import DEFAULT_API_URL, SettingsError, load_settings
+
+TOKEN = "123456:" + "A" * 35
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -85,6 +89,9 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         ("READINESS_UNFINISHED_DAYS", "a month"),
         ("READINESS_ANSWER_PAUSE", "a moment"),
         ("READINESS_ANSWER_PAUSE", "-1"),
+        ("READINESS_TELEGRAM_RATE_LIMIT", "-1"),
+        ("READINESS_TELEGRAM_RATE_LIMIT", "fast"),
+        ("READINESS_TELEGRAM_RATE_LIMIT", "inf"),
         ("READINESS_BOT_USERNAME", "riverside"),
         ("READINESS_BOT_USERNAME", "https://t.me/riverside_bot"),
     ],
@@ -129,3 +136,22 @@ def test_make_run_without_a_token_explains_botfather(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "@BotFather" in result.stdout and "/newbot" in result.stdout
     assert "Community readiness preassessment" in result.stdout
+
+
+@pytest.mark.parametrize(("value", "per_second"), [(None, 30.0), ("100", 100.0), ("0.5", 0.5)])
+def test_the_telegram_rate_limit_paces_the_whole_bot(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, per_second: float
+) -> None:
+    monkeypatch.setenv("READINESS_TELEGRAM_TOKEN", TOKEN)
+    if value is not None:
+        monkeypatch.setenv("READINESS_TELEGRAM_RATE_LIMIT", value)
+    limiter = build_application(load_settings()).bot.rate_limiter
+    assert isinstance(limiter, AIORateLimiter)
+    base = limiter._base_limiter  # PTB's limiter shared by every chat
+    assert base is not None and base.max_rate == per_second and base.time_period == 1
+
+
+def test_a_rate_limit_of_zero_turns_the_limiter_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READINESS_TELEGRAM_TOKEN", TOKEN)
+    monkeypatch.setenv("READINESS_TELEGRAM_RATE_LIMIT", "0")
+    assert build_application(load_settings()).bot.rate_limiter is None

@@ -59,15 +59,22 @@ def build_application(settings: Settings) -> TelegramApplication:
     # With max_retries=0 it logs every 429 at ERROR with a traceback before re-raising it;
     # the sender handles the 429 and logs one WARNING line instead.
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
-    return (
+    builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=0))
         .updater(None)
-        .build()
     )
+    limiter = rate_limiter(settings.telegram_rate_limit)
+    return (builder if limiter is None else builder.rate_limiter(limiter)).build()
+
+
+def rate_limiter(per_second: float) -> AIORateLimiter | None:
+    """The whole bot's pace (READINESS_TELEGRAM_RATE_LIMIT); None when it is 0 (off)."""
+    if per_second == 0:
+        return None
+    return AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, max_retries=0)
 
 
 async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> TelegramBot:
