@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.services.views import UNFINISHED_DAYS
+
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
 """What Telegram allows a bot's @username: 5 to 32 letters, digits or _, ending in "bot"."""
@@ -32,7 +34,7 @@ class Settings(BaseSettings):
     answer_pause: timedelta = Field(default=timedelta(seconds=6))
     """How long the next question waits after a typed message, so an answer sent in several
     messages stays one (Telegram); 0 sends it at once."""
-    unfinished_days: int = Field(default=30, ge=1)
+    unfinished_days: int = Field(default=UNFINISHED_DAYS, ge=1)
     """An interview not touched for this many days is deleted unsubmitted (the privacy screen
     says so); at least a day, so a respondent who pauses overnight keeps her answers."""
     telegram_rate_limit: float = Field(default=30, ge=0, allow_inf_nan=False)

@@ -15,6 +15,7 @@ from bot.i18n import N_, negotiate, shipped_locales, translator, use_catalogs
 from bot.privacy import Addresses, Sealer, new_resume_code
 from bot.services.respondent import Respondents
 from bot.services.submission import Submitter
+from bot.services.views import UNFINISHED_DAYS
 from bot.settings import load_settings
 from bot.startup import open_store, open_with_key
 from bot.storage.clock import now
@@ -58,8 +59,9 @@ async def _console(
         # A demonstration runs through the same code on a database that is thrown away.
         store = await open_store(Path(folder) / "demo.db")
         return await _interview(
-            store, secrets.token_bytes(32), bank_id, flow, locale, campaign_id, code, keep
-        )
+            store, secrets.token_bytes(32), bank_id, flow, locale, campaign_id, code, keep,
+            UNFINISHED_DAYS,
+        )  # fmt: skip
 
 
 async def _expire_unfinished(store: Store, days: int) -> None:
@@ -78,7 +80,7 @@ async def _interview(
     campaign_id: str | None,
     code: str | None,
     keep: bool,
-    unfinished_days: int = 30,
+    unfinished_days: int,
 ) -> int:
     try:
         await _expire_unfinished(store, unfinished_days)
@@ -106,7 +108,7 @@ async def _interview(
 
 
 def console_interview(
-    store: Store, secret: bytes, code: str, keep: bool, unfinished_days: int = 30
+    store: Store, secret: bytes, code: str, keep: bool, unfinished_days: int
 ) -> ConsoleInterview:
     library = default_library()
     # No reminder delay: a terminal cannot be reminded, so its privacy screen promises none.

@@ -34,6 +34,7 @@ from bot.services import texts, volunteers
 from bot.services.effects import ClearChat, Effect, Effects, Redraw, Reply, Settle, Toast
 from bot.services.submission import Submitter
 from bot.services.views import (
+    UNFINISHED_DAYS,
     Consent,
     DeleteConfirm,
     LanguageChoice,
@@ -83,7 +84,7 @@ class Respondents:
     submitter: Submitter
     locales: tuple[str, ...]
     reminder_after: timedelta | None = None
-    unfinished_days: int = 30
+    unfinished_days: int = UNFINISHED_DAYS
     """What the privacy screen says; the pruning loop deletes such interviews."""
 
     # --- starting ------------------------------------------------------------------------

@@ -66,6 +66,11 @@ class LanguageChoice:
     offered: tuple[str, ...]
 
 
+UNFINISHED_DAYS = 30
+"""The default of READINESS_UNFINISHED_DAYS: an untouched unfinished interview is deleted
+after this many days, as the privacy screen says."""
+
+
 @dataclass(frozen=True)
 class Consent:
     locale: str
@@ -77,7 +82,7 @@ class Consent:
     page: "add community name/description here")."""
     description: str = ""
     organisation: str = ""
-    unfinished_days: int = 30
+    unfinished_days: int = UNFINISHED_DAYS
     """After how many untouched days an unfinished interview is deleted (the settings')."""
     reminder_seconds: int | None = None
     """When the one reminder comes after she stops; None: this channel sends none."""

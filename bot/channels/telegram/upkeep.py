@@ -87,14 +87,10 @@ class ButtonAnswers:
                 await self.bot.answer_callback_query(item.callback_id, text=item.toast)
 
 
-UNFINISHED_MEMORY = timedelta(days=30)
-"""The default of READINESS_UNFINISHED_DAYS: how long an untouched interview is kept."""
-
-
 @dataclass
 class Pruning:
     store: Store
-    unfinished_after: timedelta = UNFINISHED_MEMORY
+    unfinished_after: timedelta
     """The privacy screen tells respondents an unfinished interview is deleted after this."""
 
     async def run(self) -> None:
