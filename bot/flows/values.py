@@ -35,7 +35,7 @@ class Reason:
 
 
 EXPECTED = {
-    Kind.TEXT: Reason(N_("Please type your answer as a message.")),
+    Kind.TEXT: Reason(N_("Please type your answer.")),
     Kind.SCALE: Reason(N_("Please pick a number from 1 to 10 with the buttons.")),
     Kind.CHOICE: Reason(N_("Please choose one of the buttons.")),
     Kind.MULTI_CHOICE: Reason(N_("Please tick the options that apply, then press Done.")),

@@ -31,7 +31,7 @@ from tests.helpers.bot_harness import (
 
 PREASSESSMENT = default_library().bank("preassessment")
 HOTLINE = ("1-888-373-7888", "233733", "911")
-TYPE_IT = "Please type your answer as a message."
+TYPE_IT = "Please type your answer."
 USE_A_BUTTON = "Please choose one of the buttons."
 COMMUNITY = "Riverside and the two valley towns."
 

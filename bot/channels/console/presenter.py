@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from bot.flows.values import EXPECTED, Reason
 from bot.i18n import N_, Translator, translator
 from bot.render import plain, privacy_notice, reason, render_ask, review_lines
 from bot.results import format_assessment, format_checklist
@@ -13,7 +12,6 @@ from bot.services import texts
 from bot.services.effects import Toast
 from bot.services.views import Consent, QuestionView, Refusal, Result, ReviewView, Say, View
 from questions.loader import Library
-from questions.schema import Kind
 
 BACK_WORDS = (N_("back"),)
 SKIP_WORDS = (N_("skip"),)
@@ -22,8 +20,6 @@ KEEP_WORDS = (N_("keep"),)
 DECLINE_WORDS = (N_("pass"),)
 TYPE_A_LINE = N_("Type your answer on one line, then press Enter.")
 """The console reads one line per answer: Enter ends it."""
-IN_CONSOLE_WORDS = {EXPECTED[Kind.TEXT].message: TYPE_A_LINE}
-"""Refusals worded for Telegram ("as a message"), said the way a terminal is used."""
 
 
 def word(tr: Translator, words: tuple[str, ...]) -> str:
@@ -65,8 +61,6 @@ class ConsolePresenter:
                 tr = translator(locale)
                 return [tr.gettext(p.msgid).format(**p.params) for p in phrases]
             case Refusal(locale=locale, reason=refused):
-                msgid = IN_CONSOLE_WORDS.get(refused.message, refused.message)
-                refused = Reason(msgid, refused.params)
                 return ["! " + reason(translator(locale), refused)]
             case Consent():
                 return self._consent(view, stored=stored)
