@@ -191,15 +191,17 @@ _RECEIPT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 
 def new_receipt_code() -> str:
     """A fresh one-time receipt code such as "BCDF-GHJK-LMNP"."""
-    return _format_receipt(
-        "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(_RECEIPT_LENGTH))
-    )
+    return _format_receipt(_letters(_RECEIPT_LENGTH))
 
 
 def new_resume_code() -> str:
     """A console interview's resume code such as "BCDF-GHJK": easy to read out over the
     phone and to type, and never taken by a command line for an option (as "-x" would be)."""
-    return _format_receipt("".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8)))
+    return _format_receipt(_letters(8))
+
+
+def _letters(count: int) -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(count))
 
 
 def _format_receipt(letters: str) -> str:
