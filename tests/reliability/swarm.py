@@ -316,19 +316,7 @@ class Respondent:
         if in_flight is not None and in_flight.outcome in ("timeout", "pending"):
             self._mark_late(in_flight, found.index)
         if found.kind == "welcome":
-            before = found.before
-            mine = self.screen
-            if before is not None and mine is not None and signature(before) in self._seen:
-                # A screen she had seen, sent again after a kill, may follow the one she was
-                # on when that one was redrawn in place: she was on hers.
-                before = mine
-            was = None if before is None else self._shown_as.get(before.message_id)
-            was = was or (sent_signature(before) if before is not None else "(nothing)")
-            if before is not None and in_flight is not None and self._redrawn(before, in_flight):
-                was = shown_signature(before)  # the step's reply came late, in place
-                if in_flight.outcome in ("timeout", "pending"):
-                    in_flight.outcome, in_flight.replied_at = "late", self._now()
-                    self._delivered(in_flight)
+            before, was = self._was_on(found.before, in_flight)
             now = shown_signature(found.shown)
             moved = before is not None and was != now
             if moved and in_flight is not None and in_flight.outcome in ("timeout", "pending"):
@@ -495,6 +483,23 @@ class Respondent:
                 # Language, consent, or no interview at all: these come without "Welcome back".
                 return _Resumed("screen", index, message)
         return None
+
+    def _was_on(
+        self, before: FakeMessage | None, in_flight: Action | None
+    ) -> tuple[FakeMessage | None, str]:
+        """The screen she was on when she sent /start, and what it asked."""
+        if before is None:
+            return None, "(nothing)"
+        if self.screen is not None and signature(before) in self._seen:
+            # A screen she had seen, sent again after a kill, may follow the one she was on
+            # when that one was redrawn in place: she was on hers.
+            before = self.screen
+        if in_flight is not None and self._redrawn(before, in_flight):
+            if in_flight.outcome in ("timeout", "pending"):  # the step's reply came late
+                in_flight.outcome, in_flight.replied_at = "late", self._now()
+                self._delivered(in_flight)
+            return before, shown_signature(before)
+        return before, self._shown_as.get(before.message_id) or sent_signature(before)
 
     def _redrawn(self, message: FakeMessage, action: Action) -> bool:
         """Whether `message` was redrawn with a keyboard after `action` (a rating step)."""
