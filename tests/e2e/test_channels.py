@@ -18,6 +18,7 @@ from tests.helpers.bot_harness import (
     settings_for,
     settle,
     tap_data,
+    to_consent,
 )
 
 REMINDER = "You have an unfinished assessment"
@@ -61,9 +62,7 @@ async def test_noreminder_turns_the_reminder_off(tmp_path: Path) -> None:
         created = await new_campaign(settings)
         user = api.user(4007, first_name="Gus", language_code="en")
         async with running_bot(settings):
-            user.start(created.campaign.respondent_token)
-            await settle(user)
-            await tap_data(user, "l:", ":en")
+            await to_consent(user, created.campaign.respondent_token)
             assert "/noreminder turns it off" in user.last.content if user.last else False
             agree = data_of(user, "c:", ":yes")
             user.send("/noreminder")

@@ -17,6 +17,7 @@ from tests.helpers.bot_harness import (
     settings_for,
     settle,
     tap_data,
+    to_consent,
     to_first_text_question,
 )
 
@@ -55,9 +56,7 @@ async def test_declining_consent_keeps_nothing_of_the_interview(tmp_path: Path) 
         created = await new_campaign(settings)
         user = api.user(5102, first_name="Jo", language_code="en")
         async with running_bot(settings):
-            user.start(created.campaign.respondent_token)
-            await settle(user)
-            await tap_data(user, "l:", ":en")
+            await to_consent(user, created.campaign.respondent_token)
             assert open_interviews(settings) == 1
             await tap_data(user, "c:", ":no")
             assert "Nothing of this interview is kept" in (user.last.content if user.last else "")

@@ -113,11 +113,16 @@ async def buttons_shown(user: FakeUser, timeout: float = 10.0) -> None:
         await user.wait_for_message(timeout=timeout)
 
 
-async def to_first_text_question(user: FakeUser, token: str) -> None:
-    """Open the campaign link, choose English, agree, and read on to the first typed answer."""
+async def to_consent(user: FakeUser, token: str, language: str = "en") -> None:
+    """Open the campaign link and choose the language: the privacy screen is shown."""
     user.start(token)
     await settle(user)
-    await tap_data(user, "l:", ":en")
+    await tap_data(user, "l:", f":{language}")
+
+
+async def to_first_text_question(user: FakeUser, token: str) -> None:
+    """Open the campaign link, choose English, agree, and read on to the first typed answer."""
+    await to_consent(user, token)
     await tap_data(user, "c:", ":yes")
     while "Type your answer" not in (user.last.content if user.last else ""):
         await tap_data(user, "n:")
