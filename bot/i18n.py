@@ -67,6 +67,41 @@ def negotiate(tag: str | None, available: tuple[str, ...] | None = None) -> str:
     return DEFAULT_LOCALE
 
 
+def accept_language(header: str | None, available: tuple[str, ...] | None = None) -> str:
+    """The best shipped locale for a browser's Accept-Language ('es-MX,es;q=0.9,en;q=0.8'):
+    tags in the order of their weights, the first one negotiated to a catalog wins."""
+    available = available or shipped_locales()
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")[:MAX_LANGUAGE_TAGS]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag and tag != "*" and weight > 0:
+            weighted.append((-weight, position, tag))
+    for _, _, tag in sorted(weighted):
+        found = negotiate(tag, available)
+        if found != DEFAULT_LOCALE or tag.lower().startswith(DEFAULT_LOCALE):
+            return found
+    return DEFAULT_LOCALE if DEFAULT_LOCALE in available else available[0]
+
+
+MAX_LANGUAGE_TAGS = 20
+"""More tags than any browser sends; a forged header's rest is not read."""
+
+
+def text_direction(locale: str) -> str:
+    """'rtl' for a right-to-left script (Arabic), else 'ltr': a page's `dir`."""
+    try:
+        order = Locale.parse(locale).character_order
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
 def language_name(locale: str) -> str:
     """The language's own name for itself ('Español'), for language pickers."""
     name = Locale.parse(locale).get_display_name(locale) or locale

@@ -37,6 +37,7 @@ __all__ = [
     "redact",
     "respondent_key",
     "volunteer_digest",
+    "web_respondent_key",
 ]
 
 
@@ -108,6 +109,12 @@ def _keyed_hex(secret: bytes, purpose: str, message: str) -> str:
 def respondent_key(secret: bytes, telegram_user_id: int) -> str:
     """Stable pseudonym for a respondent; the Telegram id itself is never stored."""
     return _keyed_hex(secret, "respondent", str(telegram_user_id))
+
+
+def web_respondent_key(secret: bytes, resume_code: str) -> str:
+    """A web respondent's pseudonym: her resume code, keyed, so that the database holds no
+    code with which its reader could continue her interview."""
+    return _keyed_hex(secret, "web-respondent", resume_code)
 
 
 def chat_key(secret: bytes, chat_id: int) -> str:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.services.views import UNFINISHED_DAYS
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_EXIT_URL = "https://www.google.com/"
 BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
 """What Telegram allows a bot's @username: 5 to 32 letters, digits or _, ending in "bot"."""
 
@@ -41,6 +43,14 @@ class Settings(BaseSettings):
     """Messages per second for the whole bot: Telegram's free limit is 30 (paid broadcasts
     allow more); 0 turns the limiter off, for a self-hosted Bot API server or a benchmark."""
     webhook_secret: SecretStr | None = None
+    web_url: str | None = None
+    """The web channel's public base URL (https://survey.example.org): respondents' links and
+    QR codes open its page for the campaign; cookies are Secure when it is https."""
+    web_exit_url: str = DEFAULT_EXIT_URL
+    """The neutral site that Leave now replaces the page with."""
+    web_trust_proxy: bool = False
+    """Behind a reverse proxy on this machine: the client address (for rate limits, never
+    stored) is the last one in X-Forwarded-For."""
     bot_username: str | None = None
     """The bot's @username, for the links `campaign create` prints on a machine without the
     token (with a token, Telegram's getMe says it)."""
@@ -68,6 +78,17 @@ class Settings(BaseSettings):
             )
         return name
 
+    @field_validator("web_url", "web_exit_url")
+    @classmethod
+    def _web_address(cls, value: str | None, info: ValidationInfo) -> str | None:
+        text = (value or "").strip()
+        if not text:
+            return None if info.field_name == "web_url" else DEFAULT_EXIT_URL
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http:// or https:// address")
+        return text.rstrip("/") if parts.path in ("", "/") else text
+
     @field_validator("reminder_after", "answer_pause", mode="before")
     @classmethod
     def _plain_duration(cls, value: object) -> object:
@@ -91,6 +112,10 @@ class Settings(BaseSettings):
     @property
     def key_file(self) -> Path:
         return self.secret_key_file or self.database.with_name(self.database.name + ".key")
+
+    @property
+    def web_secure(self) -> bool:
+        return (self.web_url or "").startswith("https://")
 
     @property
     def reminder(self) -> timedelta | None:

@@ -72,10 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    run = commands.add_parser("run", help="start the Telegram bot (long polling by default)")
+    run = commands.add_parser(
+        "run",
+        help="start the Telegram bot (long polling by default) and, when an address is given"
+        " or there is no token, the web channel",
+    )
     run.add_argument("--webhook-url", help="public HTTPS URL: run in webhook mode instead")
-    run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
-    run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    run.add_argument(
+        "--listen", help="serve the web channel (and webhook) on this address (127.0.0.1)"
+    )
+    run.add_argument(
+        "--port",
+        type=int,
+        help="serve the web channel (and webhook) on this port (8080; 8443 with --webhook-url)",
+    )
     run.set_defaults(handler=lambda a: operator.run(a.webhook_url, a.listen, a.port))
 
     campaign = commands.add_parser("campaign", help="create or list campaigns")

@@ -4,6 +4,7 @@ and a health check. Each opens the database, does one thing, and closes it."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.channels.telegram.identity import TokenProblem, fetch_username
-from bot.channels.telegram.upkeep import DEAD_LETTER_MEMORY
 from bot.i18n import negotiate, shipped_locales, translator
 from bot.privacy import load_or_create_secret
+from bot.pruning import DEAD_LETTER_MEMORY
 from bot.render import plain
 from bot.reports import (
     build_capacity_report,
@@ -66,16 +67,77 @@ def _with_store(work: Callable[[Store, Settings], Awaitable[T]]) -> T:
 # --- running the bot ---------------------------------------------------------------------------
 
 
-def run(webhook_url: str | None, listen: str, port: int) -> int:
-    from bot.channels.telegram.app import serve
+WEB_PORT = 8080
+WEBHOOK_PORT = 8443
+
+
+def run(
+    webhook_url: str | None,
+    listen: str | None,
+    port: int | None,
+    announce: Callable[[Links], None] = lambda links: None,
+) -> int:
+    """The bot (with a token), serving the web channel too when an address is given or
+    READINESS_WEB_URL is set; without a token, the web channel alone."""
+    from bot.channels.web.app import serve_web, web_factory
 
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # RetryAfter as a timedelta, without warnings
     settings = load_settings()
-    if settings.telegram_token is None:
-        raise SettingsError("READINESS_TELEGRAM_TOKEN: not set (see README: BotFather set-up)")
     configure_logging()
-    asyncio.run(serve(settings, webhook_url=webhook_url, listen=listen, port=port))
+    host = listen or "127.0.0.1"
+    if settings.telegram_token is None:
+        if webhook_url:
+            raise SettingsError("READINESS_TELEGRAM_TOKEN: not set, and a webhook needs it")
+        serving = serve_web(settings, listen=host, port=port or WEB_PORT, announce=announce)
+        return _serving(serving, host, port or WEB_PORT)
+    from bot.channels.telegram.app import serve
+
+    with_web = bool(webhook_url or listen or port or settings.web_url)
+    port = port or (WEBHOOK_PORT if webhook_url else WEB_PORT)
+    pages = web_factory(settings) if with_web else None
+    serving = serve(settings, webhook_url=webhook_url, listen=host, port=port, web_pages=pages)
+    return _serving(serving, host, port)
+
+
+def _serving(serving: Awaitable[None], host: str, port: int) -> int:
+    try:
+        asyncio.run(serving)  # type: ignore[arg-type]
+    except OSError as error:
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise StartupError(
+                f"cannot listen on {host}:{port} ({error.strerror}); choose another with --port"
+            ) from None
+        raise
     return 0
+
+
+DEMO_CAMPAIGN = "demo_campaign"
+"""The info key naming the demonstration campaign `make run` makes once and reuses."""
+
+
+def demo_campaign_token() -> str:
+    """The demonstration campaign's link token, made on the first `make run` without a token.
+    Its answers are kept like any other's, so a newcomer sees the real report later."""
+
+    async def ensure(store: Store, settings: Settings) -> str:
+        known = await store.read.info.get(DEMO_CAMPAIGN)
+        campaign = await store.read.campaigns.by_id(known) if known else None
+        if campaign is not None:
+            return campaign.respondent_token
+        async with store.transaction() as tx:
+            created = await create_campaign(
+                tx,
+                name="Demonstration County",
+                community_type="rural",
+                flow="preassessment",
+                description="A demonstration campaign made by `make run`.",
+                organisation="Readiness Bot",
+                invite=False,
+            )
+            await tx.info.set(DEMO_CAMPAIGN, created.campaign.id)
+        return created.campaign.respondent_token
+
+    return _with_store(ensure)
 
 
 def configure_logging() -> None:

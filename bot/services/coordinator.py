@@ -61,12 +61,22 @@ def invite_digest(token: str) -> str:
 
 @dataclass
 class Links:
-    """Where a link token leads: the bot's deep link (the bot's @username, learnt at start)."""
+    """Where a link token leads: the bot's deep link (the bot's @username, learnt at start),
+    or, for respondents when the web channel has a public address, its page for the campaign,
+    which offers both answering in the browser and opening Telegram."""
 
     bot_username: str = ""
+    web_url: str = ""
+    """READINESS_WEB_URL: the web channel's public base URL, '' when it has none."""
 
     def respondent(self, token: str) -> str:
+        return self.web(token) or self.telegram(token)
+
+    def telegram(self, token: str) -> str:
         return f"https://t.me/{self.bot_username}?start={token}"
+
+    def web(self, token: str) -> str:
+        return f"{self.web_url.rstrip('/')}/c/{token}" if self.web_url else ""
 
 
 @dataclass(frozen=True)
@@ -258,7 +268,7 @@ class Desk:
                 return [Reply(Say.of(locale, done, name=name))]
             case "i":
                 token = await coordinator_invite(tx, campaign.id, telegram_id)
-                link = self.links.respondent(token)
+                link = self.links.telegram(token)
                 return [Reply(Say.of(locale, ct.INVITE_TEXT, name=name, link=link))]
             case "q":
                 await tx.coordinators.remove(telegram_id, campaign.id)

@@ -153,14 +153,39 @@ class Respondents:
         await self._save(tx, who, session)
         return [Reply(LanguageChoice(locale, session.id, locales))]
 
+    async def start_in(self, tx: Repos, who: Who, token: str, locale: str) -> Effects:
+        """A link opened where the language is known already (a browser's Accept-Language,
+        with a language picker on every page): straight to consent, in that language if the
+        campaign offers it, else in the first it offers."""
+        effects = await self.start(tx, who, token)
+        for effect in effects:
+            if isinstance(effect, Reply) and isinstance(effect.view, LanguageChoice):
+                choice = effect.view
+                if choice.session_id is not None:
+                    chosen = locale if locale in choice.offered else choice.offered[0]
+                    return await self.choose_language(tx, who, choice.session_id, chosen)
+        return effects
+
+    async def screen(self, tx: Repos, who: Who) -> Effects:
+        """Her current step once more (a page reloaded), with nothing said again; nothing
+        when no interview is open."""
+        current = await self._load(tx, who)
+        if current is None:
+            return []
+        return await self._screen(tx, current)
+
     async def _resume(self, tx: Repos, who: Who, current: Current) -> Effects:
+        welcome = Reply(Say.of(current.state.locale, texts.RESUME_OFFER))
+        return await self._screen(tx, current, welcome)
+
+    async def _screen(self, tx: Repos, current: Current, *greeting: Effect) -> Effects:
         if await self._closed_meanwhile(tx, current.session):
             return [Reply(Say.of(current.state.locale, texts.CAMPAIGN_CLOSED))]
         if current.session.stage != INTERVIEW:
             return [*current.notes, *await self._stage_view(tx, current)]
-        welcome = Reply(Say.of(current.state.locale, texts.RESUME_OFFER))
         prompt = prompt_for(current.bank, current.state)
-        return [*current.notes, welcome, self._show(current.session, current.state, prompt)]
+        shown = self._show(current.session, current.state, prompt)
+        return [*current.notes, *greeting, shown]
 
     async def _closed_meanwhile(self, tx: Repos, session: Session) -> bool:
         """An interview of a campaign closed since it began ends unsubmitted: a closed
@@ -397,7 +422,8 @@ class Respondents:
         if isinstance(prompt, Review):
             return Reply(ReviewView(state.locale, session.id, prompt), held=held)
         assert isinstance(prompt, Ask)
-        view = QuestionView(state.locale, session.id, prompt, step_marker(state), passed)
+        marker = step_marker(state)
+        view = QuestionView(state.locale, session.id, prompt, marker, passed, session.bank)
         return Reply(view, held=held)
 
     # --- leaving and erasing -------------------------------------------------------------

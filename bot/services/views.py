@@ -97,6 +97,8 @@ class QuestionView:
     """Names the step shown, so a Back pressed on an old screen is recognised."""
     passed: tuple[Question, ...] = ()
     """Info messages to show first, gone past on the way here (they take no tap)."""
+    bank_id: str = ""
+    """The interview's bank, for what a channel says of it (the time left)."""
 
 
 @dataclass(frozen=True)

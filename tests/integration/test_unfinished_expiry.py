@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram.upkeep import Pruning
+from bot.pruning import Pruning
 from bot.storage import clock
 from bot.storage.db import Store
 from bot.storage.records import Session

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,9 +20,10 @@ from bot.channels.telegram.presenter import Presenter
 from bot.channels.telegram.receiver import ALLOWED_UPDATES, POLL_TIMEOUT, Receiver
 from bot.channels.telegram.router import Router
 from bot.channels.telegram.sender import Sender
-from bot.channels.telegram.upkeep import ButtonAnswers, Pruning, Reminders
+from bot.channels.telegram.upkeep import ButtonAnswers, Reminders
 from bot.i18n import shipped_locales
 from bot.privacy import Addresses, Sealer, derive_key
+from bot.pruning import Pruning
 from bot.services.coordinator import Desk, Links
 from bot.services.reports import Reports
 from bot.services.respondent import Respondents
@@ -31,12 +31,13 @@ from bot.services.submission import Submitter
 from bot.settings import Settings, SettingsError
 from bot.startup import StartupError, open_with_key
 from bot.storage.db import Store
-from bot.supervisor import Backoff, Supervisor
+from bot.supervisor import Backoff, Supervisor, stop_on_signals
 from questions.loader import default_library
 
 log = logging.getLogger(__name__)
 
 TelegramApplication = Application  # type: ignore[type-arg]
+WebPages = Callable[[Store, bytes, Links, Callable[[], None]], web.Application]
 
 
 @dataclass
@@ -84,7 +85,7 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
     addresses = Addresses(secret, sealer)
     library = default_library()
     locales = shipped_locales()
-    links = Links()
+    links = Links(web_url=settings.web_url or "")
     respondents = Respondents(
         library, secret, Submitter(secret), locales, settings.reminder, settings.unfinished_days
     )
@@ -128,13 +129,16 @@ async def serve(
     port: int = 8443,
     stop: asyncio.Event | None = None,
     ready: Callable[[TelegramBot], None] | None = None,
+    web_pages: WebPages | None = None,
 ) -> None:
     """Run until `stop` is set (or SIGINT/SIGTERM): intake, dispatch, sending, reminders.
 
     `ready` is called with the running bot once every loop has started (embedding, tests).
+    `web_pages` makes the application of another channel served on `listen`:`port` beside
+    the webhook (the web channel), given the bot's store, key, links and sender's wake-up.
     """
     bot = await open_bot(settings)
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     supervisor = Supervisor()
     site: web.AppRunner | None = None
     try:
@@ -146,9 +150,9 @@ async def serve(
         supervisor.start("prune", bot.pruning.run)
         if bot.reminders is not None:
             supervisor.start("remind", bot.reminders.run)
-        if webhook_url:
-            site = await _start_webhook(bot, settings, webhook_url, listen, port)
-        else:
+        if webhook_url or web_pages is not None:
+            site = await _start_http(bot, settings, webhook_url, listen, port, web_pages)
+        if not webhook_url:
             await bot.application.bot.delete_webhook()
             supervisor.start("poll", bot.receiver.poll)
         log.info("Readiness Bot is running as @%s", bot.links.bot_username)
@@ -198,27 +202,29 @@ async def _introduce(bot: TelegramBot) -> None:
         log.warning("the command menu could not be registered (%s); it stays as it was", error)
 
 
-async def _start_webhook(
-    bot: TelegramBot, settings: Settings, url: str, listen: str, port: int
+async def _start_http(
+    bot: TelegramBot,
+    settings: Settings,
+    url: str | None,
+    listen: str,
+    port: int,
+    web_pages: WebPages | None,
 ) -> web.AppRunner:
+    app = web_pages(bot.store, bot.secret, bot.links, bot.sender.wake.set) if web_pages else None
+    app = app or web.Application()
     secret = (
         settings.webhook_secret.get_secret_value()
         if settings.webhook_secret
         else derive_key(bot.secret, "webhook").hex()
     )
-    app = web.Application()
-    app.router.add_post("/telegram", bot.receiver.webhook_handler(secret))
+    if url:
+        app.router.add_post("/telegram", bot.receiver.webhook_handler(secret))
+    # No access log: it would write every client's address.
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, listen, port).start()
-    await bot.application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+    if url:
+        await bot.application.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
     return runner
-
-
-def _stop_on_signals() -> asyncio.Event:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    return stop

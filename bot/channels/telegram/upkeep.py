@@ -1,4 +1,4 @@
-"""The small loops beside intake and sending: reminders, answers to button presses, pruning."""
+"""The small loops beside intake and sending: reminders and answers to button presses."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -15,19 +14,10 @@ from telegram.error import TelegramError
 from bot.channels.telegram.dispatcher import Answered
 from bot.channels.telegram.outbox import TelegramOutbox
 from bot.services.respondent import Respondents
-from bot.storage.clock import now, now_ms
+from bot.storage.clock import now
 from bot.storage.db import StorageError, Store
 
 log = logging.getLogger(__name__)
-
-INBOX_MEMORY = timedelta(days=7)
-"""Telegram redelivers an unconfirmed update for at most 24 hours; a week leaves room."""
-MESSAGE_MEMORY_MS = 48 * 3600 * 1000
-"""Telegram lets a bot delete its own messages for 48 hours."""
-DEAD_LETTER_MEMORY = timedelta(days=30)
-OFFER_MEMORY = timedelta(days=2)
-"""An offer to leave a contact for the full assessment is kept this long after the result."""
-PRUNE_EVERY = 3600.0
 
 
 @dataclass
@@ -85,30 +75,3 @@ class ButtonAnswers:
             # respondent a spinner, so it is not retried.
             with contextlib.suppress(TelegramError):
                 await self.bot.answer_callback_query(item.callback_id, text=item.toast)
-
-
-@dataclass
-class Pruning:
-    store: Store
-    unfinished_after: timedelta
-    """The privacy screen tells respondents an unfinished interview is deleted after this."""
-
-    async def run(self) -> None:
-        while True:
-            await self.prune()
-            await asyncio.sleep(PRUNE_EVERY)
-
-    async def prune(self) -> None:
-        async with self.store.transaction() as tx:
-            inbox = await tx.inbox.prune(now() - INBOX_MEMORY)
-            messages = await tx.bot_messages.prune(now_ms() - MESSAGE_MEMORY_MS)
-            dead = await tx.dead_letters.prune(now() - DEAD_LETTER_MEMORY)
-            # An offer to leave a contact that nobody took up holds a key once tapped.
-            offers = await tx.volunteers.prune_offers(now().date() - OFFER_MEMORY)
-            expired = await tx.sessions.expire(now() - self.unfinished_after)
-        if inbox or messages or dead or offers or expired:
-            log.info(
-                "pruned %d inbox ids, %d message ids, %d dead letters, %d offers,"
-                " %d unfinished interviews",
-                inbox, messages, dead, offers, expired,
-            )  # fmt: skip

@@ -1,0 +1,1 @@
+"""The mobile web channel: the same interviews as Telegram, as plain server-rendered pages."""

@@ -1,0 +1,38 @@
+"""How often one client address may open links and try resume codes, kept in memory only.
+
+Codes have 8 letters of 20 (2.6e10 of them): at the limit's pace, guessing one open interview
+among a thousand would take a single address centuries. Addresses are never written anywhere.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+MAX_TRACKED = 50_000
+"""Addresses remembered at once; past this the oldest are forgotten (memory stays bounded)."""
+
+
+class Throttle:
+    def __init__(
+        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._seen: dict[str, deque[float]] = {}
+
+    def allow(self, address: str) -> bool:
+        """Counts this request; False once `address` made `limit` in the last `window` s."""
+        now = self._clock()
+        times = self._seen.pop(address, None) or deque()
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        allowed = len(times) < self.limit
+        if allowed:
+            times.append(now)
+        self._seen[address] = times  # re-inserted: the dict's order is least recent first
+        if len(self._seen) > MAX_TRACKED:
+            del self._seen[next(iter(self._seen))]
+        return allowed
