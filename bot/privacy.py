@@ -33,6 +33,7 @@ __all__ = [
     "new_receipt_code",
     "new_resume_code",
     "normalise_receipt_code",
+    "normalise_resume_code",
     "receipt_digest",
     "redact",
     "respondent_key",
@@ -193,6 +194,7 @@ class Addresses:
 RECEIPT_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 _RECEIPT_LENGTH = 12  # 20**12 is about 2**51.9
 _RECEIPT_GROUP = 4
+_RESUME_LENGTH = 8  # 20**8 is about 2**34.6: guessed only as fast as the web's throttle allows
 _RECEIPT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 
 
@@ -204,7 +206,7 @@ def new_receipt_code() -> str:
 def new_resume_code() -> str:
     """A console interview's resume code such as "BCDF-GHJK": easy to read out over the
     phone and to type, and never taken by a command line for an option (as "-x" would be)."""
-    return _format_receipt(_letters(8))
+    return _format_receipt(_letters(_RESUME_LENGTH))
 
 
 def _letters(count: int) -> str:
@@ -218,12 +220,21 @@ def _format_receipt(letters: str) -> str:
 
 def normalise_receipt_code(text: str) -> str | None:
     """The canonical form of a typed receipt code, or None if it is not a well-formed code."""
+    return _normalised(text, _RECEIPT_LENGTH)
+
+
+def normalise_resume_code(text: str) -> str | None:
+    """The canonical form of a typed resume code ("bcdf ghjk" is "BCDF-GHJK"), or None."""
+    return _normalised(text, _RESUME_LENGTH)
+
+
+def _normalised(text: str, length: int) -> str | None:
     letters = _RECEIPT_SEPARATORS.sub("", text)
     # ASCII first: str.upper() maps some other letters (such as "ſ") onto ASCII ones.
     if not letters.isascii():
         return None
     letters = letters.upper()
-    if len(letters) != _RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in letters):
+    if len(letters) != length or any(c not in RECEIPT_ALPHABET for c in letters):
         return None
     return _format_receipt(letters)
 

@@ -195,6 +195,13 @@ class Browser:
             return await self.get(location)
         return await self._read(response)
 
+    async def submit(self, action: str, fields: dict[str, str] | None = None) -> Page:
+        """Send the form posting to `action` with its (first) button, and `fields` typed in."""
+        assert self.page is not None
+        form = next((f for f in self.page.forms if f.action == action), None)
+        assert form is not None, f"no form to {action} on {self.page.url}"
+        return await self._submit(form, form.buttons[0], fields=fields)
+
     async def press_label(self, label: str) -> Page:
         """Press the button whose words are `label` (a button without a name)."""
         assert self.page is not None

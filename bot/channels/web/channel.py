@@ -37,7 +37,7 @@ from bot.flows.events import (
 from bot.flows.interview import InterviewState, step_marker
 from bot.flows.values import MAX_MESSAGE_LENGTH
 from bot.i18n import accept_language, language_name, text_direction, translator
-from bot.privacy import Addresses, new_resume_code, normalise_receipt_code
+from bot.privacy import Addresses, new_resume_code, normalise_resume_code
 from bot.services import texts
 from bot.services.effects import Effects, Notify, Redraw, Reply, Toast
 from bot.services.notices import queue_notices
@@ -192,7 +192,7 @@ class WebChannel:
         visit, form = await self._posted(request, forms.RESUME)
         self._throttled(request, self.code_throttle)
         locale = self._locale(request, visit)
-        code = normalise_receipt_code(form.get("code"))
+        code = normalise_resume_code(form.get("code"))
         if code is None:
             page = Page("resume.html", locale, {}, 400)
             return self._render(request, visit.noting(Phrase(web_texts.CODE_MALFORMED)), page)

@@ -59,8 +59,9 @@ class Posted:
     @classmethod
     def of(cls, form: Form) -> Posted:
         edit = form.get("edit")
-        # A review line's Change button names the answer; it carries no action of its own.
-        action = "edit" if edit else form.get("action")
+        # A review line's Change button names the answer, and a choice's button its value:
+        # neither carries an action of its own.
+        action = "edit" if edit else form.get("action") or ("answer" if form.values else "")
         return cls(
             form.get("session"), form.get("marker"), action, form.values, form.get("text"), edit
         )

@@ -1,7 +1,8 @@
 """How often one client address may open links and try resume codes, kept in memory only.
 
-Codes have 8 letters of 20 (2.6e10 of them): at the limit's pace, guessing one open interview
-among a thousand would take a single address centuries. Addresses are never written anywhere.
+Codes have 8 letters of 20 (2.6e10 of them): at the resume page's pace (10 tries in 10
+minutes), finding any one of a thousand open interviews would take a single address about 50
+years. Addresses are never written anywhere.
 """
 
 from __future__ import annotations
