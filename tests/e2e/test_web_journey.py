@@ -88,7 +88,9 @@ async def test_an_answer_changed_from_the_review_returns_to_the_review(web: Runn
             elif page.kind == "choice":
                 page = await browser.press("value", page.choices()[0])
             else:
-                page = await browser.press("action", "agree" if page.kind == "consent" else "continue")
+                page = await browser.press(
+                    "action", "agree" if page.kind == "consent" else "continue"
+                )
         first_text = next(b for f in page.forms for b in f.buttons if b.name == "edit")
         question = await browser.press("edit", first_text.value)
         assert question.kind == "text"

@@ -36,6 +36,7 @@ from bot.flows.events import (
 )
 from bot.flows.interview import InterviewState, step_marker
 from bot.flows.values import MAX_MESSAGE_LENGTH
+from bot.flows.versions import bind
 from bot.i18n import accept_language, language_name, text_direction, translator
 from bot.privacy import Addresses, new_resume_code, normalise_resume_code
 from bot.services import texts
@@ -57,6 +58,7 @@ from bot.storage.db import Store
 from bot.storage.records import Session
 from bot.storage.repos import Repos
 from bot.text_input import typed_answer
+from questions.schema import Kind
 
 log = logging.getLogger(__name__)
 
@@ -257,14 +259,23 @@ class WebChannel:
         if session.stage != INTERVIEW:
             return await r.stale(tx, who)
         state = InterviewState.from_json(session.state)
-        if posted.action == "answer" and not posted.values:
-            # The text box's answer (a choice comes as a value): the service checks that the
-            # step wants text, and says what it wants if not.
+        if posted.action == "answer" and self._wants_text(state):
+            if posted.values:
+                return await r.stale(tx, who)  # a choice's value sent to a text box: forged
+            # Typed words only ever arrive through this path, which redacts them.
             return await r.typed(tx, who, typed_answer(posted.text), len(posted.text.strip()))
+        if posted.text:
+            return await r.stale(tx, who)  # words sent to a step that takes none: forged
         event = _event(posted, state)
         if event is None:
             return await r.stale(tx, who)
         return await r.act(tx, who, session.id, event)
+
+    def _wants_text(self, state: InterviewState) -> bool:
+        if state.phase != "asking" or not state.current:
+            return False
+        bank = bind(self.respondents.library, state).bank
+        return bank.question(state.current).kind is Kind.TEXT
 
     async def _relanguage(self, tx: Repos, who: Who, locale: str) -> Effects:
         session = await tx.sessions.of(who.key)
@@ -454,6 +465,8 @@ def _phrases(effects: Effects) -> list[Phrase]:
 def _local(path: str) -> str:
     """Where the language form returns: a path of this site only, never another's."""
     parts = urlsplit(path)
-    if path.startswith("/") and not path.startswith("//") and not parts.netloc:
+    # Browsers read a backslash as a slash: "/\\site" would be another site's address.
+    local = path.startswith("/") and not path.startswith("//") and "\\" not in path
+    if local and not parts.netloc:
         return parts.path or "/"
     return "/i"
