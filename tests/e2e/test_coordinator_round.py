@@ -61,8 +61,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-async def set_up_campaign(coordinator: FakeUser) -> str:
-    """/new, step by step; returns the respondent link's token."""
+async def set_up_campaign(coordinator: FakeUser, link: str = r"start=([A-Za-z0-9_-]+)") -> str:
+    """/new, step by step; returns the respondent link's token (`link` finds it)."""
     coordinator.send("/new")
     await coordinator.wait_for_message(contains="community's name")
     coordinator.send("Riverside County")
@@ -83,7 +83,7 @@ async def set_up_campaign(coordinator: FakeUser) -> str:
     created = await coordinator.wait_for_message(contains="is ready")
     qr = await coordinator.wait_for_message()
     assert qr.photo is not None and png_size(qr.photo)[0] > 200
-    match = re.search(r"start=([A-Za-z0-9_-]+)", created.content)
+    match = re.search(link, created.content)
     assert match is not None
     return match.group(1)
 
