@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.channels.telegram.app import build_application
 from bot.settings import DEFAULT_API_URL, SettingsError, load_settings
+from tests.helpers.web_harness import free_port
 
 TOKEN = "123456:" + "A" * 35
 
@@ -123,19 +126,30 @@ def test_run_with_a_malformed_setting_prints_one_line_and_no_traceback(tmp_path:
     assert "Traceback" not in result.stderr
 
 
-def test_make_run_without_a_token_explains_botfather(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.launch"],
+def test_make_run_without_a_token_serves_the_web_channel_with_a_demonstration(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.launch", "--port", str(port)],
         env={"PATH": "/usr/bin:/bin", "READINESS_DATABASE": str(tmp_path / "r.db")},
-        input="quit\n",
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
-        timeout=60,
     )
-    assert result.returncode == 0
-    assert "@BotFather" in result.stdout and "/newbot" in result.stdout
-    assert "Community readiness preassessment" in result.stdout
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(14)]
+        said = "".join(lines)
+        assert "@BotFather" in said and "/newbot" in said
+        link = next(line.split(": ", 1)[1].strip() for line in lines if "/c/" in line)
+        assert link.startswith(f"http://127.0.0.1:{port}/c/")
+        with urllib.request.urlopen(link, timeout=10) as page:
+            assert "Demonstration County" in page.read().decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
 
 
 @pytest.mark.parametrize(("value", "per_second"), [(None, 30.0), ("100", 100.0), ("0.5", 0.5)])

@@ -51,8 +51,9 @@ def web_application(channel: WebChannel) -> web.Application:
 
 
 def content_security_policy(exit_url: str) -> str:
-    """Nothing from elsewhere: this site's own stylesheet and script only. The form-action
-    list names the Leave now site, where the no-JavaScript form's redirect goes."""
+    """Nothing from elsewhere: this site's own stylesheet and script only (the script may
+    post to this site: Leave now). The form-action list names the Leave now site, where the
+    no-JavaScript form's redirect goes."""
     parts = urlsplit(exit_url)
     exit_origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     return "; ".join(
@@ -61,6 +62,7 @@ def content_security_policy(exit_url: str) -> str:
             "style-src 'self'",
             "script-src 'self'",
             "img-src 'self'",
+            "connect-src 'self'",
             f"form-action 'self' {exit_origin}".strip(),
             "frame-ancestors 'none'",
             "base-uri 'none'",

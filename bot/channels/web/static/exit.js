@@ -6,9 +6,18 @@
   function away(event) {
     if (event) { event.preventDefault(); }
     var data = new FormData(leave);
-    try { navigator.sendBeacon("/leave", data); } catch (ignored) { /* the form still clears it */ }
+    var exit = leave.getAttribute("data-exit");
+    // Nothing of hers stays visible while the visit is ended; the exit waits for that end
+    // (its cookie cleared) so that Back cannot fetch her page again, but never long.
     document.body.innerHTML = "";
-    window.location.replace(leave.getAttribute("data-exit"));
+    document.title = "";
+    var gone = false;
+    function go() {
+      if (!gone) { gone = true; window.location.replace(exit); }
+    }
+    setTimeout(go, 1500);
+    fetch("/leave", {method: "POST", body: data, credentials: "same-origin",
+                     keepalive: true, redirect: "manual"}).then(go, go);
   }
   if (leave) {
     leave.addEventListener("submit", away);
