@@ -17,8 +17,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m bot.launch
 
-test: $(STAMP) lint
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+test: $(STAMP) lint $(AXE)
 	$(BIN)/python -m pytest -q
+
+# axe-core for the browser tests' accessibility checks; without npm they say they were skipped.
+$(AXE): tests/browser/package-lock.json
+	-command -v npm >/dev/null && npm ci --silent --no-audit --no-fund --prefix tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

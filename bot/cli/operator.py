@@ -217,10 +217,12 @@ def campaign_create(
             )
         links = Links(username.name) if username.name else None
         campaign = created.campaign
+        web = Links(web_url=settings.web_url or "").web(campaign.respondent_token)
         return {
             "id": campaign.id,
-            "respondent_link": links.respondent(campaign.respondent_token) if links else None,
-            "coordinator_link": links.respondent(created.coordinator_token) if links else None,
+            "respondent_link": links.telegram(campaign.respondent_token) if links else None,
+            "coordinator_link": links.telegram(created.coordinator_token) if links else None,
+            "web_link": web or None,
             "console": f"readiness-bot console --flow {flow} --campaign {campaign.id}",
         }, username.why_not
 
@@ -231,6 +233,8 @@ def campaign_create(
             print(f"readiness-bot: no Telegram links ({why_not})", file=sys.stderr)
         return 0
     print(f"Campaign {created['id']}: {name.strip()} ({community_type}, {flow})")
+    if created["web_link"]:
+        print(f"Link for every respondent (browser or Telegram): {created['web_link']}")
     if created["respondent_link"]:
         print(f"Respondent link (share with key respondents): {created['respondent_link']}")
         print(f"Coordinator link (open it yourself, single use): {created['coordinator_link']}")

@@ -38,6 +38,11 @@ def missing() -> str | None:
         import selenium  # noqa: F401
     except ImportError:
         return "browser tests skipped: Selenium is not installed (make test installs it)"
+    if not AXE.exists():
+        return (
+            "browser tests skipped: axe-core is not installed "
+            "(npm ci --prefix tests/browser; make test does it where npm is found)"
+        )
     return None
 
 

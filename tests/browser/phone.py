@@ -66,7 +66,9 @@ class Phone:
             except WebDriverException:  # stale, or the page in the middle of going
                 return bool(driver.execute_script("return document.readyState") == "complete")
 
-        WebDriverWait(self.driver, 15, ignored_exceptions=(WebDriverException,)).until(replaced)
+        WebDriverWait(
+            self.driver, 15, poll_frequency=0.02, ignored_exceptions=(WebDriverException,)
+        ).until(replaced)
 
     def type(self, words: str, selector: str = "textarea") -> None:
         box = self.css(selector)[0]
@@ -78,19 +80,22 @@ class Phone:
 
     @property
     def kind(self) -> str:
-        if self.css('button[value="agree"]'):
+        """What the page asks for, read from its source in one round trip to the browser."""
+        source = str(self.driver.page_source)
+        question = source.split('class="question"', 1)[1] if 'class="question"' in source else ""
+        if 'value="agree"' in source:
             return "consent"
-        if self.css('button[value="submit"]'):
+        if 'value="submit"' in source:
             return "review"
-        if self.css("form.question textarea"):
+        if "<textarea" in question:
             return "text"
-        if self.css('form.question input[type="checkbox"]'):
+        if 'type="checkbox"' in question:
             return "multi"
-        if self.css('form.question button[value="continue"]'):
+        if 'value="continue"' in question:
             return "info"
-        if self.css('form.question button[name="value"]'):
+        if 'name="value"' in question:
             return "choice"
-        if (self.css(".code") and "receipt" in self.text().lower()) or "recibo" in self.text():
+        if 'class="code"' in source:
             return "result"
         return "other"
 

@@ -97,6 +97,19 @@ async def test_with_a_token_the_links_name_the_bot_telegram_knows(tmp_path: Path
         == f"readiness-bot console --flow preassessment --campaign {created['id']}"
     )
     assert rows(tmp_path, "SELECT COUNT(*) FROM invites") == [(1,)]
+    assert created["web_link"] is None  # no READINESS_WEB_URL: no public web page to name
+
+
+async def test_with_a_web_address_the_json_names_the_web_link(tmp_path: Path) -> None:
+    ran = await cli(tmp_path, *CREATE, "--json", READINESS_WEB_URL="https://survey.example.org/")
+    assert ran.returncode == 0, ran.err
+    created = json.loads(ran.out)
+    ((token,),) = rows(tmp_path, "SELECT respondent_token FROM campaigns")
+    assert created["web_link"] == f"https://survey.example.org/c/{token}"
+    plain = await cli(tmp_path, *CREATE, READINESS_WEB_URL="https://survey.example.org")
+    assert "Link for every respondent (browser or Telegram): https://survey.example.org/c/" in (
+        plain.out
+    )
 
 
 async def test_a_refused_token_still_makes_the_campaign_and_says_why_no_links(

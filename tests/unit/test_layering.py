@@ -27,7 +27,7 @@ def everything_but(*kept: str) -> tuple[str, ...]:
     folders += [
         f"bot/{p.name}" for p in (ROOT / "bot").iterdir() if p.is_dir() and any(p.rglob("*.py"))
     ]
-    folders += ["bot/channels/console"]
+    folders += ["bot/channels/console", "bot/channels/web"]
     return tuple(f for f in folders if not any(f == k or f.startswith(k + "/") for k in kept))
 
 
@@ -77,7 +77,8 @@ def offenders(folders: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]
 
 def test_only_the_telegram_channel_imports_telegram() -> None:
     folders = tuple(f for f in everything_but("bot/channels") if f != "bench")
-    found = offenders(folders, ("telegram",)) + offenders(("bot/channels/console",), ("telegram",))
+    channels = ("bot/channels/console", "bot/channels/web")
+    found = offenders(folders, ("telegram",)) + offenders(channels, ("telegram",))
     found += [
         f"{path.relative_to(ROOT)}:{line} imports {module}"
         for path in top_level_files()
@@ -104,6 +105,15 @@ def test_services_flows_scoring_and_questions_import_no_channel() -> None:
 
 def test_pure_packages_do_no_io() -> None:
     assert offenders(PURE, (*IO, "bot.storage", "bot.services", "bot.channels")) == []
+
+
+def test_channels_do_not_import_each_other() -> None:
+    """Each channel drives the services on its own; one process may run several side by side,
+    put together by the command line, not by one channel importing another."""
+    channels = ("console", "telegram", "web")
+    for channel in channels:
+        others = tuple(f"bot.channels.{c}" for c in channels if c != channel)
+        assert offenders((f"bot/channels/{channel}",), others) == [], channel
 
 
 def test_storage_knows_no_service_or_channel() -> None:
