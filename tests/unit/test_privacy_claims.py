@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.console.presenter import ConsolePresenter
+from bot.channels.web import texts as web_texts
 from bot.channels.telegram.menus import RESPONDENT_COMMANDS
 from bot.channels.telegram.presenter import Presenter, Text
 from bot.i18n import shipped_locales, translator
@@ -66,6 +67,14 @@ TOLD: dict[str, str] = {
     "preassessment sector hint": PRE.question("sector").hint or "",
     "preassessment content note": PRE.question("definition").content_note or "",
     "texts.DURATION": texts.DURATION,
+    "web PRIVACY_WEB_LEAVE": web_texts.PRIVACY_WEB_LEAVE,
+    "web RESUME_CODE": web_texts.RESUME_CODE,
+    "web PAUSED_HOW": web_texts.PAUSED_HOW,
+    "web RECEIPT": web_texts.RECEIPT,
+    "web DELETE_HOW": web_texts.DELETE_HOW,
+    "web ALREADY_DONE": web_texts.ALREADY_DONE,
+    "web OTHER_INTERVIEW_OPEN": web_texts.OTHER_INTERVIEW_OPEN,
+    "web RESUMED": web_texts.RESUMED,
     "menu /exit": MENU["exit"],
     "menu /delete": MENU["delete"],
     "menu /noreminder": MENU["noreminder"],
@@ -106,6 +115,29 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "U.S. National Human Trafficking Hotline: call 1-888-373-7888 or text 233733, 24/7, in "
     "more than 200 languages.": ("hotline",),
     "In an emergency, call 911.": ("hotline",),
+    # the web channel's own words
+    "You can stop at any time and come back later in this browser, or elsewhere with your "
+    "code; go back to change an answer; or leave at once: the Leave now button (or the Esc "
+    "key) replaces this page with another site, and Back does not bring it back.": (
+        "web-continue",
+        "back",
+        "web-leave",
+    ),
+    "Your code to continue later, in another browser: {code}": ("web-continue",),
+    "Open the link again in this browser to continue where you left off.": ("web-continue",),
+    "Elsewhere, continue with this code: {code}": ("web-continue",),
+    "Your receipt code: {code}.": ("receipt-erases",),
+    "Keep it if you might want your answers erased later (“Erase my answers”, at the bottom "
+    "of the page).": ("receipt-erases",),
+    "To erase submitted answers, type the receipt code you were given.": ("receipt-erases",),
+    "You have already completed this assessment in this browser.": (COURTESY,),
+    "To erase your answers, use “Erase my answers” at the bottom of the page with your "
+    "receipt code.": ("receipt-erases",),
+    "This browser already has an interview in progress.": ("web-continue",),
+    "Please finish it first, or erase it (“Erase my answers”, at the bottom of the page), "
+    "then open the new link again.": ("erase-open",),
+    "Welcome back.": (COURTESY,),
+    "Your answers so far are kept.": ("web-continue",),
     # help
     "This bot runs the community readiness preassessment and the organisational capacity "
     "checklist: how ready a community is to act against human trafficking.": (COURTESY,),

@@ -369,6 +369,9 @@ class WebChannel:
             "erase_yes": tr.gettext(texts.DELETE_YES),
             "erase_no": tr.gettext(texts.DELETE_NO),
             "erase_how": tr.gettext(web_texts.DELETE_HOW),
+            "resume_line": tr.gettext(web_texts.RESUME_CODE).format(code=visit.code),
+            "paused": tr.gettext(web_texts.PAUSED),
+            "paused_how": tr.gettext(web_texts.PAUSED_HOW).format(code=visit.code),
             **page.context,
         }
         body = self.env.get_template(page.template).render(context)

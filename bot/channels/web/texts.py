@@ -14,6 +14,12 @@ PRIVACY_WEB_LEAVE = N_(
     "code; go back to change an answer; or leave at once: the Leave now button (or the Esc "
     "key) replaces this page with another site, and Back does not bring it back."
 )
+RESUME_CODE = N_("Your code to continue later, in another browser: {code}")
+PAUSED = N_("Your answers so far are kept")
+PAUSED_HOW = N_(
+    "Open the link again in this browser to continue where you left off. Elsewhere, continue "
+    "with this code: {code}"
+)
 STALE_PAGE = N_("That page was out of date, so it changed nothing. Here is where you are now.")
 NO_INTERVIEW_HERE = N_("There is no unfinished interview in this browser.")
 USE_THE_PAGE = N_("Please use the buttons on this page.")
