@@ -174,6 +174,22 @@ class Respondents:
             return []
         return await self._screen(tx, current)
 
+    async def peek(self, read: Repos, who: Who) -> Effects | None:
+        """`screen` from committed data without writing, for a page fetched again and again;
+        None when showing it needs a write (its bank version moved on, its campaign closed),
+        and then `screen` in a transaction does it."""
+        session = await read.sessions.of(who.key)
+        if session is None:
+            return []
+        bound = bind(self.library, InterviewState.from_json(session.state))
+        if bound.rebased:
+            return None
+        if session.campaign_id is not None:
+            campaign = await read.campaigns.by_id(session.campaign_id)
+            if campaign is None or not campaign.is_open:
+                return None
+        return await self._screen(read, Current(session, bound.bank, bound.state))
+
     async def _resume(self, tx: Repos, who: Who, current: Current) -> Effects:
         welcome = Reply(Say.of(current.state.locale, texts.RESUME_OFFER))
         return await self._screen(tx, current, welcome)

@@ -80,7 +80,7 @@ class WebChannel:
     """The campaign's Telegram link for a token, when the bot's @username is known."""
     committed: Callable[[], None] = lambda: None
     """Called after a commit that queued coordinator notices (wakes the Telegram sender)."""
-    link_throttle: Throttle = field(default_factory=lambda: Throttle(30, 60.0))
+    link_throttle: Throttle = field(default_factory=lambda: Throttle(120, 60.0))
     code_throttle: Throttle = field(default_factory=lambda: Throttle(10, 600.0))
     trust_proxy: bool = False
     env: Environment = field(init=False)
@@ -149,7 +149,11 @@ class WebChannel:
         visit = self._visit(request)
         if visit.code is None:
             return self._render(request, visit, Page("home.html", self._locale(request, visit)))
-        effects = await self._transact(self._who(visit), self.respondents.screen)
+        who = self._who(visit)
+        # Most fetches change nothing: they read committed data, beside the writer's lock.
+        effects = await self.respondents.peek(self.store.read, who)
+        if effects is None:
+            effects = await self._transact(who, self.respondents.screen)
         visit = visit.noting(*_phrases(effects))
         view = _screen(effects)
         if view is None:
@@ -192,13 +196,16 @@ class WebChannel:
     async def resume(self, request: web.Request) -> web.StreamResponse:
         """A resume code typed in: the interview it names continues in this browser."""
         visit, form = await self._posted(request, forms.RESUME)
-        self._throttled(request, self.code_throttle)
+        address = self._address(request)
+        if self.code_throttle.over(address):
+            raise Refused(web_texts.TOO_MANY, 429)
         locale = self._locale(request, visit)
         code = normalise_resume_code(form.get("code"))
         if code is None:
             page = Page("resume.html", locale, {}, 400)
             return self._render(request, visit.noting(Phrase(web_texts.CODE_MALFORMED)), page)
         if await self.store.read.sessions.of(self.visits.respondent_key(code)) is None:
+            self.code_throttle.count(address)
             page = Page("resume.html", locale, {}, 404)
             return self._render(request, visit.noting(Phrase(web_texts.CODE_UNKNOWN)), page)
         resumed = Visit(visit.token, code, visit.locale)
@@ -231,10 +238,14 @@ class WebChannel:
             return self._redirect("/", erased.noting(*_phrases(effects)))
         if form.get("action") != "receipt":
             raise FormRefused("action")
-        self._throttled(request, self.code_throttle)
+        address = self._address(request)
+        if self.code_throttle.over(address):
+            raise Refused(web_texts.TOO_MANY, 429)
         receipt = form.get("receipt")
         who = self._who(visit, visit.code or new_resume_code())
         effects = await self._transact(who, lambda tx, who: r.delete(tx, who, receipt))
+        if any(p.msgid == texts.RECEIPT_UNKNOWN for p in _phrases(effects)):
+            self.code_throttle.count(address)
         return self._redirect("/erase", visit.noting(*_phrases(effects)))
 
     async def leave(self, request: web.Request) -> web.StreamResponse:
