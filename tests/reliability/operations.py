@@ -174,8 +174,10 @@ async def backup_while_answering(api: FakeBotApi, workdir: Path, respondents: in
         ended_at = time.monotonic()
         # Operators run the health check on the live installation too.
         live_doctor = await cli(env, live, "doctor")
-        window.done.set()
         after = await report_json(env, live, campaign.id)
+        # Only now may they submit: released before the report, they could (on a busy
+        # machine, while the command starts) submit before it reads.
+        window.done.set()
         await answering
         still_running = bot.alive
     finally:
