@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -130,26 +131,35 @@ def test_make_run_without_a_token_serves_the_web_channel_with_a_demonstration(
     tmp_path: Path,
 ) -> None:
     port = free_port()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "bot.launch", "--port", str(port)],
         env={"PATH": "/usr/bin:/bin", "READINESS_DATABASE": str(tmp_path / "r.db")},
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
         cwd=tmp_path,
-    )
-    try:
-        assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(14)]
-        said = "".join(lines)
-        assert "@BotFather" in said and "/newbot" in said
-        link = next(line.split(": ", 1)[1].strip() for line in lines if "/c/" in line)
-        assert link.startswith(f"http://127.0.0.1:{port}/c/")
-        with urllib.request.urlopen(link, timeout=10) as page:
-            assert "Demonstration County" in page.read().decode()
-    finally:
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
+    ) as process:
+        # A launch that never prints its link must fail the test, not hang it.
+        watchdog = threading.Timer(60, process.kill)
+        watchdog.start()
+        try:
+            assert process.stdout is not None
+            lines: list[str] = []
+            while not any("/c/" in line for line in lines) and len(lines) < 40:
+                line = process.stdout.readline()
+                if not line:
+                    break
+                lines.append(line)
+            said = "".join(lines)
+            assert "@BotFather" in said and "/newbot" in said
+            link = next(line.split(": ", 1)[1].strip() for line in lines if "/c/" in line)
+            assert link.startswith(f"http://127.0.0.1:{port}/c/")
+            with urllib.request.urlopen(link, timeout=10) as page:
+                assert "Demonstration County" in page.read().decode()
+        finally:
+            watchdog.cancel()
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=20) == 0
 
 
 @pytest.mark.parametrize(("value", "per_second"), [(None, 30.0), ("100", 100.0), ("0.5", 0.5)])
