@@ -15,15 +15,17 @@ POT := $(LOCALES)/messages.pot
 
 # pip, not uv, installs: it is on every machine already, and the set-up stays one tool short.
 # The project goes in last with --no-deps, so nothing beyond the lock file is ever resolved.
+# --no-compile: byte-compiling all of numpy and matplotlib was a third of a cold `make run`;
+# Python compiles the few modules the bot imports on first use instead.
 $(RUN_STAMP): requirements/run.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/run.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-compile --require-hashes -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --no-compile --no-deps -e .
 	touch $(RUN_STAMP)
 
 # dev.txt repeats run.txt's pins, so after `make run` this only adds the development tools.
 $(DEV_STAMP): requirements/dev.txt $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-compile --require-hashes -r requirements/dev.txt
 	touch $(DEV_STAMP)
 
 # After a change to the dependencies in pyproject.toml: re-pin, then commit requirements/.
