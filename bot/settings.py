@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,15 @@ BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
 """What Telegram allows a bot's @username: 5 to 32 letters, digits or _, ending in "bot"."""
 
 
+def default_data_dir() -> Path:
+    """Where the bot keeps its database and key file unless told otherwise: the XDG data
+    directory, so that running from a checkout leaves nothing in it."""
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    # The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "share"
+    return base / "readiness-bot"
+
+
 class SettingsError(ValueError):
     """A missing or malformed setting, described in one line."""
 
@@ -29,7 +39,8 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str = DEFAULT_API_URL
-    database: Path = Path("readiness.db")
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database: Path = Field(default_factory=lambda data: data["data_dir"] / "readiness.db")
     secret_key_file: Path | None = None
     reminder_after: timedelta = Field(default=timedelta(hours=24))
     """Seconds, '24h'-style, or ISO 8601 ('PT24H'); 0 disables the reminder."""
@@ -88,6 +99,14 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must be an http:// or https:// address")
         return text.rstrip("/") if parts.path in ("", "/") else text
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _blank_data_dir(cls, value: object) -> object:
+        """An empty READINESS_DATA_DIR= means the default, not the current directory."""
+        if isinstance(value, str) and not value.strip():
+            return default_data_dir()
+        return value
 
     @field_validator("reminder_after", "answer_pause", mode="before")
     @classmethod

@@ -16,6 +16,8 @@ from bot.storage.db import Store
 from bot.storage.errors import DatabaseUnusable, StorageError
 
 KEY_CHECK = "key_check"
+LEGACY_DATABASE = "readiness.db"
+"""The default database, in the working directory, before READINESS_DATA_DIR."""
 
 
 class StartupError(Exception):
@@ -38,6 +40,7 @@ async def open_store(path: Path, *, check_integrity: bool = False) -> Store:
 async def open_with_key(
     settings: Settings, *, check_integrity: bool = False
 ) -> tuple[Store, bytes]:
+    _make_data_dir(settings)
     store = await open_store(settings.database, check_integrity=check_integrity)
     try:
         secret = await _bound_secret(store, settings.key_file)
@@ -45,6 +48,29 @@ async def open_with_key(
         await store.close()
         raise
     return store, secret
+
+
+def _make_data_dir(settings: Settings) -> None:
+    """Create the data directory owner-only (the store would make it world-readable) when the
+    database is to live in it; a READINESS_DATABASE elsewhere leaves no empty one behind."""
+    if settings.database.parent != settings.data_dir:
+        return
+    leftover = Path.cwd() / LEGACY_DATABASE
+    if leftover.exists() and not settings.database.exists():
+        # The default used to be this file in the working directory: starting afresh in the
+        # data directory would look to an operator as if every interview had vanished.
+        raise StartupError(
+            f"found {leftover}, where the database was kept before the data directory; move "
+            f"it with its -wal, -shm and .key files into {settings.data_dir}, or set "
+            f"READINESS_DATABASE={leftover} to keep using it there"
+        )
+    try:
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise StartupError(
+            f"data directory {settings.data_dir} cannot be created ({error.strerror}); "
+            "point READINESS_DATA_DIR at a folder this user can write"
+        ) from None
 
 
 async def _bound_secret(store: Store, key_file: Path) -> bytes:

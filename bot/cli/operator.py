@@ -401,8 +401,8 @@ async def _doctor() -> list[tuple[bool, str]]:
         found.append(
             (
                 False,
-                f"database {database}: does not exist (check READINESS_DATABASE; the bot "
-                "creates it and its key file on its first start)",
+                f"database {database}: does not exist (check READINESS_DATABASE and "
+                "READINESS_DATA_DIR; the bot creates it and its key file on its first start)",
             )
         )
         if settings.key_file.exists():

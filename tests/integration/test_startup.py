@@ -49,6 +49,29 @@ def create_database(tmp_path: Path) -> None:
     assert readiness_bot(tmp_path, "campaign", "list").returncode == 0
 
 
+def with_default_files(tmp_path: Path) -> dict[str, str]:
+    """The environment of an operator who relies on the data directory: no database setting."""
+    env = {k: v for k, v in os.environ.items() if k not in ("READINESS_DATABASE", "XDG_DATA_HOME")}
+    env.pop("READINESS_SECRET_KEY_FILE", None)
+    return {**env, "HOME": str(tmp_path / "home"), "READINESS_TELEGRAM_TOKEN": ""}
+
+
+def test_a_database_left_in_the_working_directory_is_not_silently_replaced(
+    tmp_path: Path,
+) -> None:
+    create_database(tmp_path)  # the default before the data directory: ./readiness.db
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "campaign", "list"],
+        env=with_default_files(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert_one_clear_line(result, "readiness.db", "READINESS_DATABASE=", "move")
+    assert not (tmp_path / "home").exists()
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_a_garbage_database(tmp_path: Path, command: list[str]) -> None:
     (tmp_path / "readiness.db").write_bytes(os.urandom(20_000))

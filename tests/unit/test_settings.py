@@ -20,17 +20,74 @@ from tests.helpers.web_harness import free_port
 TOKEN = "123456:" + "A" * 35
 
 
-def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def use_default_files(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """What a newcomer has: no READINESS_DATABASE, no key file setting, no XDG variables."""
     monkeypatch.delenv("READINESS_DATABASE")
     monkeypatch.delenv("READINESS_SECRET_KEY_FILE")
+    monkeypatch.delenv("READINESS_DATA_DIR", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    use_default_files(monkeypatch, tmp_path)
     monkeypatch.chdir(tmp_path)
     settings = load_settings()
+    data = tmp_path / ".local" / "share" / "readiness-bot"
     assert settings.telegram_token is None
     assert settings.telegram_api_url == DEFAULT_API_URL
-    assert settings.database == Path("readiness.db")
-    assert settings.key_file == Path("readiness.db.key")
+    assert settings.data_dir == data
+    assert settings.database == data / "readiness.db"
+    assert settings.key_file == data / "readiness.db.key"
     assert settings.reminder == timedelta(hours=24)
     assert settings.unfinished_after == timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    ("xdg", "expected"),
+    [
+        ("/srv/xdg", Path("/srv/xdg/readiness-bot")),
+        ("", None),
+        ("relative/xdg", None),  # invalid by the XDG spec, so ignored
+    ],
+)
+def test_the_data_directory_follows_xdg_data_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, xdg: str, expected: Path | None
+) -> None:
+    use_default_files(monkeypatch, tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    data = expected or tmp_path / ".local" / "share" / "readiness-bot"
+    assert load_settings().database == data / "readiness.db"
+
+
+def test_readiness_data_dir_moves_the_database_and_key_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    use_default_files(monkeypatch, tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", "/srv/xdg")
+    monkeypatch.setenv("READINESS_DATA_DIR", "/var/lib/readiness")
+    settings = load_settings()
+    assert settings.database == Path("/var/lib/readiness/readiness.db")
+    assert settings.key_file == Path("/var/lib/readiness/readiness.db.key")
+
+
+def test_an_empty_readiness_data_dir_means_the_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    use_default_files(monkeypatch, tmp_path)
+    monkeypatch.setenv("READINESS_DATA_DIR", "")
+    assert load_settings().data_dir == tmp_path / ".local" / "share" / "readiness-bot"
+
+
+def test_an_explicit_database_wins_over_the_data_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    use_default_files(monkeypatch, tmp_path)
+    monkeypatch.setenv("READINESS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("READINESS_DATABASE", str(tmp_path / "elsewhere.db"))
+    settings = load_settings()
+    assert settings.database == tmp_path / "elsewhere.db"
+    assert settings.key_file == tmp_path / "elsewhere.db.key"
 
 
 @pytest.mark.parametrize(
@@ -131,13 +188,15 @@ def test_make_run_without_a_token_serves_the_web_channel_with_a_demonstration(
     tmp_path: Path,
 ) -> None:
     port = free_port()
+    checkout, home = tmp_path / "checkout", tmp_path / "home"
+    checkout.mkdir()
     with subprocess.Popen(
         [sys.executable, "-m", "bot.launch", "--port", str(port)],
-        env={"PATH": "/usr/bin:/bin", "READINESS_DATABASE": str(tmp_path / "r.db")},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(home)},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        cwd=tmp_path,
+        cwd=checkout,
     ) as process:
         # A launch that never prints its link must fail the test, not hang it.
         watchdog = threading.Timer(60, process.kill)
@@ -160,6 +219,11 @@ def test_make_run_without_a_token_serves_the_web_channel_with_a_demonstration(
             watchdog.cancel()
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=20) == 0
+    # Nothing in the checkout: the demonstration's database and key are in the data directory.
+    assert not list(checkout.iterdir())
+    data = home / ".local" / "share" / "readiness-bot"
+    assert (data / "readiness.db").exists() and (data / "readiness.db.key").exists()
+    assert data.stat().st_mode & 0o777 == 0o700
 
 
 @pytest.mark.parametrize(("value", "per_second"), [(None, 30.0), ("100", 100.0), ("0.5", 0.5)])
