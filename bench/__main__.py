@@ -3,7 +3,9 @@ python-telegram-bot baseline in the same run, the operator's command line, and t
 benchmarks; prints one table and writes docs/performance.md.
 
 `python -m bench --quick` is the short form for development: 100 concurrent, limiter off,
-no command-line or micro figures, and docs/performance.md left alone.
+no command-line or micro figures, and docs/performance.md left alone. `--before DIR` adds the
+bot as checked out in DIR (`git worktree add DIR <commit>`) to the quick runs, to measure a
+change against the code before it in the same run.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from bench import document, micro, operator_cli, throughput
 from bench.results import CONCURRENCY, LIMITS, Results, limit_name, plain, rows
-from bench.targets import TARGETS, ReadinessBot
+from bench.targets import TARGETS, ReadinessBot, Target
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 WINDOW = 6.0
@@ -27,11 +29,16 @@ KILLED = 100
 
 
 async def measure(
-    results: Results, concurrency: tuple[int, ...], limits: tuple[float, ...], *, full: bool
+    results: Results,
+    concurrency: tuple[int, ...],
+    limits: tuple[float, ...],
+    *,
+    full: bool,
+    targets: tuple[Target, ...] = TARGETS,
 ) -> None:
     for limit in limits:
         for concurrent in concurrency:
-            for target in TARGETS:
+            for target in targets:
                 warm = WARM_UP_LIMITED if limit else WARM_UP_FREE
                 figures = await throughput.load(target, concurrent, limit, WINDOW, warm)
                 results.loads.append(figures)
@@ -53,11 +60,17 @@ async def measure(
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="100 concurrent, limiter off only")
+    parser.add_argument("--before", type=Path, help="with --quick: also the bot checked out here")
+    parser.add_argument("--limit", type=float, action="append", help="with --quick: limits")
     args = parser.parse_args()
     started = time.monotonic()
     results = Results()
     if args.quick:
-        asyncio.run(measure(results, (100,), (0.0,), full=False))
+        targets: tuple[Target, ...] = TARGETS
+        if args.before is not None:
+            targets = (ReadinessBot(name="before", checkout=args.before), *TARGETS)
+        limits = tuple(args.limit or (0.0,))
+        asyncio.run(measure(results, (100,), limits, full=False, targets=targets))
         print(plain(rows(results)))
         return
     asyncio.run(measure(results, CONCURRENCY, LIMITS, full=True))

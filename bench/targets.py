@@ -34,6 +34,11 @@ class Target(Protocol):
         """What was pruned before `data_bytes` measured."""
         ...
 
+    @property
+    def checkout(self) -> Path | None:
+        """Run the code of this checkout instead of this one (an earlier commit)."""
+        ...
+
     async def prepare(self, api: FakeBotApi, env: dict[str, str], workdir: Path) -> str:
         """Make the installation ready; returns the start payload respondents open."""
         ...
@@ -51,9 +56,10 @@ class Target(Protocol):
 class ReadinessBot:
     name: str = "bot"
     command: tuple[str, ...] = ("-m", "bot.cli", "run")
+    checkout: Path | None = None
     pruned: str = (
         "handled inbox ids and the ids of messages on screen, which the bot's pruning"
-        " forgets after a day and 48 hours (delivered outbox rows are deleted when sent)"
+        " forgets after 7 days and 48 hours (delivered outbox rows are deleted when sent)"
     )
 
     async def prepare(self, api: FakeBotApi, env: dict[str, str], workdir: Path) -> str:
@@ -91,6 +97,7 @@ def _pruned_size(database: Path) -> int:
 class PtbBaseline:
     name: str = "baseline"
     command: tuple[str, ...] = ("-m", "bench.baselines.ptb_conversation")
+    checkout: Path | None = None
     pruned: str = "nothing (the pickle holds conversations and user_data only)"
 
     async def prepare(self, api: FakeBotApi, env: dict[str, str], workdir: Path) -> str:

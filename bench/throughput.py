@@ -143,7 +143,7 @@ async def staged(
             env = bot_env(api, workdir)
             env["READINESS_TELEGRAM_RATE_LIMIT"] = f"{rate_limit:g}"
             # The child runs in the installation folder; the baseline lives in this checkout.
-            env["PYTHONPATH"] = str(ROOT)
+            env["PYTHONPATH"] = str(target.checkout or ROOT)
             token = await target.prepare(api, env, workdir)
             process = BotProcess(api, workdir, env, command=target.command)
             await process.start()
@@ -186,6 +186,21 @@ def _replied(
     ]
 
 
+async def keep_busy(swarm: Swarm, concurrent: int) -> None:
+    """`concurrent` interviews at all times: whoever finishes is followed by a new respondent
+    (a new chat opening the link), so a window never measures people who are done."""
+
+    async def seat(first: Respondent) -> None:
+        person = first
+        while not swarm.stopping:
+            await person.run()
+            if not person.done:
+                return  # gave up: the swarm's figures say why
+            (person,) = swarm.add(1)
+
+    await asyncio.gather(*(seat(person) for person in list(swarm.respondents)))
+
+
 async def _stopped(run: asyncio.Future[None]) -> None:
     run.cancel()
     with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -200,8 +215,9 @@ async def load(
     figures = Load(target.name, concurrent, rate_limit)
     async with staged(target, concurrent, rate_limit) as stage:
         people = stage.swarm.respondents
-        run = asyncio.ensure_future(stage.swarm.run())
-        await _until(lambda: all(len(p.actions) > 1 for p in people), warm_up)
+        first = list(people)
+        run = asyncio.ensure_future(keep_busy(stage.swarm, concurrent))
+        await _until(lambda: all(len(p.actions) > 1 for p in first), warm_up)
         start, cpu_start = time.monotonic(), cpu_seconds(stage.pid)
         await asyncio.sleep(window / 2)
         figures.rss = rss_bytes(stage.pid)
