@@ -69,8 +69,8 @@ async def test_the_write_lock_held_by_another_process(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="bot/channels/telegram/sender.py: when marking a message sent fails (Sender._done "
-    "raises StorageError: the database is locked past the busy timeout, or full), the sender "
+    reason="bot/channels/telegram/sender.py: when marking a round of messages sent fails "
+    "(Sender._mark_delivered raises StorageError: the database is locked past the busy timeout, or full), the sender "
     "loop dies and the supervisor restarts it; the row is still due, so the message Telegram "
     "already took is sent again",
 )
