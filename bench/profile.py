@@ -21,8 +21,10 @@ async def profile(target_name: str, concurrent: int, seconds: int, out: Path) ->
         run = asyncio.ensure_future(keep_busy(stage.swarm, concurrent))
         await asyncio.sleep(3)  # past the opening burst
         args = ["record", "--pid", str(stage.pid), "--duration", str(seconds), "--rate", "200"]
+        # The venv's bin is not on PATH under `make`: look beside this interpreter too.
+        binary = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
         spy = await asyncio.create_subprocess_exec(
-            shutil.which("py-spy") or "py-spy", *args, "--format", "raw",
+            binary, *args, "--format", "raw",
             "--output", str(out), "--nonblocking",
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip

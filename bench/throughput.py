@@ -90,12 +90,16 @@ class CallLog:
     def __init__(self, api: FakeBotApi) -> None:
         self.calls: list[TimedCall] = []
         self.screens: dict[object, list[float]] = defaultdict(list)
+        self.by_chat: dict[object, list[float]] = defaultdict(list)
+        """When each call naming a chat arrived (answerCallbackQuery names none)."""
         self._stop = api.observe(self._seen)
 
     def _seen(self, phase: str, call: TimedCall) -> None:
         if phase != "received" or call.method in NOT_COUNTED:
             return
         self.calls.append(call)
+        if call.chat_id is not None:
+            self.by_chat[call.chat_id].append(call.received_at)
         if call.method in SCREEN_CALLS:
             self.screens[call.chat_id].append(call.received_at)
 
@@ -110,6 +114,12 @@ class CallLog:
         if index < 0 or times[index] < sent:
             return None
         return times[index]
+
+    def caused(self, chat: int, sent: float, until: float) -> int:
+        """Calls to the chat from an answer until the respondent's next action: the calls
+        that answer caused, since she waits for each reply before acting again."""
+        times = self.by_chat.get(chat, [])
+        return bisect.bisect_left(times, until) - bisect.bisect_left(times, sent)
 
     def close(self) -> None:
         self._stop()
@@ -176,14 +186,17 @@ async def _until(check: object, timeout: float, poll: float = 0.05) -> bool:
 
 def _replied(
     people: list[Respondent], start: float, end: float
-) -> list[tuple[Respondent, float, float]]:
-    """(respondent, sent, replied) of every action answered within the window."""
-    return [
-        (person, action.sent_at, action.replied_at)
-        for person in people
-        for action in person.actions
-        if action.replied_at is not None and start <= action.replied_at < end
-    ]
+) -> list[tuple[Respondent, float, float, float]]:
+    """(respondent, sent, replied, next action) of every action answered within the window."""
+    found = []
+    for person in people:
+        actions = person.actions
+        for index, action in enumerate(actions):
+            if action.replied_at is None or not start <= action.replied_at < end:
+                continue
+            following = actions[index + 1].sent_at if index + 1 < len(actions) else end
+            found.append((person, action.sent_at, action.replied_at, following))
+    return found
 
 
 async def keep_busy(swarm: Swarm, concurrent: int) -> None:
@@ -227,10 +240,12 @@ async def load(
         done = _replied(people, start, end)
         figures.seconds, figures.answers, figures.cpu = end - start, len(done), cpu_end - cpu_start
         calls = stage.log.between(start, end)
-        figures.calls = len(calls)
         figures.callback_answers = sum(c.method == "answerCallbackQuery" for c in calls)
+        figures.calls = figures.callback_answers + sum(
+            stage.log.caused(person.chat_id, sent, following) for person, sent, _, following in done
+        )
         figures.methods = Counter(c.method for c in calls)
-        for person, sent, seen in done:
+        for person, sent, seen, _ in done:
             at = stage.log.reply_at(person.chat_id, sent, seen)
             if at is not None:
                 figures.latencies.append(at - sent)
