@@ -26,10 +26,11 @@ What each figure means:
 - **CPU ms per answer**: the child process's utime + stime (/proc/PID/stat) over the window,
   divided by the answers in it. The fake and the respondents run in the parent and are not
   counted.
-- **screen calls per answer**: Bot API calls other than getUpdates and answerCallbackQuery
-  (sendMessage, editMessageText, deleteMessages, ...) per answer. answerCallbackQuery (the
-  mandatory acknowledgement of a tap) is counted on its own line; with the limiter on, it
-  shares the 30 calls/s too.
+- **screen calls per answer**: Bot API calls naming the respondent's chat (sendMessage,
+  editMessageText, deleteMessages, ...) that each answer caused, counted on the fake from the
+  answer to the respondent's next action (she waits for each reply before acting again).
+  answerCallbackQuery, the acknowledgement of a tap, names no chat and is counted on its own
+  line (per answer, over the window); PTB's AIORateLimiter does not count it against the limit.
 - **RSS**: VmRSS of the child (/proc/PID/status) in the middle of the 1,000-concurrent
   window, with all 1,000 interviews open.
 - **KB stored per completed interview**: {footprint} interviews run to the end; the growth of
