@@ -10,16 +10,15 @@ from datetime import timedelta
 
 from bot.storage.clock import now, now_ms
 from bot.storage.db import Store
+from bot.storage.retention import (
+    DEAD_LETTER_MEMORY,
+    INBOX_MEMORY,
+    MESSAGE_MEMORY_MS,
+    OFFER_MEMORY,
+)
 
 log = logging.getLogger(__name__)
 
-INBOX_MEMORY = timedelta(days=7)
-"""Telegram redelivers an unconfirmed update for at most 24 hours; a week leaves room."""
-MESSAGE_MEMORY_MS = 48 * 3600 * 1000
-"""Telegram lets a bot delete its own messages for 48 hours."""
-DEAD_LETTER_MEMORY = timedelta(days=30)
-OFFER_MEMORY = timedelta(days=2)
-"""An offer to leave a contact for the full assessment is kept this long after the result."""
 PRUNE_EVERY = 3600.0
 
 

@@ -34,20 +34,35 @@ SELF_RATED_NOTE = N_(
 )
 
 
+def _rated(bank: Bank) -> list[tuple[str, str]]:
+    """(dimension, question id) of the bank's self-rating questions."""
+    return [
+        (question.dimension, question.id)
+        for question in bank.questions
+        if question.kind is Kind.LEVEL and question.dimension
+    ]
+
+
+def _ratings(
+    rated: list[tuple[str, str]], answers: Mapping[str, object]
+) -> dict[str, Fraction | None]:
+    return {
+        dimension: level_of_answer(answers[qid])  # type: ignore[arg-type]
+        for dimension, qid in rated
+        if qid in answers
+    }
+
+
 def ratings_of(bank: Bank, answers: Mapping[str, object]) -> dict[str, Fraction | None]:
     """A respondent's own level per dimension (1 to 9 in half steps); None for 'I don't know'."""
-    ratings: dict[str, Fraction | None] = {}
-    for question in bank.questions:
-        if question.kind is Kind.LEVEL and question.dimension and question.id in answers:
-            ratings[question.dimension] = level_of_answer(answers[question.id])  # type: ignore[arg-type]
-    return ratings
+    return _ratings(_rated(bank), answers)
 
 
 def assessment_of(bank: Bank, answer_sets: Iterable[Mapping[str, object]]) -> Assessment:
     """Appendix E over the anchored self-ratings of one or many respondents."""
-    return assess(
-        combine_respondents(scores_from_ratings(ratings_of(bank, a)) for a in answer_sets)
-    )
+    # The rating questions found once, not once per respondent: a campaign may have thousands.
+    rated = _rated(bank)
+    return assess(combine_respondents(scores_from_ratings(_ratings(rated, a)) for a in answer_sets))
 
 
 def respondent_assessment(bank: Bank, answers: Mapping[str, object]) -> Assessment:

@@ -112,7 +112,16 @@ def _is_level_step(value: Fraction) -> bool:
     return LOWEST <= value <= HIGHEST and (value * 2).denominator == 1
 
 
+LEVEL_STEPS: tuple[Fraction, ...] = tuple(Fraction(halves, 2) for halves in range(2, 19))
+"""Every valid score, 1 to 9 in half steps, as shared objects: see `check_score`."""
+_SHARED_STEPS = frozenset(id(step) for step in LEVEL_STEPS)
+
+
 def check_score(value: Fraction) -> Fraction:
+    # A report checks every score of thousands of respondents several times over; one of the
+    # shared objects (level_of_answer hands them out) is valid without Fraction arithmetic.
+    if id(value) in _SHARED_STEPS:
+        return value
     # bool is an int, and a float would bring back the rounding this module exists to avoid.
     if isinstance(value, bool) or not isinstance(value, Fraction | int):
         raise TypeError(f"a score must be a Fraction, not {type(value).__name__}")
@@ -139,7 +148,9 @@ def dimension_result(dimension: str, scores: Iterable[Fraction]) -> DimensionRes
     checked = [check_score(s) for s in scores]
     if not checked:
         return None
-    total = sum(checked, Fraction(0))
+    # Every score is a whole or half level: summed as integer halves, exactly, without a
+    # Fraction addition per respondent.
+    total = Fraction(sum(s.numerator * (2 // s.denominator) for s in checked), 2)
     score = total / len(checked)
     return DimensionResult(dimension, total, len(checked), score, level_of(score))
 

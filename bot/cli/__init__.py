@@ -1,5 +1,10 @@
 """The `readiness-bot` command line: run the bot, interview in the terminal, score scorecards,
-and the operator's commands (campaigns, coordinators, reports, exports, backup, doctor)."""
+and the operator's commands (campaigns, coordinators, reports, exports, backup, doctor).
+
+A command's module is imported when that command runs: `--help`, or a report, need neither
+python-telegram-bot nor pydantic-settings nor the chart and workbook libraries, and an
+operator waits for every import.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,33 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from bot.cli import console, operator, score
-from bot.settings import SettingsError
-from bot.startup import StartupError
-from bot.storage.errors import StorageError
-from questions.loader import BankError
+from types import ModuleType
 
 EXIT_SETTINGS = 1
 EXIT_STARTUP = 2
 FLOWS = {"preassessment": "preassessment", "capacity": "capacity_checklist"}
 """Command-line flow names -> bank ids."""
+# Here rather than in bot.cli.score, so that building the parser imports nothing heavy.
+FULL_ASSESSMENT, PREASSESSMENT = "full-assessment", "preassessment"
+PURPOSES = (FULL_ASSESSMENT, PREASSESSMENT)
+
+
+def _console() -> ModuleType:
+    from bot.cli import console
+
+    return console
+
+
+def _operator() -> ModuleType:
+    from bot.cli import operator
+
+    return operator
+
+
+def _score() -> ModuleType:
+    from bot.cli import score
+
+    return score
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="try the catalogs in DIR (laid out like bot/locales) before the shipped ones",
     )
     run.set_defaults(
-        handler=lambda a: console.command(
+        handler=lambda a: _console().command(
             FLOWS[a.flow], a.flow, a.lang, campaign_id=a.campaign, code=a.resume,
             store=not a.no_store, catalogs=a.catalogs,
         )
@@ -59,13 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     scoring.add_argument(
         "--for",
         dest="purpose",
-        choices=score.PURPOSES,
-        default=score.FULL_ASSESSMENT,
+        choices=PURPOSES,
+        default=FULL_ASSESSMENT,
         help="what was scored: full-assessment interviews (default: no proceed/wait decision)"
         " or preassessment responses (adds the decision)",
     )
     scoring.set_defaults(
-        handler=lambda a: score.command(a.scorecard, as_json=a.json, lang=a.lang, purpose=a.purpose)
+        handler=lambda a: _score().command(
+            a.scorecard, as_json=a.json, lang=a.lang, purpose=a.purpose
+        )
     )
     _operator_commands(commands)
     return parser
@@ -86,7 +109,7 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
         type=int,
         help="serve the web channel (and webhook) on this port (8080; 8443 with --webhook-url)",
     )
-    run.set_defaults(handler=lambda a: operator.run(a.webhook_url, a.listen, a.port))
+    run.set_defaults(handler=lambda a: _operator().run(a.webhook_url, a.listen, a.port))
 
     campaign = commands.add_parser("campaign", help="create or list campaigns")
     campaign_commands = campaign.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -102,7 +125,7 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     )
     create.add_argument("--json", action="store_true")
     create.set_defaults(
-        handler=lambda a: operator.campaign_create(
+        handler=lambda a: _operator().campaign_create(
             a.name,
             a.community_type,
             FLOWS[a.flow],
@@ -114,7 +137,7 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     )
     listing = campaign_commands.add_parser("list", help="list campaigns")
     listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=lambda a: operator.campaign_list(a.json))
+    listing.set_defaults(handler=lambda a: _operator().campaign_list(a.json))
 
     coordinator = commands.add_parser("coordinator", help="coordinator access")
     coordinator_commands = coordinator.add_subparsers(dest="action", required=True)
@@ -122,35 +145,40 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     invite.add_argument(
         "--campaign", help="of this campaign (default: a coordinator who sets up their own)"
     )
-    invite.set_defaults(handler=lambda a: operator.coordinator_invite_link(a.campaign))
+    invite.set_defaults(handler=lambda a: _operator().coordinator_invite_link(a.campaign))
     remove = coordinator_commands.add_parser("remove", help="take away a coordinator's access")
     remove.add_argument("telegram_id", type=int)
     remove.add_argument("--campaign", help="only from this campaign (default: from all)")
-    remove.set_defaults(handler=lambda a: operator.coordinator_remove(a.telegram_id, a.campaign))
+    remove.set_defaults(handler=lambda a: _operator().coordinator_remove(a.telegram_id, a.campaign))
 
     report = commands.add_parser("report", help="print a campaign's report")
     report.add_argument("campaign")
     report.add_argument("--json", action="store_true")
     report.add_argument("--chart", type=Path, help="also write the chart PNG here")
     report.add_argument("--lang", default="en")
-    report.set_defaults(handler=lambda a: operator.report(a.campaign, a.json, a.chart, a.lang))
+    report.set_defaults(handler=lambda a: _operator().report(a.campaign, a.json, a.chart, a.lang))
 
     export = commands.add_parser("export", help="write a campaign's anonymised answers")
     export.add_argument("campaign")
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export.add_argument("-o", "--output", type=Path, required=True)
-    export.set_defaults(handler=lambda a: operator.export(a.campaign, a.format, a.output))
+    export.set_defaults(handler=lambda a: _operator().export(a.campaign, a.format, a.output))
 
     backup = commands.add_parser("backup", help="copy the database safely, even while it runs")
     backup.add_argument("file", type=Path)
-    backup.set_defaults(handler=lambda a: operator.backup(a.file))
+    backup.set_defaults(handler=lambda a: _operator().backup(a.file))
 
     doctor = commands.add_parser("doctor", help="check settings, database, key, catalogs, token")
-    doctor.set_defaults(handler=lambda a: operator.doctor())
+    doctor.set_defaults(handler=lambda a: _operator().doctor())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bot.settings import SettingsError
+    from bot.startup import StartupError
+    from bot.storage.errors import StorageError
+    from questions.loader import BankError
+
     try:
         return int(args.handler(args))
     except (BankError, SettingsError) as error:

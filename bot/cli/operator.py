@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from bot.channels.telegram.identity import TokenProblem, fetch_username
 from bot.i18n import negotiate, shipped_locales, translator
 from bot.privacy import load_or_create_secret
-from bot.pruning import DEAD_LETTER_MEMORY
 from bot.render import plain
 from bot.reports import (
     build_capacity_report,
@@ -38,6 +36,7 @@ from bot.startup import StartupError, key_fingerprint, open_store, open_with_key
 from bot.storage.db import DatabaseUnusable, Store
 from bot.storage.migrations import SCHEMA_VERSION
 from bot.storage.records import Campaign, StoredResponse
+from bot.storage.retention import DEAD_LETTER_MEMORY
 from questions.loader import default_library
 
 T = TypeVar("T")
@@ -161,6 +160,8 @@ async def known_username(settings: Settings, store: Store) -> Username:
     configured READINESS_BOT_USERNAME; else the one remembered from an earlier getMe."""
     problem = "READINESS_TELEGRAM_TOKEN and READINESS_BOT_USERNAME are not set"
     if settings.telegram_token is not None:
+        from bot.channels.telegram.identity import TokenProblem, fetch_username
+
         try:
             username = await fetch_username(settings)
         except TokenProblem as error:
@@ -531,6 +532,8 @@ def _catalog_checks() -> list[tuple[bool, str]]:
 async def _token_checks(settings: Settings) -> list[tuple[bool, str]]:
     if settings.telegram_token is None:
         return [(True, "token: not set (the console and the command line work without it)")]
+    from bot.channels.telegram.identity import TokenProblem, fetch_username
+
     try:
         username = await fetch_username(settings)
     except TokenProblem as error:

@@ -6,16 +6,13 @@ import json
 import sys
 from pathlib import Path
 
+from bot.cli import FULL_ASSESSMENT, PREASSESSMENT
 from bot.i18n import negotiate, translator
 from bot.scorecard_report import scorecard_json, scorecard_text
 from questions.loader import default_library
 from scoring import ScorecardError, assess, parse_scorecard
 
 EXIT_BAD_INPUT = 2
-
-
-FULL_ASSESSMENT, PREASSESSMENT = "full-assessment", "preassessment"
-PURPOSES = (FULL_ASSESSMENT, PREASSESSMENT)
 
 
 def command(path: Path, *, as_json: bool, lang: str, purpose: str = FULL_ASSESSMENT) -> int:

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from bot.i18n import N_
 from questions.schema import Kind, Question
+from scoring.readiness import LEVEL_STEPS
 
 MAX_MESSAGE_LENGTH = 4096
 """Telegram's own limit for one message; the other channels keep to it too."""
@@ -52,12 +53,15 @@ def level_value(score: Fraction) -> int | float:
     return int(score) if score.denominator == 1 else float(score)
 
 
+_STORED_LEVELS: dict[int | float, Fraction] = {float(step): step for step in LEVEL_STEPS}
+"""Stored ratings (4, 3.5) -> the shared exact levels; 4 and 4.0 hash alike, so both find it."""
+
+
 def level_of_answer(value: AnswerValue) -> Fraction | None:
     """A stored rating back as an exact level; None for 'I don't know' or anything else."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    level = Fraction(value)
-    return level if 1 <= level <= 9 and (level * 2).denominator == 1 else None
+    return _STORED_LEVELS.get(value)
 
 
 def validate(question: Question, raw: object) -> tuple[AnswerValue, Reason | None]:

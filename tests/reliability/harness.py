@@ -131,8 +131,17 @@ class BotProcess:
     """`python -m bot.cli run` in a child process; its stdout and stderr are appended to
     `workdir/bot.log` across restarts."""
 
-    def __init__(self, api: FakeBotApi, workdir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        api: FakeBotApi,
+        workdir: Path,
+        env: dict[str, str] | None = None,
+        *,
+        command: tuple[str, ...] = ("-m", "bot.cli", "run"),
+    ) -> None:
         self.api = api
+        self.command = command
+        """What the child runs after the interpreter: the bench runs its baseline the same way."""
         self.workdir = workdir
         self.env = env if env is not None else bot_env(api, workdir)
         self.log = workdir / LOG
@@ -162,9 +171,7 @@ class BotProcess:
             with self.log.open("ab") as log:
                 self._process = await asyncio.create_subprocess_exec(
                     sys.executable,
-                    "-m",
-                    "bot.cli",
-                    "run",
+                    *self.command,
                     env=self.env,
                     cwd=self.workdir,  # no developer .env is read from here
                     stdout=log,

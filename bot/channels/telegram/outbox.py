@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.channels.telegram.incoming import Incoming
-from bot.channels.telegram.presenter import Document, Photo, Presenter, Rendered, Text
+from bot.channels.telegram.presenter import (
+    MAX_LENGTH,
+    Document,
+    Photo,
+    Presenter,
+    Rendered,
+    Text,
+)
+from bot.channels.telegram.splitting import utf16_length
 from bot.privacy import Addresses
 from bot.services.effects import (
     ClearChat,
@@ -27,7 +35,7 @@ from bot.services.effects import (
     Unbutton,
 )
 from bot.services.notices import VIEW, queue_notices
-from bot.services.views import View
+from bot.services.views import Consent, QuestionView, ReviewView, View
 from bot.storage.repos import Repos
 
 SEND, EDIT, PHOTO, DOCUMENT, MENU, DELETE = "send", "edit", "photo", "document", "menu", "delete"
@@ -50,7 +58,17 @@ class TelegramOutbox:
             # Her own messages are cleared by quick exit like the bot's (for 48 hours, as
             # Telegram lets a bot delete messages in a private chat).
             await tx.bot_messages.remember(self.addresses.key(chat), [ev.own_message_id])
-        for effect in effects:
+        effects = list(effects)
+        index = 0
+        while index < len(effects):
+            effect = effects[index]
+            index += 1
+            following = effects[index] if index < len(effects) else None
+            merged = self._settled_into_next(ev, effect, following)
+            if merged is not None:
+                await self.queue(tx, chat, merged)
+                index += 1  # the next screen carries the choice: no edit of the tapped one
+                continue
             match effect:
                 case Reply(view=view, held=True) if self.answer_pause_ms > 0:
                     await self._hold(tx, chat, view)
@@ -78,6 +96,35 @@ class TelegramOutbox:
                 case Notify():
                     await queue_notices(tx, self.addresses, [effect])
         return toast
+
+    def _settled_into_next(
+        self, ev: Incoming, effect: Effect, following: Effect | None
+    ) -> Text | None:
+        """A tap on an interview screen (or the language) answered by the next screen, the
+        privacy screen included: one message, the choice
+        made on its first line, instead of an edit of the tapped message and a message.
+
+        Telegram's limit counts every call, and this is most of them. The tapped message
+        keeps its buttons, which are inert: every tap is checked against the question the
+        interview is on, and a stale one only gets a note. None (edit and message, as
+        before) when the two do not fit in one message."""
+        if not (
+            isinstance(effect, Settle)
+            and isinstance(following, Reply)
+            and isinstance(following.view, Consent | QuestionView | ReviewView)
+            and not following.slot
+            and not (following.held and self.answer_pause_ms > 0)
+            and ev.kind == "callback"
+        ):
+            return None
+        rendered = self.presenter.render(following.view)
+        if len(rendered) != 1 or not isinstance(rendered[0], Text):
+            return None
+        chosen = self.presenter.settled("", effect).text.strip()
+        text = f"{chosen}\n\n{rendered[0].text}" if chosen else rendered[0].text
+        if utf16_length(text) > MAX_LENGTH:
+            return None
+        return Text(text, rendered[0].buttons)
 
     async def put_to(self, tx: Repos, sealed_chat: bytes, effects: list[Effect]) -> None:
         """Effects not caused by a message in the chat (reminders): replies only."""

@@ -66,6 +66,16 @@ ALREADY = (
 )
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """A row Telegram accepted, waiting for its round's commit to be marked sent."""
+
+    item: Outgoing
+    payload: dict[str, Any]
+    sent: list[int]
+    """Ids of the messages it put on the screen."""
+
+
 @dataclass
 class Sender:
     store: Store
@@ -110,7 +120,11 @@ class Sender:
             await asyncio.wait_for(self.wake.wait(), timeout)
 
     async def flush(self) -> int:
-        """Send every due message, each chat's in order; returns how many were delivered."""
+        """Send every due message, each chat's in order; returns how many were delivered.
+
+        Each round sends the head of every chat at once and marks all those delivered in
+        one commit: a chat's next message is read only after that commit, so order holds,
+        and a round costs one fsync instead of one per message."""
         delivered = 0
         while not self._closing:
             await self._respect_pause()
@@ -120,10 +134,16 @@ class Sender:
                 return delivered
             if self.probing:
                 heads = heads[:1]
-            results = await asyncio.gather(*(self._guarded(item) for item in heads))
+            self._in_hand += 1
+            try:
+                results = await asyncio.gather(*(self._guarded(item) for item in heads))
+                await self._mark_delivered([r for r in results if isinstance(r, Delivered)])
+            finally:
+                self._in_hand -= 1
+                self._settled.set()
             if self.probing and any(results):
                 self.probing = False
-            delivered += sum(results)
+            delivered += sum(bool(result) for result in results)
             if not any(results):
                 return delivered  # everything due failed and was rescheduled
         return delivered
@@ -133,18 +153,15 @@ class Sender:
         if wait_ms > 0:
             await asyncio.sleep(wait_ms / 1000)
 
-    async def _guarded(self, item: Outgoing) -> bool:
+    async def _guarded(self, item: Outgoing) -> Delivered | bool:
         async with self._gate:
             if self._closing:
                 return False
-            self._in_hand += 1
-            try:
-                return await self._deliver(item)
-            finally:
-                self._in_hand -= 1
-                self._settled.set()
+            return await self._deliver(item)
 
-    async def _deliver(self, item: Outgoing) -> bool:
+    async def _deliver(self, item: Outgoing) -> Delivered | bool:
+        """Delivered (to be marked sent with the round), True when settled otherwise (set
+        aside, already done), False when it is to be tried again later."""
         payload: dict[str, Any] = {}
         try:
             payload = json.loads(item.payload)
@@ -182,8 +199,7 @@ class Sender:
             log.exception("outbox message %d cannot be sent; set aside", item.id)
             await self._set_aside(item, type(error).__name__)
             return True
-        await self._done(item, payload, sent)
-        return True
+        return Delivered(item, payload, sent)
 
     async def _send(self, chat: int, item: Outgoing, payload: dict[str, Any]) -> list[int]:
         """Send the row's message(s); ids of the messages now on the respondent's screen."""
@@ -255,20 +271,33 @@ class Sender:
                 )
         return int(message.message_id)
 
-    async def _done(self, item: Outgoing, payload: dict[str, Any], sent: list[int]) -> None:
+    async def _mark_delivered(self, round_: list[Delivered]) -> None:
+        if not round_:
+            return
+        withdrawn: list[Delivered] = []
         async with self.store.transaction() as tx:
-            still_wanted = await tx.outbox.sent(item.id)
-            if still_wanted and sent and payload.get("track", True):
-                await tx.bot_messages.remember(item.chat_key, sent)
-            if still_wanted and payload.get("slot"):
-                await self._keep_slot(tx, item, payload, sent)
-            if still_wanted and item.kind == EDIT and not payload.get("buttons"):
-                # Settled by a tap: a later Unbutton would edit it again for nothing (a 400).
-                await tx.keyboards.release_message(item.chat_key, int(payload["message_id"]))
-        if not still_wanted and sent:
+            for done in round_:
+                if not await self._record(tx, done):
+                    withdrawn.append(done)
+        for done in withdrawn:
             # The respondent left while this was on its way: it must not stay on their screen.
             with contextlib.suppress(TelegramError):
-                await self.bot.delete_messages(self.addresses.open(item.chat), sent)
+                await self.bot.delete_messages(self.addresses.open(done.item.chat), done.sent)
+
+    async def _record(self, tx: Repos, done: Delivered) -> bool:
+        """Mark one delivered row sent; False (and nothing kept) if it was withdrawn while
+        on its way and left messages on the screen."""
+        item, payload, sent = done.item, done.payload, done.sent
+        if not await tx.outbox.sent(item.id):
+            return not sent
+        if sent and payload.get("track", True):
+            await tx.bot_messages.remember(item.chat_key, sent)
+        if payload.get("slot"):
+            await self._keep_slot(tx, item, payload, sent)
+        if item.kind == EDIT and not payload.get("buttons"):
+            # Settled by a tap: a later Unbutton would edit it again for nothing (a 400).
+            await tx.keyboards.release_message(item.chat_key, int(payload["message_id"]))
+        return True
 
     @staticmethod
     async def _keep_slot(

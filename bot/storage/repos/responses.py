@@ -48,27 +48,26 @@ class Responses(Repository):
         """Every response with its answers, in one query, in an order unrelated to when each
         was completed (random ids): a list in completion order would tell a coordinator who
         answered what, from who finished when."""
+        # One JSON object per response, built by SQLite: one json.loads per respondent
+        # instead of one per answer, which is most of a 10,000-interview report's reading.
         rows = await self._all(
-            "SELECT r.id, r.bank, r.bank_version, r.locale, r.completed_on, a.question_id,"
-            " a.value FROM responses r LEFT JOIN answers a ON a.response_id = r.id"
-            " WHERE r.campaign_id = ? ORDER BY r.id",
+            "SELECT r.id, r.bank, r.bank_version, r.locale, r.completed_on,"
+            " (SELECT json_group_object(a.question_id, json(a.value)) FROM answers a"
+            "  WHERE a.response_id = r.id)"
+            " FROM responses r WHERE r.campaign_id = ? ORDER BY r.id",
             (campaign_id,),
         )
-        found: dict[str, StoredResponse] = {}
-        for row in rows:
-            response = found.get(row["id"])
-            if response is None:
-                response = found[row["id"]] = StoredResponse(
-                    id=row["id"],
-                    bank=row["bank"],
-                    bank_version=row["bank_version"],
-                    locale=row["locale"],
-                    completed_on=row["completed_on"],
-                    answers={},
-                )
-            if row["question_id"] is not None:
-                response.answers[row["question_id"]] = json.loads(row["value"])
-        return list(found.values())
+        return [
+            StoredResponse(
+                id=row[0],
+                bank=row[1],
+                bank_version=row[2],
+                locale=row[3],
+                completed_on=row[4],
+                answers=json.loads(row[5]),
+            )
+            for row in rows
+        ]
 
     async def count(self, campaign_id: str) -> int:
         row = await self._one(
