@@ -15,7 +15,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from bench import document, micro, operator_cli, throughput
+from bench import document, micro, operator_cli, throughput, web_load
 from bench.results import CONCURRENCY, LIMITS, Results, limit_name, plain, rows
 from bench.targets import TARGETS, ReadinessBot, Target
 
@@ -26,6 +26,7 @@ WARM_UP_LIMITED = 10.0
 WARM_UP_FREE = 120.0
 FOOTPRINT = 20
 KILLED = 100
+WEB_RESPONDENTS = 500
 
 
 async def measure(
@@ -84,6 +85,10 @@ def main() -> None:
     document.write(DOC, section)
     print(f"\nwritten to {DOC}\n\nmicro benchmarks:")
     micro.main()
+    print("\nweb channel:")
+    web = asyncio.run(web_load.run(WEB_RESPONDENTS))
+    web_load.report(web)
+    document.write(DOC, web_load.section(web), web_load.BEGIN, web_load.END)
 
 
 if __name__ == "__main__":

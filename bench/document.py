@@ -75,11 +75,13 @@ def generated(results: Results, *, warm: float, footprint: int, pruned: str) -> 
     )
 
 
-def write(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else TITLE + BEGIN + "\n" + END + "\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
+def write(path: Path, section: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace the part of `path` between `begin` and `end` with `section` (which holds
+    them), or add it at the end."""
+    text = path.read_text() if path.exists() else TITLE + begin + "\n" + end + "\n"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
         text = head + section + ("\n" + tail if tail else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
