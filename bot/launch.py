@@ -47,7 +47,8 @@ def launch(argv: list[str] | None = None) -> int:
 def _announce(links: Links, token: str) -> None:
     print(
         f"Open the demonstration interview in a browser: {links.web(token)}\n"
-        "(Ctrl+C stops it. `readiness-bot report CAMPAIGN` shows what was answered.)",
+        "(Ctrl+C stops it. `.venv/bin/readiness-bot campaign list` shows its id, and\n"
+        "`.venv/bin/readiness-bot report ID` what was answered.)",
         flush=True,
     )
 
