@@ -323,6 +323,17 @@ def privacy_notice(
     return ["\n".join(bullets), tr.gettext(leave), tr.gettext(texts.HOTLINE)]
 
 
+def who_asks(tr: Translator, community: str, description: str, organisation: str) -> list[str]:
+    """Who is asking, about which community (Appendix C's landing page), as plain lines: the
+    community's name, its description as the coordinator wrote it, and the organisation."""
+    lines = [tr.gettext(texts.ABOUT_COMMUNITY).format(community=community)]
+    if description:
+        lines.append(description)
+    if organisation:
+        lines.append(tr.gettext(texts.ASKED_BY).format(organisation=organisation))
+    return lines
+
+
 def days(tr: Translator, count: int) -> str:
     return tr.ngettext("{count} day", "{count} days", count).format(count=count)
 

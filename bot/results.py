@@ -87,6 +87,19 @@ def checklist_result(bank: Bank, answers: Mapping[str, object]) -> ChecklistResu
     return ChecklistResult(areas=tally(bank, answers), gaps=gaps(bank, answers), plan=plan)
 
 
+def own_result(
+    tr: Translator,
+    model: ReadinessModel,
+    assessment: Assessment | None,
+    checklist: ChecklistResult | None,
+) -> list[str]:
+    """What a respondent is shown of her own submission: her ratings, or her checklist."""
+    if assessment is not None:
+        return format_assessment(tr, model, assessment)
+    assert checklist is not None, "a result is of an assessment or of a checklist"
+    return format_checklist(tr, checklist)
+
+
 def format_assessment(tr: Translator, model: ReadinessModel, assessment: Assessment) -> list[str]:
     """A respondent's own view, dimension by dimension, and what happens next.
 

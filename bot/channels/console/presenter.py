@@ -6,8 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.i18n import N_, Translator, translator
-from bot.render import plain, privacy_notice, reason, render_ask, review_lines
-from bot.results import format_assessment, format_checklist
+from bot.render import plain, privacy_notice, reason, render_ask, review_lines, who_asks
+from bot.results import own_result
 from bot.services import texts
 from bot.services.effects import Toast
 from bot.services.views import Consent, QuestionView, Refusal, Result, ReviewView, Say, View
@@ -79,13 +79,11 @@ class ConsolePresenter:
     def _consent(self, view: Consent, *, stored: bool) -> list[str]:
         tr = translator(view.locale)
         bank = self.library.bank(view.bank_id)
-        asking = []
-        if view.community:
-            asking.append(tr.gettext(texts.ABOUT_COMMUNITY).format(community=view.community))
-            if view.description:
-                asking.append(view.description)
-            if view.organisation:
-                asking.append(tr.gettext(texts.ASKED_BY).format(organisation=view.organisation))
+        asking = (
+            who_asks(tr, view.community, view.description, view.organisation)
+            if view.community
+            else []
+        )
         return [
             plain(tr.gettext(bank.title)),
             *asking,
@@ -160,10 +158,7 @@ class ConsolePresenter:
     def _result(self, view: Result, *, stored: bool) -> list[str]:
         tr = translator(view.locale)
         lines = ["", tr.gettext(N_("Thank you. Your answers are complete."))]
-        if view.assessment is not None:
-            lines += format_assessment(tr, self.library.model, view.assessment)
-        elif view.checklist is not None:
-            lines += format_checklist(tr, view.checklist)
+        lines += own_result(tr, self.library.model, view.assessment, view.checklist)
         if stored:
             receipt = N_(
                 "Receipt code: {code} (to erase these answers later: /delete {code} in the bot)."

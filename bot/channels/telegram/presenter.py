@@ -32,7 +32,7 @@ from bot.reports import (
     preassessment_text,
     priorities_text,
 )
-from bot.results import format_assessment, format_checklist
+from bot.results import own_result
 from bot.services import coordinator_texts as ct
 from bot.services import texts
 from bot.services.effects import Settle, Toast
@@ -280,11 +280,7 @@ class Presenter:
 
     def _result(self, view: Result) -> Text:
         tr = translator(view.locale)
-        if view.assessment is not None:
-            lines = format_assessment(tr, self.library.model, view.assessment)
-        else:
-            assert view.checklist is not None
-            lines = format_checklist(tr, view.checklist)
+        lines = own_result(tr, self.library.model, view.assessment, view.checklist)
         intro = texts.THANKS_PERSONAL if view.personal else texts.THANKS
         body = "\n\n".join(
             [

@@ -39,6 +39,7 @@ from bot.flows.values import MAX_MESSAGE_LENGTH
 from bot.flows.versions import bind
 from bot.i18n import accept_language, language_name, text_direction, translator
 from bot.privacy import Addresses, new_resume_code, normalise_resume_code
+from bot.render import who_asks
 from bot.services import texts
 from bot.services.effects import Effects, Notify, Redraw, Reply, Toast
 from bot.services.notices import queue_notices
@@ -117,10 +118,7 @@ class WebChannel:
             return self._render(request, visit, self._message(locale, why, status=status))
         tr = translator(locale)
         bank = self.presenter.library.bank(campaign.flow)
-        asking = [tr.gettext(texts.ABOUT_COMMUNITY).format(community=campaign.name)]
-        asking += [campaign.description] if campaign.description else []
-        if campaign.organisation:
-            asking.append(tr.gettext(texts.ASKED_BY).format(organisation=campaign.organisation))
+        asking = who_asks(tr, campaign.name, campaign.description, campaign.organisation)
         context = {
             "title": tr.gettext(bank.title),
             "asking": asking,

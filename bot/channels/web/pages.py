@@ -16,8 +16,8 @@ from markupsafe import Markup
 from bot.channels.web import texts as web_texts
 from bot.flows.interview import Ask
 from bot.i18n import N_, Translator, language_name, translator
-from bot.render import plain, privacy_notice, reason, render_ask, review_lines
-from bot.results import format_assessment, format_checklist
+from bot.render import plain, privacy_notice, reason, render_ask, review_lines, who_asks
+from bot.results import own_result
 from bot.services import texts
 from bot.services.views import (
     Consent,
@@ -94,13 +94,11 @@ class WebPresenter:
     def _consent(self, view: Consent, **extra: Any) -> Page:
         tr = translator(view.locale)
         bank = self.library.bank(view.bank_id)
-        asking = []
-        if view.community:
-            asking.append(tr.gettext(texts.ABOUT_COMMUNITY).format(community=view.community))
-            if view.description:
-                asking.append(view.description)
-            if view.organisation:
-                asking.append(tr.gettext(texts.ASKED_BY).format(organisation=view.organisation))
+        asking = (
+            who_asks(tr, view.community, view.description, view.organisation)
+            if view.community
+            else []
+        )
         privacy = privacy_notice(
             tr,
             personal=not view.community,
@@ -178,11 +176,7 @@ class WebPresenter:
 
     def _result(self, view: Result) -> Page:
         tr = translator(view.locale)
-        if view.assessment is not None:
-            lines = format_assessment(tr, self.library.model, view.assessment)
-        else:
-            assert view.checklist is not None
-            lines = format_checklist(tr, view.checklist)
+        lines = own_result(tr, self.library.model, view.assessment, view.checklist)
         intro = texts.THANKS_PERSONAL if view.personal else texts.THANKS
         heading, *rest = lines
         return Page(
