@@ -93,6 +93,7 @@ MAX_LANGUAGE_TAGS = 20
 """More tags than any browser sends; a forged header's rest is not read."""
 
 
+@cache
 def text_direction(locale: str) -> str:
     """'rtl' for a right-to-left script (Arabic), else 'ltr': a page's `dir`."""
     try:
@@ -102,6 +103,7 @@ def text_direction(locale: str) -> str:
     return "rtl" if order == "right-to-left" else "ltr"
 
 
+@cache
 def language_name(locale: str) -> str:
     """The language's own name for itself ('Español'), for language pickers."""
     name = Locale.parse(locale).get_display_name(locale) or locale

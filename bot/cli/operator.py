@@ -10,10 +10,10 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.i18n import negotiate, shipped_locales, translator
 from bot.privacy import load_or_create_secret
@@ -98,9 +98,9 @@ def run(
     return _serving(serving, host, port)
 
 
-def _serving(serving: Awaitable[None], host: str, port: int) -> int:
+def _serving(serving: Coroutine[Any, Any, None], host: str, port: int) -> int:
     try:
-        asyncio.run(serving)  # type: ignore[arg-type]
+        asyncio.run(serving)
     except OSError as error:
         if error.errno in (errno.EADDRINUSE, errno.EACCES):
             raise StartupError(

@@ -13,6 +13,7 @@ from telegram import BotCommand
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from bot.channels import WebPages
 from bot.channels.telegram.dispatcher import Answered, Dispatcher
 from bot.channels.telegram.menus import RESPONDENT_COMMANDS, menu
 from bot.channels.telegram.outbox import TelegramOutbox
@@ -37,7 +38,6 @@ from questions.loader import default_library
 log = logging.getLogger(__name__)
 
 TelegramApplication = Application  # type: ignore[type-arg]
-WebPages = Callable[[Store, bytes, Links, Callable[[], None]], web.Application]
 
 
 @dataclass

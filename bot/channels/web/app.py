@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from bot.channels import WebPages
 from bot.channels.web.channel import WebChannel
 from bot.channels.web.pages import WebPresenter
 from bot.channels.web.server import web_application
@@ -25,8 +26,6 @@ from bot.supervisor import Supervisor, stop_on_signals
 from questions.loader import default_library
 
 log = logging.getLogger(__name__)
-
-WebFactory = Callable[[Store, bytes, Links, Callable[[], None]], web.Application]
 
 
 def build_web(
@@ -60,7 +59,7 @@ def build_web(
     )
 
 
-def web_factory(settings: Settings) -> WebFactory:
+def web_factory(settings: Settings) -> WebPages:
     """What the Telegram bot's process calls to serve the web channel beside its webhook."""
 
     def make(

@@ -41,10 +41,6 @@ NEEDS_COOKIES = N_(
 BROKEN = N_("Something went wrong on our side. Your answers so far are kept; please try again.")
 UNAVAILABLE = N_("The service is busy for a moment. Your answers so far are kept; please retry.")
 NOT_FOUND = N_("There is no page here. Please check the link you were given.")
-ALREADY_SENT = N_(
-    "Your answers were already submitted, so nothing was sent again. Your receipt code was "
-    "on the page after you submitted."
-)
 ALREADY_DONE = N_(
     "You have already completed this assessment in this browser. Thank you! To erase your "
     "answers, use “Erase my answers” at the bottom of the page with your receipt code."
