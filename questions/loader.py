@@ -16,7 +16,7 @@ from questions.schema import Bank, Kind, Question, ReadinessModel
 BANK_DIR = Path(__file__).parent
 ARCHIVE = "archive"
 """Earlier versions of a bank, `archive/<bank>.v<N>.yaml`: open interviews keep their version."""
-BANK_IDS = ("preassessment", "capacity_checklist")
+BANK_IDS = ("preassessment", "capacity_checklist", "full_assessment")
 
 
 class BankError(ValueError):
@@ -38,6 +38,11 @@ class Library:
             return self.banks[bank_id]
         except KeyError:
             raise BankError(f"no question bank called {bank_id!r}") from None
+
+    @property
+    def respondent_banks(self) -> dict[str, Bank]:
+        """The banks a respondent may be offered; an interviewer's bank is never among them."""
+        return {bank_id: bank for bank_id, bank in self.banks.items() if bank.for_respondents}
 
     def version(self, bank_id: str, version: int) -> Bank | None:
         """That exact version of a bank, if this program still ships it."""

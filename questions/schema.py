@@ -50,6 +50,9 @@ class Condition(Strict):
     answer_in: tuple[OptionId, ...] = Field(min_length=1)
 
 
+ConductedBy = Literal["respondent", "interviewer"]
+"""Who goes through a bank: the respondent herself, or an interviewer who reads it out."""
+
 YesMeans = Literal["in_place", "need"]
 """What a yes says on a checklist item: something in place, or something needed (a gap)."""
 
@@ -137,6 +140,14 @@ class Bank(Strict):
     """How long it takes, said before she agrees: measured through the fake Bot API by
     tests/e2e/test_length.py for a respondent reading and typing at an everyday pace."""
     sections: tuple[Section, ...] = Field(min_length=1)
+    conducted_by: ConductedBy = "respondent"
+    """Who goes through it: "interviewer" for a bank an interviewer reads out and notes (the
+    full assessment, Appendix D), never offered through a respondent link."""
+
+    @property
+    def for_respondents(self) -> bool:
+        """Whether a respondent may be offered this bank (a campaign's flow, a try-out)."""
+        return self.conducted_by == "respondent"
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
