@@ -491,7 +491,9 @@ def dictionary_markdown(library: Library) -> str:
         "1-10 scale): the English label of the code. | see below |",
         "",
     ]
-    for bank in library.banks.values():
+    # Only banks a campaign can run: an interviewer's bank (the full assessment) is never a
+    # campaign's flow, so no export has its columns.
+    for bank in library.respondent_banks.values():
         out += [
             f"## Bank `{bank.id}` (version {bank.version}): {_md(bank.title)}",
             "",

@@ -122,9 +122,10 @@ class Respondents:
         self, tx: Repos, who: Who, bank_id: str, campaign_id: str | None, locale: str
     ) -> Effects:
         """An interview in a known language (the console): straight to consent."""
-        await self._open(tx, who, campaign_id, bank_id)
+        opened = await self._open(tx, who, campaign_id, bank_id)
         session = await tx.sessions.of(who.key)
-        assert session is not None
+        if session is None:  # refused: an interviewer's bank
+            return opened
         return await self.choose_language(tx, who, session.id, locale)
 
     async def _open(
@@ -140,6 +141,10 @@ class Respondents:
         locale = negotiate(who.language, locales)
         if locale not in locales:
             locale = locales[0]
+        if not bank.for_respondents:
+            # The full assessment is read out by an interviewer (Appendix D): whatever the
+            # link or button, a respondent is never put through it.
+            return [Reply(Say.of(locale, texts.UNKNOWN_LINK))]
         state, _ = start(bank, locale)
         session = Session(
             id=new_id(6),
