@@ -119,7 +119,7 @@ def test_kinds_ratings_and_grids(bank: Bank) -> None:
             assert [o.label for o in question.options] == [
                 "no knowledge",
                 "a little",
-                "some",
+                "some knowledge",  # not C's "some": Spanish needs another word
                 "a lot",
             ]
     explained = {q.explains: q for q in asked(bank) if q.explains}
