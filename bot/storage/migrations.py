@@ -250,6 +250,109 @@ async def _007_session_age(db: aiosqlite.Connection) -> None:
     await _run(db, "CREATE INDEX sessions_age ON sessions (updated_at)")
 
 
+async def _008_scoring(db: aiosqlite.Connection) -> None:
+    """The scoring workbench (Appendix E): interviewers, scorers and reviewers of a campaign,
+    each scorer's independent scores, the agreed (consensus) scores, the reviewer's comments,
+    finalising, and rounds of re-assessment."""
+    await _run(
+        db,
+        """
+        -- Staff of one campaign besides its coordinators. A scorer who scores on paper has no
+        -- Telegram id: their scorecard is imported by the operator under their name.
+        CREATE TABLE staff (
+            id TEXT PRIMARY KEY,
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            role TEXT NOT NULL CHECK (role IN ('interviewer', 'scorer', 'reviewer')),
+            name TEXT NOT NULL,
+            telegram_id INTEGER,
+            locale TEXT NOT NULL DEFAULT 'en',
+            joined_at TEXT NOT NULL,
+            removed_at TEXT,
+            UNIQUE (campaign_id, role, name)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX staff_member ON staff (campaign_id, role, telegram_id)
+            WHERE telegram_id IS NOT NULL;
+        CREATE INDEX staff_telegram ON staff (telegram_id) WHERE telegram_id IS NOT NULL;
+        ALTER TABLE invites ADD COLUMN role TEXT NOT NULL DEFAULT 'coordinator';
+        ALTER TABLE invites ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        -- A short code that names an interview to its scorers ("K7QF"): random, so neither it
+        -- nor its order tells when the interview happened or who gave it.
+        ALTER TABLE responses ADD COLUMN label TEXT;
+        CREATE UNIQUE INDEX responses_label ON responses (campaign_id, label)
+            WHERE label IS NOT NULL;
+        -- One scorer's score (1-9 in half steps, as text: exact) for one dimension of one
+        -- interview. A score sheet marks the interview handed in by that scorer.
+        CREATE TABLE scores (
+            response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            scorer_id TEXT NOT NULL REFERENCES staff(id),
+            dimension TEXT NOT NULL CHECK (dimension IN ('A', 'B', 'C', 'D', 'E', 'F', 'G')),
+            score TEXT NOT NULL,
+            PRIMARY KEY (response_id, scorer_id, dimension)
+        ) WITHOUT ROWID;
+        CREATE TABLE score_sheets (
+            response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            scorer_id TEXT NOT NULL REFERENCES staff(id),
+            submitted_at TEXT NOT NULL,
+            PRIMARY KEY (response_id, scorer_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX score_sheets_scorer ON score_sheets (scorer_id);
+        -- The agreed score (Appendix E step 6): entered by one scorer, confirmed by another.
+        -- An import of a Combined Scorecard agreed on paper is entered and confirmed at once
+        -- (entered_by NULL: the operator).
+        CREATE TABLE consensus (
+            response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            dimension TEXT NOT NULL CHECK (dimension IN ('A', 'B', 'C', 'D', 'E', 'F', 'G')),
+            score TEXT NOT NULL,
+            entered_by TEXT REFERENCES staff(id),
+            entered_at TEXT NOT NULL,
+            confirmed_by TEXT REFERENCES staff(id),
+            confirmed_at TEXT,
+            PRIMARY KEY (response_id, dimension)
+        ) WITHOUT ROWID;
+        -- Comments on the proposed scores: the reviewer's (step 7) and the coordinator's own
+        -- impressions (step 10), per dimension or for the whole assessment.
+        CREATE TABLE score_comments (
+            id TEXT PRIMARY KEY,
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            author TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'coordinator')),
+            dimension TEXT CHECK (dimension IN ('A', 'B', 'C', 'D', 'E', 'F', 'G')),
+            body TEXT NOT NULL,
+            written_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX score_comments_campaign ON score_comments (campaign_id, written_at);
+        -- Step 10: whether the community's efforts centre on a criminal-justice or a
+        -- public-health response. Finalising locks the scores.
+        ALTER TABLE campaigns ADD COLUMN focus TEXT
+            CHECK (focus IN ('criminal_justice', 'public_health', 'both'));
+        ALTER TABLE campaigns ADD COLUMN finalised_at TEXT;
+        -- Re-assessment (Step 7): a round is a campaign that repeats an earlier one.
+        ALTER TABLE campaigns ADD COLUMN previous_id TEXT REFERENCES campaigns(id);
+        ALTER TABLE campaigns ADD COLUMN reassess_reminded_at TEXT;
+        CREATE INDEX campaigns_previous ON campaigns (previous_id) WHERE previous_id IS NOT NULL
+        """,
+    )
+    await _label_earlier_responses(db)
+
+
+async def _label_earlier_responses(db: aiosqlite.Connection) -> None:
+    # Lazy import: the label alphabet belongs with the repository that makes new labels.
+    from bot.storage.repos.scoring import LABELLED_BANKS, fresh_label
+
+    marks = ", ".join("?" * len(LABELLED_BANKS))
+    async with db.execute(
+        f"SELECT id, campaign_id FROM responses WHERE bank IN ({marks}) ORDER BY id",
+        LABELLED_BANKS,
+    ) as cursor:
+        rows = list(await cursor.fetchall())
+    taken: dict[str, set[str]] = {}
+    for response_id, campaign_id in rows:
+        used = taken.setdefault(campaign_id, set())
+        label = fresh_label(used)
+        used.add(label)
+        await db.execute("UPDATE responses SET label = ? WHERE id = ?", (label, response_id))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _001_initial,
     _002_coordinator_tools,
@@ -258,6 +361,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _005_held_questions,
     _006_volunteers,
     _007_session_age,
+    _008_scoring,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -23,6 +23,13 @@ class Campaign:
     """Responses counted in the last coordinator notice that showed the campaign's levels."""
     organisation: str = ""
     """Who runs the assessment (the task force, an agency), as respondents are told."""
+    focus: str | None = None
+    """Appendix E step 10: criminal_justice, public_health or both; None until said."""
+    finalised_at: str | None = None
+    """When the coordinator finalised the scores: they are locked from then on."""
+    previous_id: str | None = None
+    """The campaign this one repeats (a re-assessment round), if any."""
+    reassess_reminded_at: str | None = None
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -131,3 +138,48 @@ class Volunteer:
     id: str
     sealed_contact: bytes
     created_on: str
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """An interviewer, scorer or reviewer of one campaign."""
+
+    id: str
+    campaign_id: str
+    role: str
+    name: str
+    telegram_id: int | None
+    locale: str
+    joined_at: str
+    removed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Interview:
+    """A completed interview as its scorers know it: by label, never by who or when."""
+
+    id: str
+    label: str
+    bank: str
+    bank_version: int
+    locale: str
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """An agreed (consensus) score for one dimension of one interview."""
+
+    response_id: str
+    dimension: str
+    score: str
+    entered_by: str | None
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class ScoreComment:
+    author: str
+    role: str
+    dimension: str | None
+    body: str
+    written_at: str

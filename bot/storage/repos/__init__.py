@@ -11,6 +11,7 @@ from bot.storage.repos.inbox import DeadLetters, Inbox
 from bot.storage.repos.info import BotInfo
 from bot.storage.repos.outbox import BotMessages, Keyboards, Outbox
 from bot.storage.repos.responses import Responses
+from bot.storage.repos.scoring import Consensus, Interviews, ScoreComments, Scores, Staff
 from bot.storage.repos.sessions import Sessions
 from bot.storage.repos.volunteers import Volunteers
 
@@ -35,6 +36,11 @@ class Repos:
         self.dead_letters = DeadLetters(connection, self)
         self.info = BotInfo(connection, self)
         self.volunteers = Volunteers(connection, self)
+        self.staff = Staff(connection, self)
+        self.interviews = Interviews(connection, self)
+        self.scores = Scores(connection, self)
+        self.consensus = Consensus(connection, self)
+        self.score_comments = ScoreComments(connection, self)
 
 
 __all__ = ["Repos"]

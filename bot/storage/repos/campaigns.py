@@ -27,6 +27,7 @@ class Campaigns(Repository):
         description: str = "",
         languages: tuple[str, ...] = (),
         organisation: str = "",
+        previous_id: str | None = None,
     ) -> Campaign:
         campaign = Campaign(
             # Hex: operators type it on the command line, where a leading "-" reads as an option.
@@ -40,10 +41,12 @@ class Campaigns(Repository):
             description=description,
             languages=",".join(languages),
             organisation=organisation,
+            previous_id=previous_id,
         )
         await self._run(
             "INSERT INTO campaigns (id, name, community_type, flow, respondent_token, created_at,"
-            " description, languages, organisation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " description, languages, organisation, previous_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 campaign.id,
                 campaign.name,
@@ -54,6 +57,7 @@ class Campaigns(Repository):
                 campaign.description,
                 campaign.languages,
                 campaign.organisation,
+                campaign.previous_id,
             ),
         )
         return campaign
@@ -90,6 +94,51 @@ class Campaigns(Repository):
         await self._run(
             "UPDATE campaigns SET levels_shown_at = ? WHERE id = ?", (count, campaign_id)
         )
+
+    async def finalise(self, campaign_id: str) -> bool:
+        """True the first time: the scores are locked from now on."""
+        changed = await self._run(
+            "UPDATE campaigns SET finalised_at = ? WHERE id = ? AND finalised_at IS NULL",
+            (stamp(), campaign_id),
+        )
+        return changed > 0
+
+    async def set_focus(self, campaign_id: str, focus: str | None) -> None:
+        await self._run("UPDATE campaigns SET focus = ? WHERE id = ?", (focus, campaign_id))
+
+    async def rounds(self, campaign_id: str) -> list[Campaign]:
+        """Every round of the assessment this campaign belongs to, the first one first."""
+        rows = await self._all(
+            "WITH RECURSIVE earlier(id, previous_id) AS ("
+            " SELECT id, previous_id FROM campaigns WHERE id = ?"
+            " UNION SELECT c.id, c.previous_id FROM campaigns c JOIN earlier e"
+            " ON c.id = e.previous_id),"
+            " later(id, round) AS (SELECT id, 1 FROM earlier WHERE previous_id IS NULL"
+            " UNION SELECT c.id, l.round + 1 FROM campaigns c JOIN later l"
+            " ON c.previous_id = l.id)"
+            " SELECT c.* FROM campaigns c JOIN later USING (id) ORDER BY later.round, c.id",
+            (campaign_id,),
+        )
+        return [Campaign(**dict(row)) for row in rows]
+
+    async def due_for_reassessment(self, finalised_before: str) -> list[Campaign]:
+        """Finalised rounds six months old that nobody has repeated or been reminded of."""
+        rows = await self._all(
+            "SELECT * FROM campaigns c WHERE finalised_at IS NOT NULL AND finalised_at < ?"
+            " AND reassess_reminded_at IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM campaigns n WHERE n.previous_id = c.id)"
+            " ORDER BY finalised_at",
+            (finalised_before,),
+        )
+        return [Campaign(**dict(row)) for row in rows]
+
+    async def mark_reassess_reminded(self, campaign_id: str) -> bool:
+        changed = await self._run(
+            "UPDATE campaigns SET reassess_reminded_at = ? WHERE id = ?"
+            " AND reassess_reminded_at IS NULL",
+            (stamp(), campaign_id),
+        )
+        return changed > 0
 
     async def mark_target_reached(self, campaign_id: str) -> bool:
         """True the first time only: the 'recommended count reached' notice goes out once."""

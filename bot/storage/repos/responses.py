@@ -10,6 +10,7 @@ from bot.flows.values import AnswerValue
 from bot.storage.clock import new_id
 from bot.storage.records import StoredResponse
 from bot.storage.repos.base import Repository
+from bot.storage.repos.scoring import LABELLED_BANKS, fresh_label
 
 
 class Responses(Repository):
@@ -25,9 +26,11 @@ class Responses(Repository):
         completed_on: date,
     ) -> str:
         response_id = new_id(12)
+        labelled = campaign_id is not None and bank in LABELLED_BANKS
+        label = await self._fresh_label(campaign_id) if labelled else None
         await self._run(
             "INSERT INTO responses (id, campaign_id, bank, bank_version, locale, completed_on,"
-            " receipt_digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " receipt_digest, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 response_id,
                 campaign_id,
@@ -36,6 +39,7 @@ class Responses(Repository):
                 locale,
                 completed_on.isoformat(),
                 receipt_digest,
+                label,
             ),
         )
         await self._many(
@@ -43,6 +47,35 @@ class Responses(Repository):
             [(response_id, qid, json.dumps(value)) for qid, value in answers.items()],
         )
         return response_id
+
+    async def _fresh_label(self, campaign_id: str | None) -> str:
+        while True:
+            label = fresh_label(set())
+            taken = await self._one(
+                "SELECT 1 FROM responses WHERE campaign_id = ? AND label = ?",
+                (campaign_id, label),
+            )
+            if taken is None:
+                return label
+
+    async def one(self, response_id: str) -> StoredResponse | None:
+        row = await self._one(
+            "SELECT r.id, r.bank, r.bank_version, r.locale, r.completed_on,"
+            " (SELECT json_group_object(a.question_id, json(a.value)) FROM answers a"
+            "  WHERE a.response_id = r.id)"
+            " FROM responses r WHERE r.id = ?",
+            (response_id,),
+        )
+        if row is None:
+            return None
+        return StoredResponse(
+            id=row[0],
+            bank=row[1],
+            bank_version=row[2],
+            locale=row[3],
+            completed_on=row[4],
+            answers=json.loads(row[5]),
+        )
 
     async def of_campaign(self, campaign_id: str) -> list[StoredResponse]:
         """Every response with its answers, in one query, in an order unrelated to when each
