@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 
 from questions.schema import DIMENSION_IDS, ReadinessModel
@@ -161,3 +162,46 @@ def parse_scorecard(text: str, model: ReadinessModel) -> dict[str, list[Fraction
     found = _read_rows(records, model)
     _missing(found, records[_header_index(records)], model)
     return _padded(found)
+
+
+@dataclass(frozen=True)
+class ScorecardSheet:
+    """A scorecard with its column heads ("#1", or interview labels; "" where none), so an
+    import can tell which interview each column is."""
+
+    columns: tuple[str, ...]
+    scores: dict[str, list[Fraction | None]]
+
+
+def _first_dimension_row(records: list[list[str]], model: ReadinessModel) -> int | None:
+    return next(
+        (i for i, r in enumerate(records) if r and _dimension_of(r[0], model) is not None),
+        None,
+    )
+
+
+def parse_scorecard_sheet(text: str, model: ReadinessModel) -> ScorecardSheet:
+    """The guide's Independent or Combined Scorecard as a spreadsheet saves it (a title row,
+    "Interviewer Name: ... Date: ...", "Dimensions, Key Respondents", then the "#1 #2 ..."
+    header and rows A-G), or the plain layout `parse_scorecard` reads."""
+    records = _records(text)
+    if all(_is_blank(record) for record in records):
+        raise ScorecardError(None, None, "the file is empty")
+    first = _first_dimension_row(records, model)
+    above = range((first or 0) - 1, -1, -1)
+    header_at = next((i for i in above if not _is_blank(records[i])), None)
+    if header_at is not None:
+        # The rows above the header become blank, not removed: row numbers stay the file's.
+        records = [[] if i < header_at else r for i, r in enumerate(records)]
+    header = records[_header_index(records)]
+    skipped = _total_columns(header)
+    heads = [cell.strip() for i, cell in enumerate(header) if i > 0 and i not in skipped]
+    while heads and not heads[-1]:
+        heads.pop()  # spare columns at the end, as a spreadsheet saves them
+    columns = tuple(heads)
+    found = _read_rows(records, model)
+    _missing(found, header, model)
+    scores = _padded(found)
+    width = max(len(columns), len(next(iter(scores.values()))))
+    padded = {d: (s + [None] * width)[:width] for d, s in scores.items()}
+    return ScorecardSheet((columns + ("",) * width)[:width], padded)

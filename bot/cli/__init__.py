@@ -35,6 +35,28 @@ def _operator() -> ModuleType:
     return operator
 
 
+def _scorecards() -> ModuleType:
+    from bot.cli import scorecards
+
+    return scorecards
+
+
+def _scorecard(args: argparse.Namespace) -> int:
+    """`scorecard CAMPAIGN`, `scorecard import CAMPAIGN FILE`, `scorecard consensus CAMPAIGN
+    FILE`: a campaign id is free text, so the action is read from the words, not a subparser."""
+    words = list(args.words)
+    if words[0] in ("import", "consensus"):
+        if len(words) != 3:
+            args.parser.error(f"scorecard {words[0]} takes CAMPAIGN FILE.csv")
+        if words[0] == "import" and not args.scorer:
+            args.parser.error("scorecard import needs --scorer NAME (whose scorecard it is)")
+        scorer = args.scorer if words[0] == "import" else None
+        return int(_scorecards().import_sheet(words[1], Path(words[2]), scorer=scorer))
+    if len(words) != 1:
+        args.parser.error("scorecard takes one CAMPAIGN (or: import / consensus CAMPAIGN FILE)")
+    return int(_scorecards().show(words[0], as_json=args.json, lang=args.lang))
+
+
 def _score() -> ModuleType:
     from bot.cli import score
 
@@ -90,6 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
             a.scorecard, as_json=a.json, lang=a.lang, purpose=a.purpose
         )
     )
+    workbench = commands.add_parser(
+        "scorecard",
+        help="a campaign's scorecard from its agreed scores; import paper scorecards",
+        description="scorecard CAMPAIGN [--json]: the Calculated Scorecard from the agreed"
+        " scores, with the scorers' agreement and the differences flagged for the consensus"
+        " meeting. scorecard import CAMPAIGN --scorer NAME FILE.csv: one scorer's Independent"
+        " Scorecard. scorecard consensus CAMPAIGN FILE.csv: the agreed Combined Scorecard.",
+    )
+    workbench.add_argument("words", nargs="+", metavar="[import|consensus] CAMPAIGN [FILE]")
+    workbench.add_argument("--scorer", help="with import: the scorer whose scorecard it is")
+    workbench.add_argument("--json", action="store_true", help="print one JSON object")
+    workbench.add_argument("--lang", default="en", help="language of the output")
+    workbench.set_defaults(handler=_scorecard, parser=workbench)
     _operator_commands(commands)
     return parser
 
@@ -173,7 +208,13 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "scorecard" and not any(w.startswith("-") for w in extra):
+        # `scorecard import CAMPAIGN --scorer NAME FILE.csv`: words after an option.
+        args.words += extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from bot.settings import SettingsError
     from bot.startup import StartupError
     from bot.storage.errors import StorageError

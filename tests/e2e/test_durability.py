@@ -36,6 +36,8 @@ async def start_bot_process(api: FakeBotApi, tmp_path: Path) -> asyncio.subproce
         "READINESS_TELEGRAM_API_URL": f"{api.url}/bot",
         "READINESS_DATABASE": str(tmp_path / "readiness.db"),
         "READINESS_REMINDER_AFTER": "0",
+        # As settings_for: the next question follows a typed answer at once.
+        "READINESS_ANSWER_PAUSE": "0",
     }
     return await asyncio.create_subprocess_exec(
         sys.executable,

@@ -212,3 +212,29 @@ def test_a_label_of_another_dimension_is_refused() -> None:
     lines["C"] = "C. Community knowledge of the issue,2,3"
     with pytest.raises(ScorecardError, match="row 4, column 1"):
         parse_scorecard("Dimension,#1,#2\n" + "\n".join(lines.values()) + "\n", MODEL)
+
+
+GUIDE_LAYOUT = """Combined Scorecard,,,,
+Interviewer Name: Ana and Ben,,Date: 2026-11-30,,
+Dimensions,Key Respondents,,,
+,K7QF,#2,,Total
+A. Community equity,4,4.5,,8.5
+B. Existing community efforts,4,4.5,,8.5
+C. Community knowledge of the efforts,4,4.5,,8.5
+D. Leadership,4,4.5,,8.5
+E. Community climate,4,4.5,,8.5
+F. Community knowledge about the issue,4,4.5,,8.5
+G. Resources related to the issue,4,4.25,,8.25
+"""
+
+
+def test_the_guides_layout_is_read_with_its_column_heads() -> None:
+    from scoring import parse_scorecard_sheet
+
+    model = default_library().model
+    sheet = parse_scorecard_sheet(GUIDE_LAYOUT.replace("4.25", "4.5"), model)
+    assert sheet.columns == ("K7QF", "#2")
+    assert sheet.scores["A"] == [F(4), F(9, 2)]
+    with pytest.raises(ScorecardError) as error:
+        parse_scorecard_sheet(GUIDE_LAYOUT, model)
+    assert (error.value.row, error.value.column) == (11, 3)

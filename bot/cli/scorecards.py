@@ -1,0 +1,89 @@
+"""`readiness-bot scorecard`: a campaign's scoring workbench from the command line: the
+Calculated Scorecard from the agreed scores, and imports of scorecards done on paper."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bot.cli.operator import _with_store
+from bot.i18n import negotiate, translator
+from bot.services import workbench
+from bot.services.workbench import Refusal, Workbook
+from bot.settings import Settings, SettingsError
+from bot.storage.db import Store
+from bot.workbench_report import workbench_json, workbench_text
+from questions.loader import default_library
+from scoring import ScorecardError, parse_scorecard_sheet
+
+EXIT_BAD_INPUT = 2
+NAME = "readiness-bot scorecard"
+
+
+def _no_campaign(campaign_id: str) -> SettingsError:
+    return SettingsError(f"no campaign {campaign_id!r} (see `readiness-bot campaign list`)")
+
+
+def show(campaign_id: str, *, as_json: bool, lang: str) -> int:
+    library = default_library()
+    tr = translator(negotiate(lang))
+
+    async def read(store: Store, settings: Settings) -> Workbook:
+        book = await workbench.workbook(store.read, campaign_id)
+        if book is None:
+            raise _no_campaign(campaign_id)
+        return book
+
+    book = _with_store(read)
+    if as_json:
+        print(json.dumps(workbench_json(book, library, tr), ensure_ascii=False))
+    else:
+        print(workbench_text(book, library, tr))
+    return 0
+
+
+def _sheet_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        print(f"{NAME}: {path}: {error.strerror}", file=sys.stderr)
+    except UnicodeDecodeError:
+        print(f"{NAME}: {path}: not a UTF-8 text file", file=sys.stderr)
+    return None
+
+
+def import_sheet(campaign_id: str, path: Path, *, scorer: str | None) -> int:
+    """One scorer's Independent Scorecard (`scorer` given) or the agreed Combined Scorecard."""
+    text = _sheet_text(path)
+    if text is None:
+        return EXIT_BAD_INPUT
+    library = default_library()
+    try:
+        sheet = parse_scorecard_sheet(text, library.model)
+    except ScorecardError as error:
+        print(f"{NAME}: {path}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    name = (scorer or "").strip()
+
+    async def write(store: Store, settings: Settings) -> int:
+        if await store.read.campaigns.by_id(campaign_id) is None:
+            raise _no_campaign(campaign_id)
+        async with store.transaction() as tx:
+            if name:
+                _, count = await workbench.import_independent(
+                    tx, campaign_id, name, sheet.columns, sheet.scores
+                )
+                return count
+            return await workbench.import_consensus(tx, campaign_id, sheet.columns, sheet.scores)
+
+    try:
+        count = _with_store(write)
+    except Refusal as refusal:
+        tr = translator(negotiate("en"))
+        print(f"{NAME}: {path}: {tr.gettext(refusal.message).format(**refusal.values)}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_BAD_INPUT
+    what = f"scores of {name}" if name else "agreed scores"
+    print(f"Imported the {what} for {count} interview(s) of campaign {campaign_id}.")
+    return 0
