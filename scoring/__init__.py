@@ -54,7 +54,7 @@ from scoring.readiness import (
     spread,
     thinly_rated,
 )
-from scoring.scorecard import ScorecardError, parse_scorecard
+from scoring.scorecard import ScorecardError, ScorecardSheet, parse_scorecard, parse_scorecard_sheet
 
 __all__ = [
     "HALF",
@@ -74,6 +74,7 @@ __all__ = [
     "Priority",
     "ScoreError",
     "ScorecardError",
+    "ScorecardSheet",
     "ScoresByScorer",
     "SideBySide",
     "Spread",
@@ -97,6 +98,7 @@ __all__ = [
     "overall_result",
     "parse_score",
     "parse_scorecard",
+    "parse_scorecard_sheet",
     "priorities",
     "quadratic_kappa",
     "scorecard_columns",
