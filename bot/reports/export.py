@@ -539,4 +539,7 @@ def dictionary_markdown(library: Library) -> str:
                 f"| {shown} | {question.kind}{optional} | {_md(question.prompt)} | {_md(codes)} |"
             )
         out.append("")
-    return "\n".join(out)
+    # Imported here: scorecards builds on this module's file helpers.
+    from bot.reports.scorecards import scorecards_markdown
+
+    return "\n".join(out) + "\n" + scorecards_markdown()

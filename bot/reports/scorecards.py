@@ -243,3 +243,56 @@ def read_scorecard(text: str, model: ReadinessModel) -> ScorecardSheet:
     """An Independent or Combined Scorecard file, in the guide's layout or the plain one, in any
     shipped language; raises scoring.ScorecardError with the row and column of a problem."""
     return parse_scorecard_sheet(text, model, translations=every_language())
+
+
+# --- the data dictionary ------------------------------------------------------------------------
+
+
+def scorecards_markdown() -> str:
+    """The scorecard files' section of docs/data-dictionary.md (labels shown in English)."""
+    return "\n".join(
+        [
+            "## Scorecard files (Appendix E)",
+            "",
+            "Laid out like the guide's tables, so a task force recognises them, with labels in",
+            "the language of whoever made the file (unlike the export above). CSV files are",
+            "comma-separated, UTF-8 with a byte order mark, numbers with a decimal point (`4.5`);",
+            "the XLSX workbook holds one sheet per scorecard, with scores as numbers. A CSV",
+            "cell that would start with `=`, `+`, `-` or `@` gets a leading `'`, which",
+            "reading the file back takes off.",
+            "",
+            f"### {INDEPENDENT} (step 4) and {COMBINED} (step 6)",
+            "",
+            "One scorer's scores, or the consensus scores agreed at the meeting. Both read",
+            "back with `readiness-bot score` (in any shipped language).",
+            "",
+            "| row | column 1 | further columns |",
+            "| --- | --- | --- |",
+            f"| 1 | `{INDEPENDENT}` or `{COMBINED}` | |",
+            f"| 2 | `{INTERVIEWER}` | the scorer's name (of the combined one: the scorers'), "
+            f"`{DATE}`, the date as `YYYY-MM-DD` (empty when not given) |",
+            f"| 3 | `{DIMENSIONS}` | `{KEY_RESPONDENTS}` |",
+            "| 4 | empty | one column per interview, headed by its label (`#1`, `#2`, ...), "
+            f"in the order given; the combined one then `{TOTAL}` |",
+            "| 5-11 | `A. Community equity` ... `G. Resources related to the issue` | per "
+            "interview the score, 1 to 9 in steps of 0.5 (`4.0`, `4.5`), empty where not "
+            f"scored; `{TOTAL}`: the sum of the row's scores (`36.5`) |",
+            "",
+            f"### {CALCULATED} (steps 8-9)",
+            "",
+            "| row | column 1 | further columns |",
+            "| --- | --- | --- |",
+            f"| 1 | `{CALCULATED}` | |",
+            f"| 2 | `{DIMENSIONS}` | `{KEY_RESPONDENTS}` |",
+            f"| 3 | empty | `{FROM_COMBINED}`, `{DIVIDED}`, `{RESPONDENTS}`, `{SCORE}`, "
+            f"`{LEVEL}`, `{STAGE}` |",
+            "| 4-10 | `A. Community equity` ... | the dimension's total, `÷`, the number of "
+            "interviews scored on it, total ÷ interviews cut (never rounded) to two decimals "
+            "(`4.83`), the level (the score rounded down), its stage; empty where nobody "
+            "scored it |",
+            f"| 11 | `{OVERALL}` | the sum of the seven scores, `÷`, `7`, the overall score "
+            "(`29.5 ÷ 7` = `4.21`), its level rounded down (`4`) and stage; empty unless all "
+            "seven dimensions were scored |",
+            "",
+        ]
+    )
