@@ -1,4 +1,5 @@
-"""Reads the guide's Combined Scorecard (Appendix E step 6), as CSV text, into input for assess().
+"""Reads the guide's Independent and Combined Scorecards (Appendix E steps 4 and 6), as CSV
+text, into input for assess().
 
 Rows are dimensions, columns key respondents; a "Total" column in the header is left out."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -35,21 +37,57 @@ class ScorecardError(ValueError):
         return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
+Translate = Callable[[str], str]
+"""A gettext: English text -> the text in one language."""
+TOTAL = "Total"
+# A CSV writer puts ' before a cell that a spreadsheet would run as a formula (=, +, -, @).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ScorecardSheet:
+    """One scorecard as a scorer or the consensus meeting filled it in.
+
+    `scores` holds per dimension A to G one score (or None) per column, and `columns` the
+    header's label of each column ("#1", or an interview's label; "" where the header had
+    none), so both have the same length: the labelled columns, or more if scores go further."""
+
+    title: str | None
+    scorer_name: str | None
+    date: str | None
+    """As written in the file (people write dates many ways); None when not given."""
+    columns: tuple[str, ...]
+    scores: dict[str, list[Fraction | None]]
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What the reader recognises: dimension names and "Total", in English and `translations`."""
+
+    names: dict[str, str]
+    totals: frozenset[str]
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _dimension_names(model: ReadinessModel) -> dict[str, str]:
+def _words(model: ReadinessModel, translations: Iterable[Translate]) -> _Words:
+    languages: list[Translate] = [lambda text: text, *translations]
     names: dict[str, str] = {d.id.casefold(): d.id for d in model.dimensions}
-    names.update({_normal(d.name): d.id for d in model.dimensions})
-    # The guide names some dimensions two ways (Appendix F: "Community knowledge of efforts").
-    names.update({_normal(alias): d.id for d in model.dimensions for alias in d.aliases})
-    return names
+    for translate in languages:
+        names.update({_normal(translate(d.name)): d.id for d in model.dimensions})
+        # The guide names some dimensions two ways (Appendix F: "Community knowledge of efforts").
+        names.update(
+            {_normal(translate(alias)): d.id for d in model.dimensions for alias in d.aliases}
+        )
+    totals = frozenset(_normal(translate(TOTAL)) for translate in languages)
+    return _Words(names, totals)
 
 
-def _dimension_of(cell: str, model: ReadinessModel) -> str | None:
+def _dimension_of(cell: str, words: _Words) -> str | None:
     text = _normal(cell)
-    found = _dimension_names(model).get(text)
+    found = words.names.get(text)
     if found is not None:
         return found
     # The guide's own table labels rows "A. Community equity"; the name must then match the letter.
@@ -58,7 +96,7 @@ def _dimension_of(cell: str, model: ReadinessModel) -> str | None:
         return None
     letter = labelled.group(1).upper()
     name = labelled.group(2)
-    if name and _dimension_names(model).get(name) != letter:
+    if name and words.names.get(name) != letter:
         return None
     return letter
 
@@ -67,13 +105,69 @@ def _is_blank(record: list[str]) -> bool:
     return all(not cell.strip() for cell in record)
 
 
-def _header_index(records: list[list[str]]) -> int:
+def _filled(record: list[str]) -> list[str]:
+    return [cell.strip() for cell in record if cell.strip()]
+
+
+def _next_filled(records: list[list[str]], index: int) -> int | None:
+    return next((i for i in range(index + 1, len(records)) if not _is_blank(records[i])), None)
+
+
+def _is_preamble(records: list[list[str]], index: int, words: _Words) -> bool:
+    """The guide's rows above the header: a title ("Combined Scorecard"), "Interviewer Name:
+    ... Date: ...", and "Dimensions, Key Respondents" over a header whose first cell is empty.
+
+    Told by their shape, not their words, so a translated scorecard is read too; a row
+    followed by a dimension is always the header."""
+    after = _next_filled(records, index)
+    if after is None or _dimension_of(records[after][0] if records[after] else "", words):
+        return False
+    record = records[index]
+    filled = _filled(record)
+    over_an_empty_corner = not records[after] or not records[after][0].strip()
+    return len(filled) == 1 or any(":" in c for c in filled) or over_an_empty_corner
+
+
+def _header_index(records: list[list[str]], words: _Words) -> int:
     # Blank lines before the header are tolerated; row numbers still count them, as an editor does.
-    return next(i for i, record in enumerate(records) if not _is_blank(record))
+    index = next(i for i, record in enumerate(records) if not _is_blank(record))
+    while _is_preamble(records, index, words):
+        following = _next_filled(records, index)
+        assert following is not None  # _is_preamble is False for the last row
+        index = following
+    return index
 
 
-def _total_columns(header: list[str]) -> set[int]:
-    return {i for i, cell in enumerate(header) if i > 0 and _normal(cell) == "total"}
+def _total_columns(header: list[str], words: _Words) -> set[int]:
+    return {i for i, cell in enumerate(header) if i > 0 and _normal(cell) in words.totals}
+
+
+def _unquoted(cell: str) -> str:
+    text = cell.strip()
+    return text[1:] if text.startswith("'") and text[1:2].startswith(_FORMULA_STARTS) else text
+
+
+def _labelled(preamble: list[list[str]]) -> tuple[str | None, str | None, str | None]:
+    """(title, scorer's name, date): the first row of one cell is the title; in the first row
+    with labels ending in ':', the value after the first label is the name, after the second
+    the date (the guide's "Interviewer Name: ... Date: ...", in any language)."""
+    title = next((_filled(r)[0] for r in preamble if len(_filled(r)) == 1), None)
+    for record in preamble:
+        cells = _filled(record)
+        values: list[str | None] = []
+        for position, cell in enumerate(cells):
+            label, colon, rest = cell.partition(":")
+            if not colon or not label.strip():
+                continue
+            if rest.strip():
+                values.append(_unquoted(rest))
+                continue
+            after = cells[position + 1] if position + 1 < len(cells) else ""
+            values.append(None if not after or after.endswith(":") else _unquoted(after))
+        if values:
+            values += [None, None]
+            return title, values[0], values[1]
+    return title, None, None
 
 
 def _scores(record: list[str], row: int, skipped: set[int]) -> list[Fraction | None]:
@@ -91,15 +185,15 @@ def _scores(record: list[str], row: int, skipped: set[int]) -> list[Fraction | N
     return scores
 
 
-def _read_rows(records: list[list[str]], model: ReadinessModel) -> dict[str, list[Fraction | None]]:
-    header_index = _header_index(records)
-    skipped = _total_columns(records[header_index])
+def _read_rows(
+    records: list[list[str]], header_index: int, skipped: set[int], words: _Words
+) -> dict[str, list[Fraction | None]]:
     found: dict[str, list[Fraction | None]] = {}
     first_row: dict[str, int] = {}
     for row, record in enumerate(records, start=1):
         if row <= header_index + 1 or _is_blank(record):
             continue
-        dimension = _dimension_of(record[0], model)
+        dimension = _dimension_of(record[0], words)
         if dimension is None:
             raise ScorecardError(row, 1, f"{record[0].strip()!r} is not a dimension (A to G)")
         if dimension in found:
@@ -115,12 +209,16 @@ def _read_rows(records: list[list[str]], model: ReadinessModel) -> dict[str, lis
     return found
 
 
-def _padded(found: dict[str, list[Fraction | None]]) -> dict[str, list[Fraction | None]]:
-    # A column nobody filled in at the end is spare space, not a respondent.
-    width = max(
+def _filled_width(found: dict[str, list[Fraction | None]]) -> int:
+    return max(
         max((i + 1 for i, s in enumerate(scores) if s is not None), default=0)
         for scores in found.values()
     )
+
+
+def _padded(
+    found: dict[str, list[Fraction | None]], width: int
+) -> dict[str, list[Fraction | None]]:
     return {d: (found[d] + [None] * width)[:width] for d in DIMENSION_IDS}
 
 
@@ -133,14 +231,12 @@ def _records(text: str) -> list[list[str]]:
         raise ScorecardError(reader.line_num, None, str(error)) from None
 
 
-def _missing(
-    found: dict[str, list[Fraction | None]], header: list[str], model: ReadinessModel
-) -> None:
+def _missing(found: dict[str, list[Fraction | None]], header: list[str], words: _Words) -> None:
     missing = [d for d in DIMENSION_IDS if d not in found]
     if not missing:
         return
     reason = f"missing dimension(s): {', '.join(missing)}"
-    if header and _dimension_of(header[0], model) in missing:
+    if header and _dimension_of(header[0], words) in missing:
         # The likeliest cause: a file without a header row, whose first dimension was skipped.
         reason += " (row 1 is read as the header)"
     raise ScorecardError(None, None, reason)
@@ -148,60 +244,52 @@ def _missing(
 
 def _delimiter(text: str) -> str:
     """Spreadsheets in languages that write 4,5 save CSV with ';' (or tabs) between cells."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    # The first line with cells: a title row may have been saved without any separator.
+    lines = (line for line in text.splitlines() if line.strip())
+    first = next((line for line in lines if any(c in line for c in ",;\t")), "")
     for candidate in (";", "\t"):
         if candidate in first and first.count(candidate) >= first.count(","):
             return candidate
     return ","
 
 
-def parse_scorecard(text: str, model: ReadinessModel) -> dict[str, list[Fraction | None]]:
+def parse_scorecard_sheet(
+    text: str, model: ReadinessModel, *, translations: Iterable[Translate] = ()
+) -> ScorecardSheet:
+    """An Independent or Combined Scorecard (Appendix E steps 4 and 6) as CSV text.
+
+    Reads the guide's layout (title, "Interviewer Name: ... Date: ...", "Dimensions, Key
+    Respondents", the "#1 #2 ..." header, rows "A. Community equity" ...) and the plain one
+    (header, then rows A to G). Dimension names and "Total" are recognised in English and in
+    each of `translations` (gettexts, e.g. of every shipped language); a "Total" column is
+    left out. Raises ScorecardError with the row and column of the first problem."""
     records = _records(text)
     if all(_is_blank(record) for record in records):
         raise ScorecardError(None, None, "the file is empty")
-    found = _read_rows(records, model)
-    _missing(found, records[_header_index(records)], model)
-    return _padded(found)
-
-
-@dataclass(frozen=True)
-class ScorecardSheet:
-    """A scorecard with its column heads ("#1", or interview labels; "" where none), so an
-    import can tell which interview each column is."""
-
-    columns: tuple[str, ...]
-    scores: dict[str, list[Fraction | None]]
-
-
-def _first_dimension_row(records: list[list[str]], model: ReadinessModel) -> int | None:
-    return next(
-        (i for i, r in enumerate(records) if r and _dimension_of(r[0], model) is not None),
-        None,
+    words = _words(model, translations)
+    header_index = _header_index(records, words)
+    header = records[header_index]
+    skipped = _total_columns(header, words)
+    found = _read_rows(records, header_index, skipped, words)
+    _missing(found, header, words)
+    labels = [_unquoted(c) for i, c in enumerate(header) if i > 0 and i not in skipped]
+    while labels and not labels[-1]:
+        labels.pop()
+    width = max(len(labels), _filled_width(found))
+    title, scorer_name, day = _labelled(records[:header_index])
+    return ScorecardSheet(
+        title=title,
+        scorer_name=scorer_name,
+        date=day,
+        columns=tuple((labels + [""] * width)[:width]),
+        scores=_padded(found, width),
     )
 
 
-def parse_scorecard_sheet(text: str, model: ReadinessModel) -> ScorecardSheet:
-    """The guide's Independent or Combined Scorecard as a spreadsheet saves it (a title row,
-    "Interviewer Name: ... Date: ...", "Dimensions, Key Respondents", then the "#1 #2 ..."
-    header and rows A-G), or the plain layout `parse_scorecard` reads."""
-    records = _records(text)
-    if all(_is_blank(record) for record in records):
-        raise ScorecardError(None, None, "the file is empty")
-    first = _first_dimension_row(records, model)
-    above = range((first or 0) - 1, -1, -1)
-    header_at = next((i for i in above if not _is_blank(records[i])), None)
-    if header_at is not None:
-        # The rows above the header become blank, not removed: row numbers stay the file's.
-        records = [[] if i < header_at else r for i, r in enumerate(records)]
-    header = records[_header_index(records)]
-    skipped = _total_columns(header)
-    heads = [cell.strip() for i, cell in enumerate(header) if i > 0 and i not in skipped]
-    while heads and not heads[-1]:
-        heads.pop()  # spare columns at the end, as a spreadsheet saves them
-    columns = tuple(heads)
-    found = _read_rows(records, model)
-    _missing(found, header, model)
-    scores = _padded(found)
-    width = max(len(columns), len(next(iter(scores.values()))))
-    padded = {d: (s + [None] * width)[:width] for d, s in scores.items()}
-    return ScorecardSheet((columns + ("",) * width)[:width], padded)
+def parse_scorecard(
+    text: str, model: ReadinessModel, *, translations: Iterable[Translate] = ()
+) -> dict[str, list[Fraction | None]]:
+    """The scores of `parse_scorecard_sheet`, for `assess`; a column nobody filled in at the
+    end is spare space, not a respondent, and is left out."""
+    scores = parse_scorecard_sheet(text, model, translations=translations).scores
+    return _padded(scores, _filled_width(scores))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.cli import FULL_ASSESSMENT, PREASSESSMENT
 from bot.i18n import negotiate, translator
+from bot.reports.scorecards import every_language
 from bot.scorecard_report import scorecard_json, scorecard_text
 from questions.loader import default_library
 from scoring import ScorecardError, assess, parse_scorecard
@@ -28,7 +29,8 @@ def command(path: Path, *, as_json: bool, lang: str, purpose: str = FULL_ASSESSM
         print(f"readiness-bot score: {path}: not a UTF-8 text file", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        scorecard = parse_scorecard(text, library.model)
+        # A scorecard this product wrote may be in any shipped language.
+        scorecard = parse_scorecard(text, library.model, translations=every_language())
     except ScorecardError as error:
         print(f"readiness-bot score: {path}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from bot.cli.operator import _with_store
 from bot.i18n import negotiate, translator
+from bot.reports.scorecards import read_scorecard
 from bot.services import workbench
 from bot.services.workbench import Refusal, Workbook
 from bot.settings import Settings, SettingsError
 from bot.storage.db import Store
 from bot.workbench_report import workbench_json, workbench_text
 from questions.loader import default_library
-from scoring import ScorecardError, parse_scorecard_sheet
+from scoring import ScorecardError
 
 EXIT_BAD_INPUT = 2
 NAME = "readiness-bot scorecard"
@@ -60,7 +61,8 @@ def import_sheet(campaign_id: str, path: Path, *, scorer: str | None) -> int:
         return EXIT_BAD_INPUT
     library = default_library()
     try:
-        sheet = parse_scorecard_sheet(text, library.model)
+        # Dimension names and 'Total' as any shipped language writes them.
+        sheet = read_scorecard(text, library.model)
     except ScorecardError as error:
         print(f"{NAME}: {path}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

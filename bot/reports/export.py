@@ -8,10 +8,11 @@ import csv
 import io
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from bot.flows.values import DONT_KNOW, AnswerValue, is_declined, level_of_answer
 from bot.render import YES_NO_LABELS
@@ -20,6 +21,9 @@ from bot.storage.records import Campaign, StoredResponse
 from questions.loader import Library
 from questions.schema import Bank, Kind, Question, ReadinessModel
 from scoring import RECOMMENDED, CommunityType
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Cell = str | int | float | date | None
 SUPPRESSED = "suppressed"
@@ -363,26 +367,60 @@ def _csv_cell(value: Cell) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+BOM = "\ufeff"
+
+
+def csv_text(rows: Iterable[Sequence[Cell]]) -> str:
+    """Rows as CSV, each cell safe to open in a spreadsheet (no formula runs from a cell)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([_csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a byte order mark, which Excel needs to read accented text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.header)
-    writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (BOM + csv_text([table.header, *table.rows])).encode("utf-8")
 
 
 MAX_WIDTH = 60
 MIN_WIDTH = 8
 
 
+def write_cell(sheet: Worksheet, row: int, column: int, value: Cell, *, wrap: bool = False) -> None:
+    """One cell of an XLSX sheet: text stays text, dates are dates."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment
+
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        # Control characters are invalid in XLSX; assigning the type by hand keeps text
+        # starting with "=" from becoming a formula.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+        if isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def fit_columns(sheet: Worksheet, rows: Sequence[Sequence[Cell]]) -> None:
+    """Column widths from the longest cell, within MIN_WIDTH and MAX_WIDTH."""
+    from openpyxl.utils import get_column_letter
+
+    columns = max((len(row) for row in rows), default=0)
+    for index in range(columns):
+        longest = max(len(str(row[index] or "")) for row in rows if index < len(row))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(
+            MAX_WIDTH, max(MIN_WIDTH, longest + 2)
+        )
+
+
 def to_xlsx(table: Table) -> bytes:
     # Imported here: openpyxl is needed only by exports, and the bot should start without it.
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.styles import Font
 
     def fill(
         sheet: Worksheet, header: list[str], rows: list[list[Cell]], wrap: bool, *, filter: bool
@@ -393,23 +431,8 @@ def to_xlsx(table: Table) -> bytes:
         sheet.freeze_panes = "A2"
         for row_number, row in enumerate(rows, start=2):
             for column_number, value in enumerate(row, start=1):
-                cell = sheet.cell(row=row_number, column=column_number)
-                if isinstance(value, str):
-                    # Control characters are invalid in XLSX; assigning the type by hand keeps
-                    # text starting with "=" from becoming a formula.
-                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                    cell.data_type = "s"
-                else:
-                    cell.value = value
-                    if isinstance(value, date):
-                        cell.number_format = "yyyy-mm-dd"
-                if wrap:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for index, name in enumerate(header, start=1):
-            longest = max([len(name)] + [len(str(row[index - 1] or "")) for row in rows], default=0)
-            sheet.column_dimensions[get_column_letter(index)].width = min(
-                MAX_WIDTH, max(MIN_WIDTH, longest + 2)
-            )
+                write_cell(sheet, row_number, column_number, value, wrap=wrap)
+        fit_columns(sheet, [header, *rows])
         if filter and rows:
             sheet.auto_filter.ref = sheet.dimensions
 
@@ -518,4 +541,7 @@ def dictionary_markdown(library: Library) -> str:
                 f"| {shown} | {question.kind}{optional} | {_md(question.prompt)} | {_md(codes)} |"
             )
         out.append("")
-    return "\n".join(out)
+    # Imported here: scorecards builds on this module's file helpers.
+    from bot.reports.scorecards import scorecards_markdown
+
+    return "\n".join(out) + "\n" + scorecards_markdown()

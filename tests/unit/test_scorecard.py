@@ -8,7 +8,14 @@ import pytest
 
 from questions.loader import default_library
 from questions.schema import ReadinessModel
-from scoring import Decision, OverallResult, ScorecardError, assess, parse_scorecard
+from scoring import (
+    Decision,
+    OverallResult,
+    ScorecardError,
+    assess,
+    parse_scorecard,
+    parse_scorecard_sheet,
+)
 from tests.helpers.models import make_readiness_model
 
 MODEL = default_library().model
@@ -238,3 +245,125 @@ def test_the_guides_layout_is_read_with_its_column_heads() -> None:
     with pytest.raises(ScorecardError) as error:
         parse_scorecard_sheet(GUIDE_LAYOUT, model)
     assert (error.value.row, error.value.column) == (11, 3)
+
+
+# --- the guide's own layouts, as a spreadsheet saves them -----------------------------------------
+
+NAMES = [
+    "A. Community equity",
+    "B. Existing community efforts",
+    "C. Community knowledge of the efforts",
+    "D. Leadership",
+    "E. Community climate",
+    "F. Community knowledge about the issue",
+    "G. Resources related to the issue",
+]
+INDEPENDENT = (
+    "Independent Scorecard,,,,,,,,\n"
+    "Interviewer Name:,Ana Ruiz,,,Date:,2024-05-02,,,\n"
+    "Dimensions,Key Respondents,,,,,,,\n"
+    ",#1,#2,#3,#4,#5,#6,#7,#8\n" + "".join(f"{name},4,4.5,3,,,,,\n" for name in NAMES)
+)
+COMBINED = (
+    "Combined Scorecard,,,,,,,,,\n"
+    "Interviewer Name:,Ana Ruiz and Ben Ode,,,,Date:,,,,\n"
+    "Dimensions,Key Respondents,,,,,,,,\n"
+    ",#1,#2,#3,#4,#5,#6,#7,#8,Total\n"
+    + "".join(f"{name},4,4.5,3,5,5,5,5,5,36.5\n" for name in NAMES)
+)
+
+
+def test_the_guides_independent_scorecard() -> None:
+    sheet = parse_scorecard_sheet(INDEPENDENT, MODEL)
+    assert sheet.title == "Independent Scorecard"
+    assert (sheet.scorer_name, sheet.date) == ("Ana Ruiz", "2024-05-02")
+    assert sheet.columns == ("#1", "#2", "#3", "#4", "#5", "#6", "#7", "#8")
+    assert sheet.scores["G"] == [F(4), F(9, 2), F(3), None, None, None, None, None]
+    # parse_scorecard leaves out the columns nobody filled in, as before.
+    assert parse_scorecard(INDEPENDENT, MODEL) == {d: [F(4), F(9, 2), F(3)] for d in "ABCDEFG"}
+
+
+def test_the_guides_combined_scorecard_without_its_total() -> None:
+    sheet = parse_scorecard_sheet(COMBINED, MODEL)
+    assert sheet.title == "Combined Scorecard"
+    assert (sheet.scorer_name, sheet.date) == ("Ana Ruiz and Ben Ode", None)
+    assert len(sheet.columns) == 8
+    assert sheet.scores["A"] == [F(4), F(9, 2), F(3), F(5), F(5), F(5), F(5), F(5)]
+    assert assess(parse_scorecard(COMBINED, MODEL)).dimensions["A"].total == F(73, 2)
+
+
+def test_the_guides_layout_with_semicolons_and_trimmed_rows() -> None:
+    text = (
+        "Independent Scorecard\n"
+        "Interviewer Name: Ana;;Date: 2 May 2024\n"
+        "Dimensions;Key Respondents\n"
+        ";#1;#2\n" + "".join(f"{name};4,5;2\n" for name in NAMES)
+    )
+    sheet = parse_scorecard_sheet(text, MODEL)
+    assert (sheet.title, sheet.scorer_name, sheet.date) == (
+        "Independent Scorecard",
+        "Ana",
+        "2 May 2024",
+    )
+    assert sheet.scores["D"] == [F(9, 2), F(2)]
+
+
+def test_the_plain_form_has_no_preamble() -> None:
+    sheet = parse_scorecard_sheet(GUIDE_CSV, MODEL)
+    assert (sheet.title, sheet.scorer_name, sheet.date) == (None, None, None)
+    assert sheet.columns == tuple(f"#{n}" for n in range(1, 9))
+    assert sheet.scores == parse_scorecard(GUIDE_CSV, MODEL)
+
+
+def test_columns_without_a_label_and_labels_without_scores() -> None:
+    text = "Dimensions,Interview 1,,Interview 3,Interview 4\n" + "".join(
+        f"{d},4,5,6\n" for d in "ABCDEFG"
+    )
+    sheet = parse_scorecard_sheet(text, MODEL)
+    assert sheet.columns == ("Interview 1", "", "Interview 3", "Interview 4")
+    assert all(len(v) == 4 for v in sheet.scores.values())
+    wider = "Dimensions,#1\n" + "".join(f"{d},4,5\n" for d in "ABCDEFG")
+    assert parse_scorecard_sheet(wider, MODEL).columns == ("#1", "")
+
+
+def test_a_quoted_formula_start_is_read_as_written() -> None:
+    text = "Independent Scorecard\nInterviewer Name:,'-Ana,Date:,'=x\n,'+1\n" + "".join(
+        f"{d},4\n" for d in "ABCDEFG"
+    )
+    sheet = parse_scorecard_sheet(text, MODEL)
+    assert (sheet.scorer_name, sheet.date, sheet.columns) == ("-Ana", "=x", ("+1",))
+
+
+def test_an_error_in_the_guides_layout_names_its_row() -> None:
+    text = INDEPENDENT.replace("D. Leadership,4,4.5,3", "D. Leadership,4,4.7,3")
+    with pytest.raises(ScorecardError) as caught:
+        parse_scorecard_sheet(text, MODEL)
+    assert (caught.value.row, caught.value.column) == (8, 3)
+    typo = INDEPENDENT.replace("A. Community equity", "A. Comunity equity")
+    with pytest.raises(ScorecardError) as caught:
+        parse_scorecard_sheet(typo, MODEL)
+    assert (caught.value.row, caught.value.column) == (5, 1)
+
+
+def test_a_misspelt_first_dimension_in_the_plain_form_is_named() -> None:
+    text = rows("Comunity equity,4,5", *full()[1:])
+    error = error_of(text, MODEL)
+    assert (error.row, error.column) == (2, 1)
+
+
+def test_translated_names_and_total_are_read_when_given() -> None:
+    spanish = {
+        "Community equity": "Equidad comunitaria",
+        "Leadership": "Liderazgo",
+        "Total": "Suma",
+    }
+    text = (
+        "Tabla independiente\nNombre:,Ana,Fecha:,hoy\nDimensiones,Informantes\n,#1,Suma\n"
+        "A. Equidad comunitaria,4,4\nLiderazgo,5,5\n" + "".join(f"{d},3,3\n" for d in "BCEFG")
+    )
+    with pytest.raises(ScorecardError, match="row 5, column 1"):
+        parse_scorecard_sheet(text, MODEL)
+    sheet = parse_scorecard_sheet(text, MODEL, translations=[lambda t: spanish.get(t, t)])
+    assert sheet.title == "Tabla independiente"
+    assert sheet.columns == ("#1",)
+    assert (sheet.scores["A"], sheet.scores["D"]) == ([F(4)], [F(5)])
