@@ -55,6 +55,9 @@ NO_REVIEW = N_(
 EMPTY_COMMENT = N_("Please write the comment.")
 LONG_COMMENT = N_("Please keep a comment under {limit} characters.")
 UNKNOWN_FOCUS = N_("Choose criminal justice, public health or both.")
+UNKNOWN_DIMENSION = N_("Choose one of the seven dimensions, A to G.")
+DUPLICATE_COLUMN = N_("Interview {label} has two columns.")
+UNLABELLED_COLUMN = N_("Column {number} has scores but no interview at its head.")
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ async def put_score(
     if (interview.id, scorer.id) in book.sheets:
         raise Refusal(ALREADY_SUBMITTED, label=interview.label)
     if dimension not in DIMENSION_IDS:
-        raise Refusal(NOT_FOUND)
+        raise Refusal(UNKNOWN_DIMENSION)
     value = parse_score(score)
     await tx.scores.put(interview.id, scorer.id, dimension, format_score(value))
     return value
@@ -229,7 +232,7 @@ async def propose_agreed(
     if not book.all_handed_in(interview):
         raise Refusal(NOT_ALL_SUBMITTED, label=interview.label)
     if dimension not in DIMENSION_IDS:
-        raise Refusal(NOT_FOUND)
+        raise Refusal(UNKNOWN_DIMENSION)
     value = parse_score(score)
     await tx.consensus.enter(interview.id, dimension, format_score(value), scorer.id)
     return value
@@ -271,8 +274,14 @@ async def review_comment(
         author=reviewer.name,
         role=REVIEWER,
         body=_checked_comment(body),
-        dimension=dimension if dimension in DIMENSION_IDS else None,
+        dimension=_dimension_or_whole(dimension),
     )
+
+
+def _dimension_or_whole(dimension: str | None) -> str | None:
+    if dimension is not None and dimension not in DIMENSION_IDS:
+        raise Refusal(UNKNOWN_DIMENSION)
+    return dimension
 
 
 async def _coordinated(tx: Repos, telegram_id: int, campaign_id: str) -> None:
@@ -349,23 +358,19 @@ def _columns_scored(
     """Each filled column as (interview, its seven scores); a half-filled column is refused."""
     found = []
     for index, interview in enumerate(match_columns(columns, book)):
-        column = {
-            dimension: entries[index]
-            for dimension, entries in scores.items()
-            if index < len(entries) and entries[index] is not None
-        }
+        column: dict[str, Fraction] = {}
+        for dimension, entries in scores.items():
+            score = entries[index] if index < len(entries) else None
+            if score is not None:
+                column[dimension] = score
         if not column:
             continue
         if interview is None:
             raise Refusal(UNLABELLED_COLUMN, number=index + 2)
         if len(column) < len(DIMENSION_IDS):
             raise Refusal(INCOMPLETE_SHEET, label=interview.label)
-        found.append((interview, {d: v for d, v in column.items() if v is not None}))
+        found.append((interview, column))
     return found
-
-
-UNLABELLED_COLUMN = N_("Column {number} has scores but no interview at its head.")
-DUPLICATE_COLUMN = N_("Interview {label} has two columns.")
 
 
 def _once_each(

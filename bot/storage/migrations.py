@@ -328,7 +328,6 @@ async def _008_scoring(db: aiosqlite.Connection) -> None:
         ALTER TABLE campaigns ADD COLUMN finalised_at TEXT;
         -- Re-assessment (Step 7): a round is a campaign that repeats an earlier one.
         ALTER TABLE campaigns ADD COLUMN previous_id TEXT REFERENCES campaigns(id);
-        ALTER TABLE campaigns ADD COLUMN reassess_reminded_at TEXT;
         CREATE INDEX campaigns_previous ON campaigns (previous_id) WHERE previous_id IS NOT NULL
         """,
     )

@@ -29,7 +29,6 @@ class Campaign:
     """When the coordinator finalised the scores: they are locked from then on."""
     previous_id: str | None = None
     """The campaign this one repeats (a re-assessment round), if any."""
-    reassess_reminded_at: str | None = None
 
     @property
     def locales(self) -> tuple[str, ...]:

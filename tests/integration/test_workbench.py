@@ -252,3 +252,18 @@ async def test_erasing_an_interview_takes_its_scores_with_it(store: Store) -> No
     book = await workbench.workbook(store.read, campaign_id)
     assert book is not None
     assert len(book.interviews) == 2
+
+
+async def test_an_unknown_dimension_is_refused_and_nothing_is_stored(store: Store) -> None:
+    campaign_id = await full_assessment(store)
+    first, *_ = await labels(store, campaign_id)
+    attempts = [
+        workbench.put_score(store.read, ANA, campaign_id, first, "H", "4"),
+        workbench.review_comment(store.read, RITA, campaign_id, "Fine.", "Z"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(Refusal) as refused:
+            await attempt
+        assert refused.value.message == workbench.UNKNOWN_DIMENSION
+    book = await workbench.workbook(store.read, campaign_id)
+    assert book is not None and book.comments == ()

@@ -121,25 +121,6 @@ class Campaigns(Repository):
         )
         return [Campaign(**dict(row)) for row in rows]
 
-    async def due_for_reassessment(self, finalised_before: str) -> list[Campaign]:
-        """Finalised rounds six months old that nobody has repeated or been reminded of."""
-        rows = await self._all(
-            "SELECT * FROM campaigns c WHERE finalised_at IS NOT NULL AND finalised_at < ?"
-            " AND reassess_reminded_at IS NULL"
-            " AND NOT EXISTS (SELECT 1 FROM campaigns n WHERE n.previous_id = c.id)"
-            " ORDER BY finalised_at",
-            (finalised_before,),
-        )
-        return [Campaign(**dict(row)) for row in rows]
-
-    async def mark_reassess_reminded(self, campaign_id: str) -> bool:
-        changed = await self._run(
-            "UPDATE campaigns SET reassess_reminded_at = ? WHERE id = ?"
-            " AND reassess_reminded_at IS NULL",
-            (stamp(), campaign_id),
-        )
-        return changed > 0
-
     async def mark_target_reached(self, campaign_id: str) -> bool:
         """True the first time only: the 'recommended count reached' notice goes out once."""
         changed = await self._run(
