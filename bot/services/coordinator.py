@@ -41,9 +41,10 @@ from scoring import RECOMMENDED, CommunityType
 
 COMMANDS = frozenset({"new", "campaigns", "report", "export", "mute", "unmute", "cancel"})
 CAMPAIGN_COMMANDS = {"report": "r", "export": "x", "mute": "m", "unmute": "u"}
-ACTIONS = frozenset("rxlcomuiqpwykv")
+ACTIONS = frozenset("rxlcomuiqpwykvtsfg")
 """report, export, link, close, reopen, mute, unmute, invite, quit, priorities, what was said;
-close (confirmed), keep open; volunteers for the full assessment."""
+close (confirmed), keep open; volunteers for the full assessment; the scoring team, the
+scorecard's progress, finalise the scores, repeat the assessment (a new round)."""
 COMMUNITY_TYPES = ("rural", "suburban", "urban")
 FLOWS = ("preassessment", "capacity_checklist")
 MAX_NAME = 120

@@ -274,7 +274,20 @@ class CampaignStatus(_Deferred):
 class ReportRequest(_Deferred):
     """A report, chart or file of a campaign, built from committed data when it is sent."""
 
-    kind: Literal["report", "chart", "export", "comments", "priorities", "volunteers"]
+    kind: Literal[
+        "report",
+        "chart",
+        "export",
+        "comments",
+        "priorities",
+        "volunteers",
+        "scorecard",
+        "scorecards",
+        "trend",
+    ]
+    """scorecard: the scored result (Appendix E steps 8-11) as text; scorecards: the
+    Independent, Combined and Calculated Scorecards as CSV and XLSX; trend: each
+    dimension's level per round of re-assessment, as a chart."""
     campaign_id: str
     topic: str = ""
     """For comments: the dimension (A-G) or 'community'."""

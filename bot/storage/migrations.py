@@ -352,6 +352,20 @@ async def _label_earlier_responses(db: aiosqlite.Connection) -> None:
         await db.execute("UPDATE responses SET label = ? WHERE id = ?", (label, response_id))
 
 
+async def _009_staff_desk(db: aiosqlite.Connection) -> None:
+    """Staff at work in Telegram: what a staff member's next typed message is (a reviewer's
+    comment), and the six-month re-assessment reminder sent once per finalised round."""
+    await _run(
+        db,
+        """
+        -- What the member's next typed message means, as JSON (NULL: nothing is awaited).
+        ALTER TABLE staff ADD COLUMN awaiting TEXT;
+        -- When the coordinators were reminded to re-assess (Step 7, six months after finalising).
+        ALTER TABLE campaigns ADD COLUMN reassess_reminded_at TEXT
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _001_initial,
     _002_coordinator_tools,
@@ -361,6 +375,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _006_volunteers,
     _007_session_age,
     _008_scoring,
+    _009_staff_desk,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -29,6 +29,8 @@ class Campaign:
     """When the coordinator finalised the scores: they are locked from then on."""
     previous_id: str | None = None
     """The campaign this one repeats (a re-assessment round), if any."""
+    reassess_reminded_at: str | None = None
+    """When its coordinators were reminded to re-assess (six months after finalising)."""
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -151,6 +153,8 @@ class StaffMember:
     locale: str
     joined_at: str
     removed_at: str | None = None
+    awaiting: str | None = None
+    """JSON: what the member's next typed message is (a reviewer's comment); None: nothing."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ _LOCALE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?")
 _CAMPAIGN = re.compile(r"[0-9a-f]{8}")
 _MARKER = re.compile(r"(?:[a-z0-9_]{1,24}(?::(?:[a-z0-9]{1,8}|\+))?)?")
 _TOPIC = re.compile(r"[A-G]|community")
-_ACTIONS = frozenset("rxlcomuiqpykv")
+_ACTIONS = frozenset("rxlcomuiqpykvtsfg")
 
 
 @dataclass(frozen=True)
