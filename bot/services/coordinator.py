@@ -7,12 +7,11 @@ the (possibly forged) button; anything else looks exactly like a campaign that d
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services import closing, texts, volunteers
+from bot.services import closing, team, texts, volunteers, workbench
 from bot.services import coordinator_texts as ct
 from bot.services.effects import (
     CoordinatorMenu,
@@ -24,6 +23,7 @@ from bot.services.effects import (
     Toast,
     Unbutton,
 )
+from bot.services.team import invite_digest
 from bot.services.views import (
     CampaignCard,
     CoordinatorHelp,
@@ -46,18 +46,13 @@ ACTIONS = frozenset("rxlcomuiqpwykvtsfg")
 close (confirmed), keep open; volunteers for the full assessment; the scoring team, the
 scorecard's progress, finalise the scores, repeat the assessment (a new round)."""
 COMMUNITY_TYPES = ("rural", "suburban", "urban")
-FLOWS = ("preassessment", "capacity_checklist")
+FLOWS = ("preassessment", "capacity_checklist", "full_assessment")
 MAX_NAME = 120
 MAX_DESCRIPTION = 600
 TYPED_STEPS = {"name": "description", "description": "organisation", "organisation": "type"}
 """The set-up steps answered by typing, and the step each leads to."""
 SETUP = "setup"
 """The slot of the set-up's newest message: its buttons go when the set-up moves on."""
-
-
-def invite_digest(token: str) -> str:
-    # Only a digest is stored: a copy of the database cannot be used to join as a coordinator.
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass
@@ -135,9 +130,14 @@ class Desk:
         used = await tx.invites.use(invite_digest(token))
         if used is None:
             return None
-        fresh, campaign_id = used
-        if not fresh:
+        if not used.fresh:
             return [Reply(Say.of(locale, texts.INVITE_USED))]
+        campaign_id = used.campaign_id
+        if used.role is not None and campaign_id is not None:
+            joined_campaign = await tx.campaigns.by_id(campaign_id)
+            if joined_campaign is None:
+                return [Reply(Say.of(locale, texts.INVITE_USED))]
+            return await team.join(tx, telegram_id, locale, joined_campaign, used.role)
         await tx.coordinators.add(telegram_id, campaign_id, locale)
         campaign = await tx.campaigns.by_id(campaign_id) if campaign_id else None
         joined = (
@@ -242,13 +242,22 @@ class Desk:
         name = campaign.name
         match action:
             case "r":
+                trend = [Later(ReportRequest(locale=locale, kind="trend", campaign_id=campaign.id))]
+                if campaign.previous_id is None:
+                    trend = []  # one round: no trend yet
+                if campaign.flow in team.INTERVIEWER_LED:
+                    scored = ReportRequest(locale=locale, kind="scorecard", campaign_id=campaign.id)
+                    return [Later(scored), *trend]
                 report = ReportRequest(locale=locale, kind="report", campaign_id=campaign.id)
                 if campaign.flow != "preassessment":
                     return [Later(report)]
                 chart = ReportRequest(locale=locale, kind="chart", campaign_id=campaign.id)
-                return [Later(report), Later(chart)]
+                return [Later(report), Later(chart), *trend]
             case "x":
-                return [Later(ReportRequest(locale=locale, kind="export", campaign_id=campaign.id))]
+                files = ReportRequest(locale=locale, kind="export", campaign_id=campaign.id)
+                if campaign.flow in team.INTERVIEWER_LED:
+                    files = files.model_copy(update={"kind": "scorecards"})
+                return [Later(files)]
             case "l":
                 link = self.links.respondent(campaign.respondent_token)
                 return [
@@ -276,6 +285,28 @@ class Desk:
                 return [Reply(Say.of(locale, ct.LEFT_NOW, name=name))]
             case "v":
                 return volunteers.listing(locale, campaign)
+            case "t":
+                return await team.team(tx, locale, campaign)
+            case "s":
+                return await team.progress(tx, locale, campaign)
+            case "f":
+                return await team.finalise(tx, telegram_id, locale, campaign)
+            case "g":
+                return await team.repeat(tx, telegram_id, locale, campaign)
+        return [Toast(locale, Phrase(ct.NOT_FOUND))]
+
+    async def team_button(
+        self, tx: Repos, telegram_id: int, locale: str, press: TeamPress
+    ) -> Effects:
+        """An invite of a role, or the focus of step 10, on one of her campaigns."""
+        campaign = await tx.campaigns.by_id(press.campaign_id)
+        if campaign is None or not await tx.coordinators.coordinates(telegram_id, campaign.id):
+            return [Toast(locale, Phrase(ct.NOT_FOUND))]
+        if press.role in team.ROLES:
+            link = self.links.telegram
+            return await team.invite(tx, telegram_id, locale, campaign, press.role, link)
+        if press.focus in workbench.FOCUSES:
+            return await team.set_focus(tx, telegram_id, locale, campaign, press.focus)
         return [Toast(locale, Phrase(ct.NOT_FOUND))]
 
     async def forget_volunteer(
@@ -369,10 +400,23 @@ class Desk:
         )
         await tx.coordinators.add(telegram_id, campaign.id, locale)
         await tx.coordinators.set_draft(telegram_id, None)
+        if campaign.flow in team.INTERVIEWER_LED:
+            # No respondent link: interviewers conduct it. The team is invited next.
+            created = Say.of(locale, ct.NEW_CREATED_LED, name=campaign.name)
+            return [Settle(), Reply(created, SETUP), *await team.team(tx, locale, campaign)]
         link = self.links.respondent(campaign.respondent_token)
         low, high = RECOMMENDED[CommunityType(campaign.community_type)]
         created = Say.of(locale, ct.NEW_CREATED, name=campaign.name, link=link, low=low, high=high)
         return [Settle(), Reply(created, SETUP), Reply(QrCode(link, campaign.name))]
+
+
+@dataclass(frozen=True)
+class TeamPress:
+    """A button of a campaign's team or scores screen: a role to invite, or a focus."""
+
+    campaign_id: str
+    role: str = ""
+    focus: str = ""
 
 
 @dataclass(frozen=True)

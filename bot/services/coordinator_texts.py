@@ -11,7 +11,8 @@ COORDINATOR_HELP = N_(
     "/report: the report of an assessment\n"
     "/export: the anonymised answers as CSV and XLSX\n"
     "/mute and /unmute: stop or restart the per-response messages\n"
-    "/cancel: stop setting up an assessment"
+    "/cancel: stop setting up an assessment\n"
+    "/work: the interviews you conduct, score or review"
 )
 NEW_NAME = N_(
     "Let's set up an assessment. Step 1 of the guide: define your community.\n\n"
@@ -37,6 +38,11 @@ NEW_CONFIRM = N_(
 NEW_CREATED = N_(
     "Your assessment “{name}” is ready. Share this link (or the QR code) with your key "
     "respondents:\n{link}\n\nRecommended: {low} to {high} key respondents from different sectors."
+)
+NEW_CREATED_LED = N_(
+    "Your assessment “{name}” is ready. Its interviews are conducted by interviewers (Appendix "
+    "D) and scored by at least two scorers, with a third-party reviewer (Appendix E): invite "
+    "them with the buttons below."
 )
 NEW_CANCELLED = N_("Set-up cancelled. Nothing was created.")
 NOTHING_TO_CANCEL = N_("No set-up is in progress, so there is nothing to cancel.")
@@ -64,8 +70,13 @@ SUBURBAN = N_("Suburban (9-12 respondents)")
 URBAN = N_("Urban (9-12 respondents)")
 FLOW_PRE = N_("Community readiness preassessment")
 FLOW_CAP = N_("Organisational capacity checklist")
+FLOW_FULL = N_("Full community readiness assessment (interviewers)")
 COMMUNITY_TYPE_NAMES = {"rural": RURAL, "suburban": SUBURBAN, "urban": URBAN}
-FLOW_NAMES = {"preassessment": FLOW_PRE, "capacity_checklist": FLOW_CAP}
+FLOW_NAMES = {
+    "preassessment": FLOW_PRE,
+    "capacity_checklist": FLOW_CAP,
+    "full_assessment": FLOW_FULL,
+}
 NO_CAMPAIGNS = N_("You have no assessments yet. Send /new to set one up.")
 CAMPAIGN_LINE = N_(
     "<b>{name}</b> ({flow}, {state})\n"
@@ -79,6 +90,8 @@ BUTTON_LINK = N_("🔗 Link")
 BUTTON_CLOSE = N_("🔒 Close")
 BUTTON_REOPEN = N_("🔓 Reopen")
 BUTTON_INVITE = N_("👥 Invite co-coordinator")
+BUTTON_TEAM = N_("👥 Team")
+BUTTON_SCORES = N_("🧮 Scores")
 BUTTON_MUTE = N_("🔕 Mute")
 BUTTON_UNMUTE = N_("🔔 Unmute")
 BUTTON_LEAVE = N_("🚪 Leave this assessment")

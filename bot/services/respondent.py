@@ -128,6 +128,32 @@ class Respondents:
             return opened
         return await self.choose_language(tx, who, session.id, locale)
 
+    async def begin_led(
+        self, tx: Repos, who: Who, campaign_id: str, bank_id: str, locale: str
+    ) -> Effects:
+        """An interview an interviewer reads out and notes (Appendix D, or a preassessment
+        over the phone): in her language, with no privacy screen of her own (the script asks
+        the respondent), straight to its first step; her unfinished one, if she has one. The
+        caller has checked that she is the campaign's interviewer."""
+        current = await self._load(tx, who)
+        if current is not None:
+            return await self._resume(tx, who, current)
+        bank = self.library.bank(bank_id)
+        state, _ = start(bank, locale if locale in self.locales else self.locales[0])
+        opening = begin(bank, state)
+        session = Session(
+            id=new_id(6),
+            respondent_key=who.key,
+            campaign_id=campaign_id,
+            bank=bank.id,
+            stage=INTERVIEW,
+            state=opening.state.to_json(),
+            updated_at=stamp(),
+            led=True,
+        )
+        await self._save(tx, who, session)
+        return [self._show(session, opening.state, opening.prompt, passed=opening.passed)]
+
     async def _open(
         self,
         tx: Repos,

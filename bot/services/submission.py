@@ -12,7 +12,14 @@ from bot.privacy import new_receipt_code, receipt_digest
 from bot.results import assessment_of, checklist_result, respondent_assessment
 from bot.services import texts, volunteers
 from bot.services.effects import Effects, Notify, Reply
-from bot.services.views import CampaignLevels, ResponseSummary, Result, Say, TargetReached
+from bot.services.views import (
+    CampaignLevels,
+    Recorded,
+    ResponseSummary,
+    Result,
+    Say,
+    TargetReached,
+)
 from bot.storage.clock import now
 from bot.storage.records import Campaign, Session
 from bot.storage.repos import Repos
@@ -47,7 +54,7 @@ class Submitter:
                 await tx.sessions.delete(session.id)
                 return [Reply(Say.of(state.locale, texts.CAMPAIGN_CLOSED))]
         code = new_receipt_code()
-        await tx.responses.store(
+        response_id = await tx.responses.store(
             campaign_id=session.campaign_id,
             bank=bank.id,
             bank_version=bank.version,
@@ -57,6 +64,12 @@ class Submitter:
             completed_on=now().date(),
         )
         await tx.sessions.delete(session.id)
+        if session.led:
+            label = await tx.interviews.label_of(response_id)
+            recorded: Effects = [Reply(Recorded(state.locale, label or "", code))]
+            return recorded + (
+                await _notices(tx, campaign, bank, state.answers) if campaign else []
+            )
         result = _result(bank, state, code, personal=campaign is None)
         if (
             campaign is not None

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from bot.flows.interview import Ask, Review
 from bot.flows.values import Reason
 from bot.results import ChecklistResult
+from bot.services.staff_views import StaffView
 from questions.schema import Question
 from scoring import Assessment
 
@@ -106,6 +107,16 @@ class ReviewView:
     locale: str
     session_id: str
     review: Review
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """After an interviewer submits an interview she conducted: its label, for the scorers,
+    and the receipt code that erases it (the respondent may ask her to)."""
+
+    locale: str
+    label: str
+    receipt: str
 
 
 @dataclass(frozen=True)
@@ -210,6 +221,8 @@ View = (
     | CloseConfirm
     | SetupStep
     | QrCode
+    | Recorded
+    | StaffView
 )
 
 

@@ -34,6 +34,11 @@ class Refusal(Exception):
         self.message = message
         self.values = values
 
+    @property
+    def params(self) -> dict[str, str | int]:
+        """The values as a translated message's placeholders take them."""
+        return {k: v if isinstance(v, int) else str(v) for k, v in self.values.items()}
+
 
 NOT_FOUND = N_("There is no such assessment, or you have no role in it.")
 FINALISED = N_("The scores of this assessment are final and can no longer change.")

@@ -354,14 +354,19 @@ async def _label_earlier_responses(db: aiosqlite.Connection) -> None:
 
 async def _009_staff_desk(db: aiosqlite.Connection) -> None:
     """Staff at work in Telegram: what a staff member's next typed message is (a reviewer's
-    comment), and the six-month re-assessment reminder sent once per finalised round."""
+    comment), interviews an interviewer conducts, and the six-month re-assessment reminder
+    sent once per finalised round."""
     await _run(
         db,
         """
         -- What the member's next typed message means, as JSON (NULL: nothing is awaited).
         ALTER TABLE staff ADD COLUMN awaiting TEXT;
+        -- Found on every typed message, so it must cost an index probe and nothing more.
+        CREATE INDEX staff_awaiting ON staff (telegram_id) WHERE awaiting IS NOT NULL;
         -- When the coordinators were reminded to re-assess (Step 7, six months after finalising).
-        ALTER TABLE campaigns ADD COLUMN reassess_reminded_at TEXT
+        ALTER TABLE campaigns ADD COLUMN reassess_reminded_at TEXT;
+        -- 1: an interviewer conducts the interview and notes the answers (the full assessment).
+        ALTER TABLE sessions ADD COLUMN led INTEGER NOT NULL DEFAULT 0
         """,
     )
 

@@ -54,6 +54,8 @@ class Session:
     updated_at: str
     reminder_due: str | None = None
     reminded: bool = False
+    led: bool = False
+    """Conducted by an interviewer (her notes of a respondent's answers), not self-completed."""
 
     def evolve(self, **changes: object) -> Session:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -170,4 +170,4 @@ async def invited_to(database: Path, token: str) -> str | None:
     finally:
         await store.close()
     assert used is not None
-    return used[1]
+    return used.campaign_id

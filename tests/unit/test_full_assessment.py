@@ -21,6 +21,7 @@ from bot.services.coordinator import FLOWS, create_campaign
 from bot.services.effects import Reply
 from bot.services.respondent import Respondents, Who
 from bot.services.submission import Submitter
+from bot.services.team import INTERVIEWER_LED
 from bot.services.views import Say
 from bot.storage.db import Store
 from questions.loader import default_library
@@ -176,9 +177,11 @@ def test_no_respondent_flow_lists_the_interviewers_bank() -> None:
     respondent = set(library.respondent_banks)
     assert respondent == {"preassessment", "capacity_checklist"}
     assert "full_assessment" in library.banks
-    assert set(FLOWS) <= respondent  # a coordinator's set-up
+    # A coordinator's set-up offers it as interviewer-led: it gets a team, never a link.
+    assert set(FLOWS) - set(INTERVIEWER_LED) <= respondent
+    assert set(INTERVIEWER_LED) == {"full_assessment"}
     assert set(CLI_FLOWS.values()) <= respondent  # `readiness-bot console` and `campaign create`
-    assert set(FLOW_CODES.values()) <= respondent  # Telegram's try-out buttons
+    assert set(FLOW_CODES.values()) - set(INTERVIEWER_LED) <= respondent  # try-out buttons
 
 
 async def test_a_respondent_is_never_put_through_it(tmp_path: Path) -> None:

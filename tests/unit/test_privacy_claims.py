@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from bot.channels.console.presenter import ConsolePresenter
+from bot.channels.telegram.markup import Text
 from bot.channels.telegram.menus import RESPONDENT_COMMANDS
-from bot.channels.telegram.presenter import Presenter, Text
+from bot.channels.telegram.presenter import Presenter
 from bot.channels.web import texts as web_texts
 from bot.i18n import shipped_locales, translator
 from bot.privacy import redact

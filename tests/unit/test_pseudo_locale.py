@@ -26,8 +26,9 @@ import pytest
 
 from bot.channels.console.interview import ConsoleInterview
 from bot.channels.console.presenter import ConsolePresenter
+from bot.channels.telegram.markup import Document, Photo, Rendered, Text
 from bot.channels.telegram.menus import COORDINATOR_COMMANDS, RESPONDENT_COMMANDS, menu
-from bot.channels.telegram.presenter import Document, Photo, Presenter, Rendered, Text
+from bot.channels.telegram.presenter import Presenter
 from bot.cli import main
 from bot.flows import rating
 from bot.flows.events import (

@@ -28,6 +28,7 @@ from bot.pruning import Pruning
 from bot.services.coordinator import Desk, Links
 from bot.services.reports import Reports
 from bot.services.respondent import Respondents
+from bot.services.staff import StaffDesk
 from bot.services.submission import Submitter
 from bot.settings import Settings, SettingsError
 from bot.startup import StartupError, open_with_key
@@ -99,7 +100,8 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
         answers.submit(answered)
         sender.wake.set()
 
-    router = Router(respondents, Desk(locales, links), addresses, secret)
+    staff = StaffDesk(library, respondents)
+    router = Router(respondents, Desk(locales, links), addresses, secret, staff)
     dispatcher = Dispatcher(store, router, outbox, sealer, locales, on_committed=committed)
     receiver = Receiver(
         store, application.bot, sealer, addresses, dispatcher.wake.set, poll_timeout

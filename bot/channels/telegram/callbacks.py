@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
-FLOW_CODES = {"pre": "preassessment", "cap": "capacity_checklist"}
+FLOW_CODES = {"pre": "preassessment", "cap": "capacity_checklist", "full": "full_assessment"}
 """Short flow codes for callback data -> bank ids."""
 _FLOW_OF = {bank: code for code, bank in FLOW_CODES.items()}
 
@@ -22,6 +22,15 @@ _CAMPAIGN = re.compile(r"[0-9a-f]{8}")
 _MARKER = re.compile(r"(?:[a-z0-9_]{1,24}(?::(?:[a-z0-9]{1,8}|\+))?)?")
 _TOPIC = re.compile(r"[A-G]|community")
 _ACTIONS = frozenset("rxlcomuiqpykvtsfg")
+_LABEL = re.compile(r"[ACDEFHJKMNPRTUVWXY34679]{4}")
+_DIMENSION = re.compile(r"[A-G]")
+_SCORE = re.compile(r"[1-9](?:\.5)?")
+_ROLES = {"i": "interviewer", "s": "scorer", "r": "reviewer"}
+_ROLE_CODES = {role: code for code, role in _ROLES.items()}
+_FOCUSES = {"cj": "criminal_justice", "ph": "public_health", "both": "both"}
+_FOCUS_CODES = {focus: code for code, focus in _FOCUSES.items()}
+_STAFF_STEPS = frozenset("OHAMCR")
+"""Per interview: open to score, hand in, agreement, enter same, confirm all, review."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,66 @@ class SetupChoice:
     on buttons shown before set-ups had ids."""
 
 
+@dataclass(frozen=True)
+class InviteStaff:
+    """'Invite a scorer' (interviewer, reviewer) on a campaign's team."""
+
+    campaign_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ChooseFocus:
+    """Step 10: where the community's efforts centre."""
+
+    campaign_id: str
+    focus: str
+
+
+@dataclass(frozen=True)
+class StaffCard:
+    """Back to one role's card in one campaign."""
+
+    campaign_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class StartInterview:
+    """An interviewer begins an interview she conducts."""
+
+    campaign_id: str
+
+
+@dataclass(frozen=True)
+class InterviewStep:
+    """A scorer's or reviewer's step on one interview (see _STAFF_STEPS)."""
+
+    step: str
+    campaign_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ScoreDimension:
+    """A scorer's score of one dimension of an interview; score '' opens its sheet. With
+    `agreed`, the agreed score of the consensus meeting instead of her own."""
+
+    campaign_id: str
+    label: str
+    dimension: str
+    score: str = ""
+    agreed: bool = False
+
+
+@dataclass(frozen=True)
+class CommentOn:
+    """A reviewer's comment on one dimension ('A'-'G') or on the whole ('all')."""
+
+    campaign_id: str
+    dimension: str
+
+
 Button = (
     LeaveNow
     | KeepAnswers
@@ -179,6 +248,13 @@ Button = (
     | CampaignComments
     | ForgetVolunteer
     | SetupChoice
+    | InviteStaff
+    | ChooseFocus
+    | StaffCard
+    | StartInterview
+    | InterviewStep
+    | ScoreDimension
+    | CommentOn
 )
 INTERVIEW_BUTTONS = (
     AnswerChoice,
@@ -192,7 +268,15 @@ INTERVIEW_BUTTONS = (
     EditAnswer,
     SubmitAnswers,
 )
-COORDINATOR_BUTTONS = (CampaignAction, CampaignComments, ForgetVolunteer, SetupChoice)
+COORDINATOR_BUTTONS = (
+    CampaignAction,
+    CampaignComments,
+    ForgetVolunteer,
+    SetupChoice,
+    InviteStaff,
+    ChooseFocus,
+)
+STAFF_BUTTONS = (StaffCard, StartInterview, InterviewStep, ScoreDimension, CommentOn)
 
 
 def encode(button: Button) -> str:
@@ -247,6 +331,20 @@ def _encode(button: Button) -> str:
         case SetupChoice(step=step, value=value, draft=draft):
             shown = _FLOW_OF.get(value, value) if step == "flow" else value
             return f"kn:{step}:{draft}:{shown}" if draft else f"kn:{step}:{shown}"
+        case InviteStaff(campaign_id=cid, role=role):
+            return f"kI:{cid}:{_ROLE_CODES[role]}"
+        case ChooseFocus(campaign_id=cid, focus=focus):
+            return f"kF:{cid}:{_FOCUS_CODES[focus]}"
+        case StaffCard(campaign_id=cid, role=role):
+            return f"W:{cid}:{_ROLE_CODES[role]}"
+        case StartInterview(campaign_id=cid):
+            return f"I:{cid}"
+        case InterviewStep(step=step, campaign_id=cid, label=label):
+            return f"J{step}:{cid}:{label}"
+        case ScoreDimension(campaign_id=cid, label=label, dimension=dim, score=score, agreed=a):
+            return f"{'G' if a else 'Q'}:{cid}:{label}:{dim}" + (f":{score}" if score else "")
+        case CommentOn(campaign_id=cid, dimension=dimension):
+            return f"R:{cid}:{dimension}"
     raise TypeError(f"not a button: {button!r}")
 
 
@@ -311,8 +409,35 @@ def _decode(head: str, parts: list[str], rest: str) -> Button | None:
         ):
             shown = FLOW_CODES.get(value, value) if step == "flow" else value
             return SetupChoice(step, shown, draft)
+    staff = _decode_staff(head, parts)
+    if staff is not None:
+        return staff
     if len(head) == 2 and head[0] == "k" and head[1] in _ACTIONS and len(parts) == 1:
         return CampaignAction(head[1], parts[0]) if _fits(_CAMPAIGN, parts[0]) else None
+    return None
+
+
+def _decode_staff(head: str, parts: list[str]) -> Button | None:
+    if not parts or not _fits(_CAMPAIGN, parts[0]):
+        return None
+    cid, rest = parts[0], parts[1:]
+    match head, rest:
+        case "kI", [code] if code in _ROLES:
+            return InviteStaff(cid, _ROLES[code])
+        case "kF", [code] if code in _FOCUSES:
+            return ChooseFocus(cid, _FOCUSES[code])
+        case "W", [code] if code in _ROLES:
+            return StaffCard(cid, _ROLES[code])
+        case "I", []:
+            return StartInterview(cid)
+        case _, [label] if len(head) == 2 and head[0] == "J" and head[1] in _STAFF_STEPS:
+            return InterviewStep(head[1], cid, label) if _fits(_LABEL, label) else None
+        case "Q" | "G", [label, dim, *score] if _fits(_LABEL, label) and _fits(_DIMENSION, dim):
+            if score and (len(score) > 1 or not _fits(_SCORE, score[0])):
+                return None
+            return ScoreDimension(cid, label, dim, score[0] if score else "", head == "G")
+        case "R", [dimension] if dimension == "all" or _fits(_DIMENSION, dimension):
+            return CommentOn(cid, dimension)
     return None
 
 

@@ -12,14 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.channels.telegram.incoming import Incoming
-from bot.channels.telegram.presenter import (
-    MAX_LENGTH,
-    Document,
-    Photo,
-    Presenter,
-    Rendered,
-    Text,
-)
+from bot.channels.telegram.markup import MAX_LENGTH, Document, Photo, Rendered, Text
+from bot.channels.telegram.presenter import Presenter
 from bot.channels.telegram.splitting import utf16_length
 from bot.privacy import Addresses
 from bot.services.effects import (

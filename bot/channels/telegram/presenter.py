@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import html
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from bot.channels.telegram import callbacks as cb
-from bot.channels.telegram.splitting import split_html
+from bot.channels.telegram.markup import (
+    Button,
+    Document,
+    Photo,
+    Rendered,
+    Text,
+    clear_row,
+    leave_row,
+    split_long,
+)
+from bot.channels.telegram.markup import button as _b
+from bot.channels.telegram.markup import escaped as _e
+from bot.channels.telegram.staff_presenter import STAFF_VIEWS, StaffPresenter
 from bot.flows.interview import Ask
 from bot.i18n import N_, Translator, language_name, translator
 from bot.render import (
@@ -37,6 +49,7 @@ from bot.services import coordinator_texts as ct
 from bot.services import texts
 from bot.services.effects import Settle, Toast
 from bot.services.reports import Material
+from bot.services.team import INTERVIEWER_LED, SCORED_FLOWS
 from bot.services.views import (
     CampaignCard,
     CampaignStatus,
@@ -64,44 +77,8 @@ from bot.services.views import (
 from questions.loader import Library
 from questions.schema import Kind
 
-Button = tuple[str, str]  # (label, callback data)
-MAX_LENGTH = 4000
-"""Telegram takes up to 4,096 characters of text; the margin is for the answer a tap appends."""
 FLOW_NAMES = ct.FLOW_NAMES
 COMMUNITY_TYPES = ct.COMMUNITY_TYPE_NAMES
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-    buttons: list[list[Button]] = field(default_factory=list)
-
-    def payload(self) -> dict[str, object]:
-        return {"text": self.text, "buttons": [[list(b) for b in row] for row in self.buttons]}
-
-
-@dataclass(frozen=True)
-class Photo:
-    png: bytes
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class Document:
-    data: bytes
-    filename: str
-    caption: str = ""
-
-
-Rendered = Text | Photo | Document
-
-
-def _b(label: str, button: cb.Button) -> Button:
-    return (label, cb.encode(button))
-
-
-def _e(tr: Translator, msgid: str, **params: object) -> str:
-    return html.escape(tr.gettext(msgid).format(**params))
 
 
 @dataclass
@@ -153,6 +130,8 @@ class Presenter:
                 return [self.setup_step(view)]
             case QrCode(link=link, caption=caption):
                 return [Photo(qr_png(link), caption)]
+            case _ if isinstance(view, STAFF_VIEWS):
+                return StaffPresenter(self.library).render(view)
         raise TypeError(f"no rendering for {view!r}")
 
     def say(self, view: Say) -> Text:
@@ -316,13 +295,19 @@ class Presenter:
         def button(label: str, action: str) -> Button:
             return _b(tr.gettext(label), cb.CampaignAction(action, cid))
 
+        # Interviewers conduct the full assessment: its card has the team, not a link.
+        led = view.flow in INTERVIEWER_LED
+        reach = button(ct.BUTTON_TEAM, "t") if led else button(ct.BUTTON_LINK, "l")
         buttons = [
             [button(ct.BUTTON_REPORT, "r"), button(ct.BUTTON_EXPORT, "x")],
-            [button(ct.BUTTON_LINK, "l"), button(toggle[0], toggle[1])],
+            [reach, button(toggle[0], toggle[1])],
             [button(ct.BUTTON_INVITE, "i")],
             [button(ct.BUTTON_MUTE, "m"), button(ct.BUTTON_UNMUTE, "u")],
             [button(ct.BUTTON_LEAVE, "q")],
         ]
+        if view.flow in SCORED_FLOWS:
+            extra = [button(ct.BUTTON_SCORES, "s")] + ([] if led else [button(ct.BUTTON_TEAM, "t")])
+            buttons.insert(2, extra)
         if view.volunteers is not None:
             label = tr.gettext(ct.BUTTON_VOLUNTEERS).format(count=view.volunteers)
             buttons.insert(3, [_b(label, cb.CampaignAction("v", cid))])
@@ -519,14 +504,6 @@ def _who_asks(view: Consent, tr: Translator) -> str:
     return "\n".join(lines)
 
 
-def leave_row(tr: Translator) -> list[Button]:
-    return [_b(tr.gettext(N_("🚪 Leave now")), cb.LeaveNow())]
-
-
-def clear_row(tr: Translator) -> list[Button]:
-    return [_b(tr.gettext(N_("🧹 Clear this chat")), cb.LeaveNow())]
-
-
 def _choice_rows(sid: str, qid: str, rendered: RenderedQuestion, ask: Ask) -> list[list[Button]]:
     buttons = [_b(c.label, cb.AnswerChoice(sid, qid, c.value)) for c in rendered.choices]
     kind = ask.question.kind
@@ -543,13 +520,6 @@ def qr_png(link: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()
-
-
-def split_long(message: Text, limit: int = MAX_LENGTH) -> list[Rendered]:
-    """A message too long for Telegram as several; the keyboard goes with the last part."""
-    chunks = split_html(message.text, limit)
-    rendered: list[Rendered] = [Text(chunk) for chunk in chunks[:-1]]
-    return [*rendered, Text(chunks[-1], message.buttons)]
 
 
 def _strings(value: object) -> list[str]:

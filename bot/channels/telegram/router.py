@@ -20,9 +20,10 @@ from bot.flows.events import (
     Toggle,
 )
 from bot.privacy import Addresses, respondent_key
-from bot.services.coordinator import COMMANDS, Desk, SetupButton
+from bot.services.coordinator import COMMANDS, Desk, SetupButton, TeamPress
 from bot.services.effects import Effects
 from bot.services.respondent import Respondents, Who
+from bot.services.staff import Actor, StaffDesk
 from bot.storage.repos import Repos
 
 
@@ -32,6 +33,7 @@ class Router:
     desk: Desk
     addresses: Addresses
     secret: bytes
+    staff: StaffDesk
 
     async def route(self, tx: Repos, ev: Incoming) -> Effects:
         if not ev.is_private:
@@ -43,6 +45,9 @@ class Router:
                 effects = await self._coordinator(tx, ev, ev.user_id, locale)
                 if effects is not None:
                     return effects
+            effects = await self._staff(tx, ev, ev.user_id)
+            if effects is not None:
+                return effects
         return await self._respondent(tx, ev)
 
     def who(self, ev: Incoming) -> Who:
@@ -156,7 +161,53 @@ class Router:
             case cb.SetupChoice(step=step, value=value, draft=draft):
                 pressed = SetupButton(step, value, draft)
                 return await self.desk.draft_button(tx, telegram_id, locale, pressed)
+            case cb.InviteStaff(campaign_id=cid, role=role):
+                return await self.desk.team_button(tx, telegram_id, locale, TeamPress(cid, role))
+            case cb.ChooseFocus(campaign_id=cid, focus=focus):
+                press = TeamPress(cid, focus=focus)
+                return await self.desk.team_button(tx, telegram_id, locale, press)
         return None
+
+    # --- the scoring team ----------------------------------------------------------------
+
+    async def _staff(self, tx: Repos, ev: Incoming, telegram_id: int) -> Effects | None:
+        """Interviewers', scorers' and reviewers' commands, buttons and typed comments;
+        None for the rest (an interviewer's notes are her interview's answers)."""
+        if ev.kind == "command" and ev.command == "work":
+            locale = self.respondents.locale_for(self.who(ev))
+            return await self.staff.home(tx, telegram_id, locale)
+        if ev.kind == "callback":
+            button = cb.decode(ev.callback_data)
+            if isinstance(button, cb.STAFF_BUTTONS):
+                return await self._staff_button(tx, ev, telegram_id, button)
+            return None
+        if ev.kind == "text" or (ev.kind == "command" and ev.command == "cancel"):
+            member = await self.staff.awaiting(tx, telegram_id)
+            if member is not None:
+                text = ev.text or "/cancel"
+                return await self.staff.typed(tx, member, text, ev.text_length)
+        return None
+
+    async def _staff_button(
+        self, tx: Repos, ev: Incoming, telegram_id: int, button: cb.Button
+    ) -> Effects:
+        s, tid = self.staff, telegram_id
+        match button:
+            case cb.StaffCard(campaign_id=cid, role=role):
+                return await s.card(tx, tid, cid, role)
+            case cb.StartInterview(campaign_id=cid):
+                return await s.start_interview(tx, Actor(tid, self.who(ev)), cid)
+            case cb.InterviewStep(step=step, campaign_id=cid, label=label):
+                return await s.interview_step(tx, tid, step, cid, label)
+            case cb.ScoreDimension(campaign_id=cid, label=label, dimension=dim, score=""):
+                shown = s.agree_dimension if button.agreed else s.show_dimension
+                return await shown(tx, tid, cid, label, dim)
+            case cb.ScoreDimension(campaign_id=cid, label=label, dimension=dim, score=score):
+                given = s.enter_agreed if button.agreed else s.score
+                return await given(tx, tid, cid, label, dim, score)
+            case cb.CommentOn(campaign_id=cid, dimension=dimension):
+                return await s.ask_comment(tx, tid, cid, dimension)
+        return await self.respondents.stale(tx, self.who(ev))
 
 
 def flow_event(button: cb.Button) -> Event:

@@ -26,6 +26,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.channels.telegram.markup import Document, Photo, Rendered, Text
 from bot.channels.telegram.menus import COORDINATOR_COMMANDS, menu
 from bot.channels.telegram.outbox import (
     DELETE,
@@ -37,7 +38,7 @@ from bot.channels.telegram.outbox import (
     TYPING,
     UNBUTTON,
 )
-from bot.channels.telegram.presenter import Document, Photo, Presenter, Rendered, Text
+from bot.channels.telegram.presenter import Presenter
 from bot.privacy import Addresses
 from bot.services.notices import VIEW
 from bot.services.reports import Reports

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 import aiosqlite
 
@@ -11,6 +12,8 @@ from bot.storage.records import Campaign, Coordinator
 from bot.storage.repos.base import Repository
 
 _ACTIVE = "k.removed_at IS NULL"
+COORDINATOR = "coordinator"
+"""An invite's role when it makes a coordinator (the others are staff roles)."""
 
 
 def _campaign(row: aiosqlite.Row | None) -> Campaign | None:
@@ -216,21 +219,25 @@ class Coordinators(Repository):
 
 class Invites(Repository):
     async def create(
-        self, token_digest: str, campaign_id: str | None, created_by: int | None = None
+        self,
+        token_digest: str,
+        campaign_id: str | None,
+        created_by: int | None = None,
+        role: str | None = None,
     ) -> None:
-        """`created_by`: the coordinator who invites (None: the operator, or a new campaign)."""
+        """`created_by`: the coordinator who invites (None: the operator, or a new campaign);
+        `role`: interviewer, scorer or reviewer of the campaign (None: a coordinator)."""
         await self._run(
-            "INSERT INTO invites (token_digest, campaign_id, created_at, created_by)"
-            " VALUES (?, ?, ?, ?)",
-            (token_digest, campaign_id, stamp(), created_by),
+            "INSERT INTO invites (token_digest, campaign_id, created_at, created_by, role)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (token_digest, campaign_id, stamp(), created_by, role or COORDINATOR),
         )
 
-    async def use(self, token_digest: str) -> tuple[bool, str | None] | None:
-        """(newly used, campaign id) for a usable invite; None for an unknown one, and for one
-        whose inviter no longer coordinates its campaign (their invites go with their access).
-        """
+    async def use(self, token_digest: str) -> UsedInvite | None:
+        """The invite, marked used; None for an unknown one, and for one whose inviter no
+        longer coordinates its campaign (their invites go with their access)."""
         row = await self._one(
-            "SELECT i.campaign_id, i.used_at, i.created_by IS NULL OR EXISTS ("
+            "SELECT i.campaign_id, i.used_at, i.role, i.created_by IS NULL OR EXISTS ("
             " SELECT 1 FROM campaign_coordinators cc JOIN coordinators k USING (telegram_id)"
             f" WHERE cc.telegram_id = i.created_by AND cc.campaign_id = i.campaign_id"
             f" AND {_ACTIVE}) AS valid FROM invites i WHERE i.token_digest = ?",
@@ -238,9 +245,19 @@ class Invites(Repository):
         )
         if row is None or not row["valid"]:
             return None
-        if row["used_at"] is not None:
-            return False, row["campaign_id"]
-        await self._run(
-            "UPDATE invites SET used_at = ? WHERE token_digest = ?", (stamp(), token_digest)
-        )
-        return True, row["campaign_id"]
+        role = None if row["role"] == COORDINATOR else row["role"]
+        used = UsedInvite(row["used_at"] is None, row["campaign_id"], role)
+        if used.fresh:
+            await self._run(
+                "UPDATE invites SET used_at = ? WHERE token_digest = ?", (stamp(), token_digest)
+            )
+        return used
+
+
+@dataclass(frozen=True)
+class UsedInvite:
+    fresh: bool
+    """False: someone used it before (an invite works once)."""
+    campaign_id: str | None
+    role: str | None
+    """None: it makes a coordinator; else a staff role in the campaign."""

@@ -88,6 +88,25 @@ class Staff(Repository):
         )
         return [StaffMember(**dict(row)) for row in rows]
 
+    async def awaiting(self, telegram_id: int) -> StaffMember | None:
+        """Her membership whose typed message is awaited (a reviewer's comment), if any."""
+        row = await self._one(
+            "SELECT * FROM staff WHERE telegram_id = ? AND awaiting IS NOT NULL"
+            " AND removed_at IS NULL LIMIT 1",
+            (telegram_id,),
+        )
+        return None if row is None else StaffMember(**dict(row))
+
+    async def set_awaiting(self, staff_id: str, awaiting: str | None) -> None:
+        await self._run("UPDATE staff SET awaiting = ? WHERE id = ?", (awaiting, staff_id))
+
+    async def count(self, campaign_id: str, role: str) -> int:
+        """Members of that role the campaign has ever had: numbers a new one's default name."""
+        row = await self._one(
+            "SELECT count(*) FROM staff WHERE campaign_id = ? AND role = ?", (campaign_id, role)
+        )
+        return int(row[0]) if row else 0
+
     async def remove(self, staff_id: str) -> bool:
         changed = await self._run(
             "UPDATE staff SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
@@ -107,6 +126,10 @@ class Interviews(Repository):
             (campaign_id,),
         )
         return [Interview(*row) for row in rows]
+
+    async def label_of(self, response_id: str) -> str | None:
+        row = await self._one("SELECT label FROM responses WHERE id = ?", (response_id,))
+        return None if row is None or row[0] is None else str(row[0])
 
     async def labels(self, campaign_id: str) -> set[str]:
         rows = await self._all(

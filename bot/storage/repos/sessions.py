@@ -10,13 +10,15 @@ from bot.storage.clock import stamp
 from bot.storage.records import DueReminder, Session
 from bot.storage.repos.base import Repository
 
-_COLUMNS = "id, respondent_key, campaign_id, bank, stage, state, updated_at, reminder_due, reminded"
+_COLUMNS = (
+    "id, respondent_key, campaign_id, bank, stage, state, updated_at, reminder_due, reminded, led"
+)
 
 
 def _session(row: aiosqlite.Row | None) -> Session | None:
     if row is None:
         return None
-    return Session(**{**dict(row), "reminded": bool(row["reminded"])})
+    return Session(**{**dict(row), "reminded": bool(row["reminded"]), "led": bool(row["led"])})
 
 
 class Sessions(Repository):
@@ -37,8 +39,8 @@ class Sessions(Repository):
     ) -> None:
         await self._run(
             "INSERT INTO sessions (id, respondent_key, campaign_id, bank, stage, state,"
-            " updated_at, reminder_chat, reminder_due, reminded)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " updated_at, reminder_chat, reminder_due, reminded, led)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, state = excluded.state,"
             " updated_at = excluded.updated_at, reminder_chat = excluded.reminder_chat,"
             " reminder_due = excluded.reminder_due, reminded = excluded.reminded",
@@ -53,6 +55,7 @@ class Sessions(Repository):
                 reminder_chat,
                 None if reminder_due is None else stamp(reminder_due),
                 int(session.reminded),
+                int(session.led),
             ),
         )
 

@@ -1,0 +1,156 @@
+"""The coordinator's side of the scoring workbench: the team (interviewers, scorers, a
+reviewer) invited by one-time links, the scores' progress, finalising, the focus of step 10
+and a new round. The caller has checked that she coordinates the campaign."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from bot.i18n import N_
+from bot.services import workbench
+from bot.services.effects import Effects, Later, Reply, Settle
+from bot.services.staff_views import ScoringProgress, TeamView
+from bot.services.views import Phrase, ReportRequest, Say
+from bot.services.workbench import INTERVIEWER, REVIEWER, SCORER, Refusal
+from bot.storage.clock import new_token
+from bot.storage.records import Campaign
+from bot.storage.repos import Repos
+from bot.workbench_report import FOCUS
+
+ROLES = (INTERVIEWER, SCORER, REVIEWER)
+ROLE_NAMES = {
+    INTERVIEWER: N_("interviewer"),
+    SCORER: N_("scorer"),
+    REVIEWER: N_("reviewer"),
+}
+DEFAULT_NAMES = {
+    INTERVIEWER: N_("Interviewer {number}"),
+    SCORER: N_("Scorer {number}"),
+    REVIEWER: N_("Reviewer {number}"),
+}
+STAFF_INVITE = N_(
+    "A one-time link that makes its first user a {role} of “{name}”. Forward it only to that "
+    "person:\n{link}"
+)
+STAFF_JOINED = N_(
+    "Welcome: you are now {member}, a {role} of “{name}”. You see its interviews by their "
+    "labels only, never who gave them. /work shows what there is to do."
+)
+FINALISED_NOW = N_(
+    "The scores of “{name}” are final: overall {score}, level {level}. The full report and "
+    "the scorecards follow."
+)
+REPEATED = N_(
+    "A new round of “{name}” is ready, with the same settings, coordinators and team, and a "
+    "new link. The report of each round shows the trend."
+)
+FOCUS_SAVED = N_("Saved: the efforts centre on a {focus}.")
+LinkOf = Callable[[str], str]
+INTERVIEWER_LED = ("full_assessment",)
+"""Flows whose interviews interviewers conduct: they have no respondent link."""
+SCORED_FLOWS = ("preassessment", "full_assessment")
+"""Flows whose interviews a team may score (Appendix C's "Analyzing Responses", Appendix E)."""
+
+
+def invite_digest(token: str) -> str:
+    # Only a digest is stored: a copy of the database cannot be used to join.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def team(tx: Repos, locale: str, campaign: Campaign) -> Effects:
+    members = await tx.staff.of_campaign(campaign.id)
+    order = {role: index for index, role in enumerate(ROLES)}
+    listed = tuple(
+        (m.role, m.name) for m in sorted(members, key=lambda m: (order[m.role], m.joined_at))
+    )
+    view = TeamView(locale, campaign.id, campaign.name, listed, campaign.flow in INTERVIEWER_LED)
+    return [Reply(view)]
+
+
+async def invite(
+    tx: Repos, telegram_id: int, locale: str, campaign: Campaign, role: str, link_of: LinkOf
+) -> Effects:
+    token = new_token()
+    await tx.invites.create(invite_digest(token), campaign.id, telegram_id, role)
+    said = Say(
+        locale,
+        (
+            Phrase(
+                STAFF_INVITE,
+                {"role": ROLE_NAMES[role], "name": campaign.name, "link": link_of(token)},
+            ),
+        ),
+    )
+    return [Reply(said)]
+
+
+async def join(tx: Repos, telegram_id: int, locale: str, campaign: Campaign, role: str) -> Effects:
+    """The invite's first user joins the team, under a default name the scorecards show."""
+    existing = await tx.staff.member(campaign.id, role, telegram_id)
+    if existing is None:
+        number = await tx.staff.count(campaign.id, role) + 1
+        name = DEFAULT_NAMES[role].format(number=number)
+        existing = await tx.staff.add(
+            campaign.id, role, name, telegram_id=telegram_id, locale=locale
+        )
+    joined = Phrase(
+        STAFF_JOINED,
+        {"member": existing.name, "role": ROLE_NAMES[role], "name": campaign.name},
+    )
+    return [Reply(Say(locale, (joined,)))]
+
+
+async def progress(tx: Repos, locale: str, campaign: Campaign) -> Effects:
+    book = await workbench.workbook(tx, campaign.id)
+    assert book is not None
+    rounds = await tx.campaigns.rounds(campaign.id)
+    view = ScoringProgress(
+        locale=locale,
+        campaign_id=campaign.id,
+        name=campaign.name,
+        interviews=len(book.interviews),
+        scorers=tuple((s.name, len(book.handed_in(s))) for s in book.scorers),
+        unagreed=book.unagreed(),
+        reviewed=any(c.role == REVIEWER for c in book.comments),
+        final=book.final,
+        focus=campaign.focus,
+        rounds=len(rounds),
+    )
+    return [Reply(view)]
+
+
+async def finalise(tx: Repos, telegram_id: int, locale: str, campaign: Campaign) -> Effects:
+    try:
+        result = await workbench.finalise(tx, telegram_id, campaign.id)
+    except Refusal as refused:
+        return [Reply(Say(locale, (Phrase(refused.message, refused.params),)))]
+    overall = result.overall
+    assert overall is not None  # every interview has its seven agreed scores
+    done = Phrase(
+        FINALISED_NOW,
+        {"name": campaign.name, "score": f"{float(overall.score):.2f}", "level": overall.level},
+    )
+    return [
+        Settle(),
+        Reply(Say(locale, (done,))),
+        Later(ReportRequest(locale=locale, kind="scorecard", campaign_id=campaign.id)),
+        Later(ReportRequest(locale=locale, kind="scorecards", campaign_id=campaign.id)),
+    ]
+
+
+async def set_focus(
+    tx: Repos, telegram_id: int, locale: str, campaign: Campaign, focus: str
+) -> Effects:
+    try:
+        await workbench.coordinator_comment(tx, telegram_id, campaign.id, "", focus)
+    except Refusal as refused:
+        return [Reply(Say(locale, (Phrase(refused.message, refused.params),)))]
+    said = Phrase(FOCUS_SAVED, {"focus": FOCUS[focus]})
+    return [Settle(locale, said), *await progress(tx, locale, campaign)]
+
+
+async def repeat(tx: Repos, telegram_id: int, locale: str, campaign: Campaign) -> Effects:
+    fresh = await workbench.repeat(tx, telegram_id, campaign.id)
+    said = Say(locale, (Phrase(REPEATED, {"name": fresh.name}),))
+    return [Settle(), Reply(said)]
