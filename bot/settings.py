@@ -15,6 +15,8 @@ from bot.services.views import UNFINISHED_DAYS
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_EXIT_URL = "https://www.google.com/"
+REASSESS_DAYS = 182
+"""Six months: the guide advises re-assessing a community this often (Step 7)."""
 BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
 """What Telegram allows a bot's @username: 5 to 32 letters, digits or _, ending in "bot"."""
 
@@ -50,6 +52,9 @@ class Settings(BaseSettings):
     unfinished_days: int = Field(default=UNFINISHED_DAYS, ge=1)
     """An interview not touched for this many days is deleted unsubmitted (the privacy screen
     says so); at least a day, so a respondent who pauses overnight keeps her answers."""
+    reassess_days: int = Field(default=REASSESS_DAYS, ge=1)
+    """Days after a campaign's scores are finalised when its coordinators are reminded, once,
+    to re-assess (the guide's Step 7: every six months)."""
     telegram_rate_limit: float = Field(default=30, ge=0, allow_inf_nan=False)
     """Messages per second for the whole bot: Telegram's free limit is 30 (paid broadcasts
     allow more); 0 turns the limiter off, for a self-hosted Bot API server or a benchmark."""
@@ -143,6 +148,10 @@ class Settings(BaseSettings):
     @property
     def unfinished_after(self) -> timedelta:
         return timedelta(days=self.unfinished_days)
+
+    @property
+    def reassess_after(self) -> timedelta:
+        return timedelta(days=self.reassess_days)
 
 
 def load_settings() -> Settings:

@@ -127,6 +127,11 @@ TARGET_REACHED = N_(
     "“{name}” has reached the recommended number of key respondents ({count} of "
     "{low}-{high}). The report is no longer provisional: /report"
 )
+REASSESS_DUE = N_(
+    "The scores of “{name}” were finalised on {day}. The guide advises re-assessing a "
+    "community every six months, to see what has changed."
+)
+BUTTON_REPEAT = N_("Repeat this assessment")
 EXPORT_CAPTION_CSV = N_(
     "Anonymised answers of “{name}” ({count} responses), as CSV. The columns are described "
     "in the XLSX file's Data dictionary sheet."

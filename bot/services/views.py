@@ -10,6 +10,7 @@ exports) are pydantic models, serialisable as JSON, in `Deferred`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -284,6 +285,16 @@ class CampaignStatus(_Deferred):
     closed: bool
 
 
+class ReassessDue(_Deferred):
+    """To a round's coordinators, once, when its scores were finalised six months ago and
+    nobody has repeated it: the guide advises re-assessing every six months (Step 7)."""
+
+    kind: Literal["reassess_due"] = "reassess_due"
+    campaign_id: str
+    name: str
+    finalised_on: date
+
+
 class ReportRequest(_Deferred):
     """A report, chart or file of a campaign, built from committed data when it is sent."""
 
@@ -306,7 +317,7 @@ class ReportRequest(_Deferred):
     """For comments: the dimension (A-G) or 'community'."""
 
 
-Notice = ResponseSummary | TargetReached | CampaignStatus
+Notice = ResponseSummary | TargetReached | CampaignStatus | ReassessDue
 """Deferred views made whole when they are queued: nothing to read when they are sent."""
 Deferred = Annotated[Notice | ReportRequest, Field(discriminator="kind")]
 DEFERRED: TypeAdapter[Notice | ReportRequest] = TypeAdapter(Deferred)

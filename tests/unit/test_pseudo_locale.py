@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ from bot.reports import (
 )
 from bot.reports.chart import chart_figure
 from bot.scorecard_report import scorecard_text
-from bot.services import coordinator_texts, texts
+from bot.services import coordinator_texts, reassessment, texts
 from bot.services.coordinator import Desk, Links, SetupButton, create_campaign
 from bot.services.effects import (
     CoordinatorMenu,
@@ -462,6 +463,19 @@ async def coordinate(world: World, pre: Campaign, checklist: Campaign) -> None:
     await world.do(where, lambda tx: d.campaign_button(tx, COORDINATOR, PSEUDO, "q", pre.id, ""))
 
 
+async def remind_to_reassess(world: World, campaign: Campaign) -> None:
+    """The six-month reminder, as the loop makes it once the finalised scores are that old."""
+    async with world.store.transaction() as tx:
+        await tx.campaigns.finalise(campaign.id)
+    finalised = await world.store.read.campaigns.by_id(campaign.id)
+    assert finalised is not None and finalised.finalised_at is not None
+    # The day is CLDR's, not the catalog's: a month's abbreviation may read as English.
+    day = datetime.fromisoformat(finalised.finalised_at).date()
+    world.shown.data.add(translator(PSEUDO).date(day))
+    effects = await world.do("coordinator/desk", lambda tx: reassessment.remind(tx, finalised))
+    assert effects, "the coordinator is told"
+
+
 async def reports_beyond_the_bot(world: World, pre: Campaign, checklist: Campaign) -> None:
     """What reports carry besides Telegram text: JSON labels, the chart's words, a scorecard;
     and the report of fewer respondents (none, one, four) whose text differs."""
@@ -608,6 +622,7 @@ async def _round(database: Path) -> Shown:
         await around_the_interview(world, pre, checklist)
         await personal_tries(world)
         await coordinate(world, pre, checklist)
+        await remind_to_reassess(world, checklist)
         await reports_beyond_the_bot(world, pre, checklist)
         for bank_id in ("preassessment", "capacity_checklist"):
             world.shown.add(
@@ -648,7 +663,8 @@ def test_what_coordinators_do_is_translated(shown: Shown, part: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "kind", ["summary", "target", "report", "chart", "export", "comments", "priorities"]
+    "kind",
+    ["summary", "target", "reassess_due", "report", "chart", "export", "comments", "priorities"],
 )
 def test_notices_and_reports_in_telegram_are_translated(shown: Shown, kind: str) -> None:
     part = f"coordinator/{kind}"

@@ -41,6 +41,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert settings.key_file == data / "readiness.db.key"
     assert settings.reminder == timedelta(hours=24)
     assert settings.unfinished_after == timedelta(days=30)
+    assert settings.reassess_after == timedelta(days=182)
 
 
 @pytest.mark.parametrize(
@@ -148,6 +149,8 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         ("READINESS_REMINDER_AFTER", "-5"),
         ("READINESS_UNFINISHED_DAYS", "0"),
         ("READINESS_UNFINISHED_DAYS", "a month"),
+        ("READINESS_REASSESS_DAYS", "0"),
+        ("READINESS_REASSESS_DAYS", "six months"),
         ("READINESS_ANSWER_PAUSE", "a moment"),
         ("READINESS_ANSWER_PAUSE", "-1"),
         ("READINESS_TELEGRAM_RATE_LIMIT", "-1"),

@@ -25,6 +25,7 @@ from bot.channels.telegram.upkeep import ButtonAnswers, Reminders
 from bot.i18n import shipped_locales
 from bot.privacy import Addresses, Sealer, derive_key
 from bot.pruning import Pruning
+from bot.reassessment import ReassessReminders
 from bot.services.coordinator import Desk, Links
 from bot.services.reports import Reports
 from bot.services.respondent import Respondents
@@ -53,6 +54,7 @@ class TelegramBot:
     answers: ButtonAnswers
     reminders: Reminders | None
     pruning: Pruning
+    reassessment: ReassessReminders
 
 
 def build_application(settings: Settings) -> TelegramApplication:
@@ -113,6 +115,7 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
     return TelegramBot(
         application, store, links, secret, receiver, dispatcher, sender, answers, reminders,
         Pruning(store, settings.unfinished_after),
+        ReassessReminders(store, addresses, settings.reassess_after, sender.wake.set),
     )  # fmt: skip
 
 
@@ -133,7 +136,8 @@ async def serve(
     ready: Callable[[TelegramBot], None] | None = None,
     web_pages: WebPages | None = None,
 ) -> None:
-    """Run until `stop` is set (or SIGINT/SIGTERM): intake, dispatch, sending, reminders.
+    """Run until `stop` is set (or SIGINT/SIGTERM): intake, dispatch, sending, reminders
+    (respondents' and coordinators' re-assessment ones), pruning.
 
     `ready` is called with the running bot once every loop has started (embedding, tests).
     `web_pages` makes the application of another channel served on `listen`:`port` beside
@@ -150,6 +154,7 @@ async def serve(
         supervisor.start("send", bot.sender.run, finish=bot.sender.finish)
         supervisor.start("answer buttons", bot.answers.run)
         supervisor.start("prune", bot.pruning.run)
+        supervisor.start("remind to re-assess", bot.reassessment.run)
         if bot.reminders is not None:
             supervisor.start("remind", bot.reminders.run)
         if webhook_url or web_pages is not None:

@@ -62,6 +62,7 @@ from bot.services.views import (
     PickCampaign,
     QrCode,
     QuestionView,
+    ReassessDue,
     Refusal,
     ReportRequest,
     ResponseSummary,
@@ -388,6 +389,10 @@ class Presenter:
             return [Text(text)]
         if isinstance(view, ResponseSummary):
             return [self._summary(view, tr)]
+        if isinstance(view, ReassessDue):
+            text = _e(tr, ct.REASSESS_DUE, name=view.name, day=tr.date(view.finalised_on))
+            repeat = _b(tr.gettext(ct.BUTTON_REPEAT), cb.CampaignAction("g", view.campaign_id))
+            return [Text(text, [[repeat]])]
         if material.campaign is None:
             return [Text(_e(tr, ct.NOT_FOUND))]
         return self._report(view, material, tr)

@@ -16,6 +16,7 @@ from bot.channels.web.visit import Visits
 from bot.i18n import shipped_locales
 from bot.privacy import Addresses, Sealer
 from bot.pruning import Pruning
+from bot.reassessment import ReassessReminders
 from bot.services.coordinator import Links
 from bot.services.respondent import Respondents
 from bot.services.submission import Submitter
@@ -98,6 +99,10 @@ async def serve_web(
         channel = build_web(settings, store, secret, links)
         runner = await start_site(web_application(channel), listen, port)
         supervisor.start("prune", Pruning(store, settings.unfinished_after).run)
+        # Queued here, the reminders wait in the outbox like the other notices.
+        addresses = Addresses(secret, Sealer(secret))
+        reminders = ReassessReminders(store, addresses, settings.reassess_after)
+        supervisor.start("remind to re-assess", reminders.run)
         log.info("Readiness Bot's web channel is running on %s:%d", listen, port)
         announce(links)
         await stop.wait()

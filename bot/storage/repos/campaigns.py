@@ -124,6 +124,29 @@ class Campaigns(Repository):
         )
         return [Campaign(**dict(row)) for row in rows]
 
+    async def due_for_reassessment(self, finalised_by: str) -> list[Campaign]:
+        """Rounds finalised at `finalised_by` or before, that nobody has repeated yet and whose
+        coordinators have not been reminded to. Closed ones too: a finalised round usually is."""
+        rows = await self._all(
+            "SELECT * FROM campaigns c WHERE finalised_at IS NOT NULL AND finalised_at <= ?"
+            " AND reassess_reminded_at IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM campaigns n WHERE n.previous_id = c.id)"
+            " ORDER BY finalised_at, id",
+            (finalised_by,),
+        )
+        return [Campaign(**dict(row)) for row in rows]
+
+    async def mark_reassess_reminded(self, campaign_id: str) -> bool:
+        """True the first time only, and only while no later round exists: the reminder to
+        re-assess goes out once, and not for a round that was repeated meanwhile."""
+        changed = await self._run(
+            "UPDATE campaigns SET reassess_reminded_at = ? WHERE id = ?"
+            " AND reassess_reminded_at IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM campaigns n WHERE n.previous_id = campaigns.id)",
+            (stamp(), campaign_id),
+        )
+        return changed > 0
+
     async def mark_target_reached(self, campaign_id: str) -> bool:
         """True the first time only: the 'recommended count reached' notice goes out once."""
         changed = await self._run(
