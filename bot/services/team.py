@@ -30,12 +30,12 @@ DEFAULT_NAMES = {
     REVIEWER: N_("Reviewer {number}"),
 }
 STAFF_INVITE = N_(
-    "A one-time link that makes its first user a {role} of “{name}”. Forward it only to that "
-    "person:\n{link}"
+    "A one-time link that gives its first user the role of {role} in “{name}”. Forward it "
+    "only to that person:\n{link}"
 )
 STAFF_JOINED = N_(
-    "Welcome: you are now {member}, a {role} of “{name}”. You see its interviews by their "
-    "labels only, never who gave them. /work shows what there is to do."
+    "Welcome: you are now {member}, with the role of {role} in “{name}”. You see its "
+    "interviews by their labels only, never who gave them. /work shows what there is to do."
 )
 FINALISED_NOW = N_(
     "The scores of “{name}” are final: overall {score}, level {level}. The full report and "

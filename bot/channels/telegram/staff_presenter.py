@@ -46,7 +46,7 @@ INVITE_INTERVIEWER = N_("➕ Invite an interviewer")
 INVITE_SCORER = N_("➕ Invite a scorer")
 INVITE_REVIEWER = N_("➕ Invite a reviewer")
 SCORES_BUTTON = N_("🧮 Scores")
-CARD_TITLE = N_("<b>{name}</b>: you are {member}, {role}.")
+CARD_TITLE = N_("<b>{name}</b>: you are {member} ({role}).")
 INTERVIEWER_CARD = N_(
     "Interviews recorded: {count}. Start one when the respondent is with you or on the "
     "phone: read the script aloud, then type what she says under each question."
@@ -276,7 +276,7 @@ class StaffPresenter:
             lines.append(_e(tr, SHEET_CHOSEN, score=format_score(view.chosen)))
         cid, label, dim = view.campaign_id, view.label, view.dimension
         scores = [
-            _b(_mark(score, view.chosen), cb.ScoreDimension(cid, label, dim, format_score(score)))
+            _b(_mark(score, view.chosen), cb.ScoreDimension(cid, label, dim, _step(score)))
             for score in HALF_STEPS
         ]
         jump = [
@@ -353,7 +353,7 @@ class StaffPresenter:
         scores = [
             _b(
                 _mark(score, view.row.agreed),
-                cb.ScoreDimension(cid, label, dim, format_score(score), agreed=True),
+                cb.ScoreDimension(cid, label, dim, _step(score), agreed=True),
             )
             for score in HALF_STEPS
         ]
@@ -395,8 +395,13 @@ class StaffPresenter:
         return Text("\n".join(lines), rows)
 
 
+def _step(score: Fraction) -> str:
+    """A half step as a button carries it: "4", "4.5"."""
+    return str(score.numerator) if score.denominator == 1 else f"{score.numerator // 2}.5"
+
+
 def _mark(score: Fraction, chosen: Fraction | None) -> str:
-    shown = format_score(score)
+    shown = _step(score)
     return f"• {shown} •" if score == chosen else shown
 
 
