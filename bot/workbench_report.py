@@ -7,54 +7,18 @@ from fractions import Fraction
 from typing import Any
 
 from bot.i18n import N_, Translator
+from bot.reports.scored import FOCUS, ICC_BANDS, meaning
 from bot.scorecard_report import scorecard_json, scorecard_text, two_decimals
 from bot.services.workbench import Workbook
 from questions.loader import Library
-from scoring.agreement import Agreement, IccBand, KappaBand, agreement, side_by_side
+from scoring.agreement import agreement, side_by_side
 from scoring.readiness import format_score
 
 PREASSESSMENT = "preassessment"
 
-KAPPA_MEANING = {
-    KappaBand.POOR: N_(
-        "The scorers agree less than chance would: score again from the Appendix B statements."
-    ),
-    KappaBand.SLIGHT: N_(
-        "The scorers hardly agree: compare how each reads the Appendix B statements first."
-    ),
-    KappaBand.FAIR: N_(
-        "The scorers agree only fairly: compare how each reads the Appendix B statements first."
-    ),
-    KappaBand.MODERATE: N_(
-        "The scorers agree moderately: the flagged differences need a close look."
-    ),
-    KappaBand.SUBSTANTIAL: N_(
-        "The scorers agree well: the flagged differences are the ones to discuss."
-    ),
-    KappaBand.ALMOST_PERFECT: N_("The scorers agree almost perfectly."),
-}
-ICC_BANDS = {
-    IccBand.POOR: N_("poor"),
-    IccBand.MODERATE: N_("moderate"),
-    IccBand.GOOD: N_("good"),
-    IccBand.EXCELLENT: N_("excellent"),
-}
-FOCUS = {
-    "criminal_justice": N_("criminal justice response"),
-    "public_health": N_("public health response"),
-    "both": N_("criminal justice and public health responses"),
-}
-
 
 def _share(value: Fraction | None) -> float | None:
     return None if value is None else two_decimals(value)
-
-
-def meaning(found: Agreement, tr: Translator) -> str:
-    """One plain sentence on what the agreement figures mean for the consensus meeting."""
-    if found.kappa_band is None:
-        return tr.gettext(N_("Too few interviews scored by two scorers to measure agreement."))
-    return tr.gettext(KAPPA_MEANING[found.kappa_band])
 
 
 def workbench_json(book: Workbook, library: Library, tr: Translator) -> dict[str, Any]:

@@ -45,6 +45,10 @@ def _scorecard(args: argparse.Namespace) -> int:
     """`scorecard CAMPAIGN`, `scorecard import CAMPAIGN FILE`, `scorecard consensus CAMPAIGN
     FILE`: a campaign id is free text, so the action is read from the words, not a subparser."""
     words = list(args.words)
+    if words[0] == "export":
+        if len(words) != 2 or not args.out:
+            args.parser.error("scorecard export takes CAMPAIGN --out DIR")
+        return int(_scorecards().export(words[1], args.out, lang=args.lang))
     if words[0] in ("import", "consensus"):
         if len(words) != 3:
             args.parser.error(f"scorecard {words[0]} takes CAMPAIGN FILE.csv")
@@ -118,9 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="scorecard CAMPAIGN [--json]: the Calculated Scorecard from the agreed"
         " scores, with the scorers' agreement and the differences flagged for the consensus"
         " meeting. scorecard import CAMPAIGN --scorer NAME FILE.csv: one scorer's Independent"
-        " Scorecard. scorecard consensus CAMPAIGN FILE.csv: the agreed Combined Scorecard.",
+        " Scorecard. scorecard consensus CAMPAIGN FILE.csv: the agreed Combined Scorecard."
+        " scorecard export CAMPAIGN --out DIR: every scorecard as CSV and one XLSX workbook.",
     )
-    workbench.add_argument("words", nargs="+", metavar="[import|consensus] CAMPAIGN [FILE]")
+    workbench.add_argument("words", nargs="+", metavar="[import|consensus|export] CAMPAIGN [FILE]")
+    workbench.add_argument("--out", type=Path, help="with export: the folder to write into")
     workbench.add_argument("--scorer", help="with import: the scorer whose scorecard it is")
     workbench.add_argument("--json", action="store_true", help="print one JSON object")
     workbench.add_argument("--lang", default="en", help="language of the output")

@@ -1,16 +1,20 @@
 """`readiness-bot scorecard`: a campaign's scoring workbench from the command line: the
-Calculated Scorecard from the agreed scores, and imports of scorecards done on paper."""
+Calculated Scorecard from the agreed scores, its rounds of re-assessment, the scorecards as
+files, and imports of scorecards done on paper."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.cli.operator import _with_store
 from bot.i18n import negotiate, translator
 from bot.reports.scorecards import read_scorecard
+from bot.reports.scored import Trend, scorecard_files
 from bot.services import workbench
+from bot.services.reports import build_trend, read_rounds
 from bot.services.workbench import Refusal, Workbook
 from bot.settings import Settings, SettingsError
 from bot.storage.db import Store
@@ -26,21 +30,67 @@ def _no_campaign(campaign_id: str) -> SettingsError:
     return SettingsError(f"no campaign {campaign_id!r} (see `readiness-bot campaign list`)")
 
 
-def show(campaign_id: str, *, as_json: bool, lang: str) -> int:
-    library = default_library()
-    tr = translator(negotiate(lang))
-
+def _read_book(campaign_id: str) -> Workbook:
     async def read(store: Store, settings: Settings) -> Workbook:
         book = await workbench.workbook(store.read, campaign_id)
         if book is None:
             raise _no_campaign(campaign_id)
         return book
 
-    book = _with_store(read)
-    if as_json:
-        print(json.dumps(workbench_json(book, library, tr), ensure_ascii=False))
-    else:
-        print(workbench_text(book, library, tr))
+    book: Workbook = _with_store(read)
+    return book
+
+
+def rounds_json(trend: Trend) -> list[dict[str, Any]]:
+    """Each round: its campaign id, the day it started, where its levels come from ("scored",
+    "suggested" or null) and the levels."""
+    return [
+        {
+            "round": found.number,
+            "campaign": found.campaign_id,
+            "date": found.day.isoformat(),
+            "source": found.source,
+            "overall": found.overall,
+            "levels": dict(found.levels),
+        }
+        for found in trend.rounds
+    ]
+
+
+def show(campaign_id: str, *, as_json: bool, lang: str) -> int:
+    library = default_library()
+    tr = translator(negotiate(lang))
+    if not as_json:
+        print(workbench_text(_read_book(campaign_id), library, tr))
+        return 0
+
+    async def read(store: Store, settings: Settings) -> tuple[Workbook, Trend]:
+        book = await workbench.workbook(store.read, campaign_id)
+        if book is None:
+            raise _no_campaign(campaign_id)
+        rounds = await read_rounds(store.read, campaign_id)
+        return book, build_trend(book.campaign.name, rounds, library)
+
+    book, trend = _with_store(read)
+    shown = workbench_json(book, library, tr) | {"rounds": rounds_json(trend)}
+    print(json.dumps(shown, ensure_ascii=False))
+    return 0
+
+
+def export(campaign_id: str, folder: Path, *, lang: str) -> int:
+    """Each scorer's Independent Scorecard, the Combined and the Calculated Scorecard as CSV,
+    and all of them in one XLSX workbook, written into `folder`; prints each file's path."""
+    book = _read_book(campaign_id)
+    files = scorecard_files(book, default_library().model, translator(negotiate(lang)))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files:
+            (folder / name).write_bytes(data)
+    except OSError as error:
+        print(f"{NAME}: {folder}: {error.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for name, _ in files:
+        print(folder / name)
     return 0
 
 

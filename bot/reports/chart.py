@@ -48,24 +48,33 @@ def _wrap(text: str, width: int) -> str:
 
 def readiness_chart(report: PreassessmentReport, library: Library, tr: Translator) -> bytes:
     """A 1080 x 1350 PNG; with no ratings yet, the empty bands and a note saying so."""
-    figure = chart_figure(report, library, tr)
+    return png_of(chart_figure(report, library, tr))
+
+
+def png_of(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     # No bbox_inches="tight": the size must stay exactly 1080 x 1350.
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def chart_figure(report: PreassessmentReport, library: Library, tr: Translator) -> Figure:
-    """The chart before it becomes pixels, so that the words on it can be read back."""
+def new_figure() -> Figure:
+    """A phone-sized figure of its own (no pyplot state shared between requests)."""
     # Imported here: matplotlib takes about a second to import and only chart requests need it.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
+    return figure
+
+
+def chart_figure(report: PreassessmentReport, library: Library, tr: Translator) -> Figure:
+    """The chart before it becomes pixels, so that the words on it can be read back."""
+    figure = new_figure()
     top = _title(figure, report, tr) - STAGE_ROOM
     axes = figure.add_axes((LEFT, BOTTOM, WIDTH, top - BOTTOM))
-    _bands(axes, library, tr)
+    bands(axes, library, tr)
     _bars(axes, report, library, tr)
     _overall(axes, report, library, tr)
     if report.assessment.dimensions:
@@ -83,7 +92,19 @@ def chart_figure(report: PreassessmentReport, library: Library, tr: Translator) 
 
 def _title(figure: Figure, report: PreassessmentReport, tr: Translator) -> float:
     """Title and subtitle; returns where they end (a figure fraction from the bottom)."""
-    lines = textwrap.wrap(report.campaign.name, TITLE_WIDTH) or [""]
+    counted = tr.ngettext(
+        "Preassessment, {count} respondent",
+        "Preassessment, {count} respondents",
+        report.respondents,
+    ).format(count=report.respondents)
+    if report.result_provisional:
+        counted = tr.gettext(N_("{respondents} (provisional)")).format(respondents=counted)
+    return titled(figure, report.campaign.name, counted)
+
+
+def titled(figure: Figure, name: str, subtitle: str) -> float:
+    """The campaign's name in up to two lines, then a subtitle; returns where they end."""
+    lines = textwrap.wrap(name, TITLE_WIDTH) or [""]
     if len(lines) > TITLE_LINES:
         # A longer name would push the plot down; the report text carries it in full.
         lines = [*lines[: TITLE_LINES - 1], lines[TITLE_LINES - 1][: TITLE_WIDTH - 1] + "…"]
@@ -93,19 +114,21 @@ def _title(figure: Figure, report: PreassessmentReport, tr: Translator) -> float
     figure.text(
         0.5, 0.985, title, ha="center", va="top", fontsize=17, fontweight="bold", parse_math=False
     )
-    counted = tr.ngettext(
-        "Preassessment, {count} respondent",
-        "Preassessment, {count} respondents",
-        report.respondents,
-    ).format(count=report.respondents)
-    if report.result_provisional:
-        counted = tr.gettext(N_("{respondents} (provisional)")).format(respondents=counted)
     below = 0.985 - TITLE_LINE * len(lines)
-    figure.text(0.5, below, counted, ha="center", va="top", fontsize=FONT + 1, color=MUTED)
+    figure.text(
+        0.5,
+        below,
+        subtitle,
+        ha="center",
+        va="top",
+        fontsize=FONT + 1,
+        color=MUTED,
+        parse_math=False,
+    )
     return below - SUBTITLE_LINE
 
 
-def _bands(axes: Axes, library: Library, tr: Translator) -> None:
+def bands(axes: Axes, library: Library, tr: Translator) -> None:
     """The nine levels as shaded bands, each stage name written up its band above the plot."""
     for level in library.model.levels:
         n = level.level

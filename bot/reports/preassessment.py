@@ -324,7 +324,7 @@ def preassessment_text(report: PreassessmentReport, library: Library, tr: Transl
     # Strategies are the longest part (up to ~800 characters each); the lowest dimensions keep
     # theirs first, as Step 5 asks, and the rest point to the full list.
     for shown in range(len(report.priorities), -1, -1):
-        middle = ["", *_priority_lines(report.priorities, library, tr, with_strategy=shown)]
+        middle = ["", *priority_lines(report.priorities, library, tr, with_strategy=shown)]
         text = "\n".join([*before, *middle, *after])
         if len(text) <= TEXT_BUDGET or shown == 0:
             return text
@@ -455,7 +455,7 @@ def _step5(report: PreassessmentReport, library: Library, tr: Translator) -> lis
     return lines
 
 
-def _priority_lines(
+def priority_lines(
     ranked: Sequence[Priority], library: Library, tr: Translator, *, with_strategy: int
 ) -> list[str]:
     """Lowest first; each level's goal once, the level 4 opening strategy once."""
@@ -505,7 +505,7 @@ def _priority_lines(
 
 def priorities_text(report: PreassessmentReport, library: Library, tr: Translator) -> str:
     """Every priority with its goal and strategy, for when the report had to leave some out."""
-    lines = _priority_lines(report.priorities, library, tr, with_strategy=len(report.priorities))
+    lines = priority_lines(report.priorities, library, tr, with_strategy=len(report.priorities))
     if not lines:
         return _e(tr.gettext(N_("No dimension has been rated yet.")))
     return "\n".join(lines)

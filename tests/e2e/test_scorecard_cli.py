@@ -136,3 +136,50 @@ async def test_a_wrong_file_changes_nothing_and_says_why(tmp_path: Path) -> None
     assert ran.returncode == 2 and "--scorer" in ran.err
     ran = await cli(tmp_path, "scorecard", "nope")
     assert ran.returncode != 0 and "no campaign" in ran.err
+
+
+async def test_export_writes_the_scorecards_and_json_lists_the_rounds(tmp_path: Path) -> None:
+    campaign_id = await campaign_with_three_responses(tmp_path)
+    labels = [row[0] for row in rows(tmp_path, "SELECT label FROM responses ORDER BY label")]
+    (tmp_path / "ana.csv").write_text(sheet("Independent Scorecard", "Ana", labels, ANA))
+    ran = await cli(tmp_path, "scorecard", "import", campaign_id, "--scorer", "Ana",
+                    str(tmp_path / "ana.csv"))  # fmt: skip
+    assert ran.returncode == 0, ran.err
+    (tmp_path / "combined.csv").write_text(sheet("Combined Scorecard", "Ana", labels, AGREED))
+    ran = await cli(tmp_path, "scorecard", "consensus", campaign_id, str(tmp_path / "combined.csv"))
+    assert ran.returncode == 0, ran.err
+
+    out = tmp_path / "files"
+    ran = await cli(tmp_path, "scorecard", "export", campaign_id, "--out", str(out))
+    assert ran.returncode == 0, ran.err
+    written = [Path(line) for line in ran.out.splitlines()]
+    stem = f"scorecards-{campaign_id}"
+    assert [p.name for p in written] == [
+        f"{stem}-independent-ana.csv",
+        f"{stem}-combined.csv",
+        f"{stem}-calculated.csv",
+        f"{stem}.xlsx",
+    ]
+    assert all(p.parent == out and p.stat().st_size > 0 for p in written)
+    # What was written reads back: the export's Independent Scorecard is Ana's own scores.
+    ana = written[0].read_text(encoding="utf-8-sig")
+    assert "Independent Scorecard" in ana and "Interviewer Name:,Ana" in ana
+    assert "4.21" in written[2].read_text(encoding="utf-8-sig")
+
+    ran = await cli(tmp_path, "scorecard", campaign_id, "--json")
+    found = json.loads(ran.out)
+    # Not finalised, and these respondents rated no dimension: the one round has no levels yet.
+    assert found["rounds"] == [
+        {
+            "round": 1,
+            "campaign": campaign_id,
+            "date": found["rounds"][0]["date"],
+            "source": None,
+            "overall": None,
+            "levels": {},
+        }
+    ]
+    assert date.fromisoformat(found["rounds"][0]["date"])
+
+    ran = await cli(tmp_path, "scorecard", "export", campaign_id)
+    assert ran.returncode != 0 and "--out" in ran.err

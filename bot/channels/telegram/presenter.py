@@ -44,6 +44,7 @@ from bot.reports import (
     preassessment_text,
     priorities_text,
 )
+from bot.reports import scored as sr
 from bot.results import own_result
 from bot.services import coordinator_texts as ct
 from bot.services import texts
@@ -448,6 +449,8 @@ class Presenter:
             ]
         if view.kind == "volunteers":
             return split_long(self._volunteers(campaign.id, campaign.name, material, tr))
+        if view.kind in ("scorecard", "scorecards", "trend"):
+            return self._scored(view, material, tr)
         if material.capacity is not None:
             return split_long(Text(capacity_text(material.capacity, self.library, tr)))
         report = material.preassessment
@@ -463,6 +466,37 @@ class Presenter:
                 return split_long(Text(comments_text(report, self.library, tr, view.topic)))
         text = preassessment_text(report, self.library, tr)
         return split_long(Text(text, self._report_buttons(campaign.id, tr)))
+
+    def _scored(self, view: ReportRequest, material: Material, tr: Translator) -> list[Rendered]:
+        """The scored result, the scorecard files, or the rounds' trend (Appendix E, Step 7)."""
+        campaign = material.campaign
+        assert campaign is not None
+        if view.kind == "scorecards":
+            return [
+                Document(data, name, self._scorecard_caption(name, campaign.name, tr))
+                for name, data in material.files
+            ]
+        if view.kind == "trend":
+            assert material.trend is not None
+            text = sr.trend_text(material.trend, self.library.model, tr)
+            caption = tr.gettext(sr.TREND_CAPTION).format(name=campaign.name)
+        else:
+            assert material.scored is not None
+            text = sr.scored_text(material.scored, self.library, tr)
+            caption = tr.gettext(sr.SCORED_CAPTION).format(name=campaign.name)
+        rendered = split_long(Text(text))
+        if material.png is not None:
+            rendered.append(Photo(material.png, caption))
+        return rendered
+
+    @staticmethod
+    def _scorecard_caption(filename: str, name: str, tr: Translator) -> str:
+        if filename.endswith(".xlsx"):
+            return tr.gettext(sr.SCORECARDS_CAPTION_XLSX).format(name=name)
+        title = sr.file_title(filename)
+        return tr.gettext(sr.SCORECARDS_CAPTION_CSV).format(
+            name=name, scorecard=tr.gettext(title) if title else filename
+        )
 
     @staticmethod
     def _volunteers(campaign_id: str, name: str, material: Material, tr: Translator) -> Text:
