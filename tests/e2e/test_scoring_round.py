@@ -14,7 +14,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from questions.schema import DIMENSION_IDS
-from tests.e2e.test_campaign_create import cli
+from tests.e2e.test_campaign_create import cli, rows
+from tests.e2e.test_scorecard_cli import sheet as paper_scorecard
 from tests.fakes import FakeBotApi, FakeUser
 from tests.helpers.bot_harness import (
     TOKEN,
@@ -74,10 +75,20 @@ async def join(user: FakeUser, coordinator: FakeUser, campaign_id: str, role: st
     await user.wait_for_message(contains=f"with the role of {role}")
 
 
+async def tap_on_card(user: FakeUser, data: str) -> None:
+    """Tap `data` on whichever of her cards shows it (one card per campaign and role)."""
+    for _ in range(20):
+        for message in reversed(user.chat.visible):
+            if any(d == data for _, d in message.buttons()):
+                user.tap(data, message.message_id)
+                return
+        await user.wait_for_message()
+    raise AssertionError(f"no card with {data}")
+
+
 async def record_interview(interviewer: FakeUser, campaign_id: str, note: str) -> str:
     interviewer.send("/work")
-    await interviewer.wait_for_message(contains="Interviews recorded")
-    interviewer.tap(f"I:{campaign_id}")
+    await tap_on_card(interviewer, f"I:{campaign_id}")
     await settle(interviewer)
     await answer_everything(interviewer, text=note)
     interviewer.tap(data_of(interviewer, "S:"))
@@ -147,7 +158,9 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
             ben.send("/work")
             # Before he hands in, the consensus sheet is refused, and nothing of Ana's shows.
             card = await ben.wait_for_message(contains="scored 0 of 7")
-            ben.tap_data(f"JA:{campaign_id}:{labels[0]}", card.message_id)  # forged: no such button yet
+            ben.tap_data(
+                f"JA:{campaign_id}:{labels[0]}", card.message_id
+            )  # forged: no such button yet
             await api.wait_until(lambda: toast_said(api, "Hand in your scores of every"))
             await score_all(ben, campaign_id, labels, SECOND)
             assert "Scorer 1" not in scorer_saw(ben).split("Interview")[0]
@@ -175,16 +188,19 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
                     ("C", AGREED_C[index]),
                     ("F", AGREED_F[index]),
                 ):
-                    if FIRST[index]["ABCDEFG".index(dimension)] != SECOND[index][
-                        "ABCDEFG".index(dimension)
-                    ]:
+                    if (
+                        FIRST[index]["ABCDEFG".index(dimension)]
+                        != SECOND[index]["ABCDEFG".index(dimension)]
+                    ):
                         sheet_id = ana.keyboard_message().message_id
                         ana.tap(f"G:{campaign_id}:{label}:{dimension}")
                         await ana.wait_for_edit("Tap the score you agreed on", sheet_id)
                         ana.tap(f"G:{campaign_id}:{label}:{dimension}:{shown(agreed)}")
                         await ana.wait_for_message(contains="agreeing the scores")
                     elif agreed != FIRST[index]["ABCDEFG".index(dimension)]:
-                        raise AssertionError("the test's consensus must differ only where scores do")
+                        raise AssertionError(
+                            "the test's consensus must differ only where scores do"
+                        )
                 ben.send("/work")
                 await ben.wait_for_message(contains="to confirm")
                 ben.tap(f"JA:{campaign_id}:{label}")
@@ -217,16 +233,57 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
         printed = await cli(tmp_path, "scorecard", campaign_id, "--json")
         assert printed.returncode == 0, printed.err
         card = json.loads(printed.out)
-        assert [card["dimensions"][d]["level"] for d in DIMENSION_IDS] == levels
-        assert card["overall"]["level"] == level
+        assert [d["level"] for d in card["dimensions"]] == levels
+        assert card["overall"]["level"] == level and card["finalised"]
+        assert len(card["flagged"]) == 2  # B of one interview, C of another
 
-        # A second round: same team, new interviews, scored on paper this time.
+        # Step 7 of the process: a second round, same team, new interviews; this time the
+        # scorers score on paper and the operator imports their scorecards.
         async with running_bot(settings):
+            coordinator.tap(f"ks:{campaign_id}")
+            await coordinator.wait_for_message(contains="Scores of")
             coordinator.tap(f"kg:{campaign_id}")
             await coordinator.wait_for_message(contains="new round")
+            ((second,),) = rows(
+                tmp_path, f"SELECT id FROM campaigns WHERE previous_id = '{campaign_id}'"
+            )
+            second_id = str(second)
+            later = [
+                await record_interview(interviewer, second_id, f"note of round 2, {n}")
+                for n in range(2)
+            ]
+            raised = {d: (str(lv + 1), str(lv + 1)) for d, lv in zip(DIMENSION_IDS, levels)}
+            for scorer in ("Scorer 1", "Scorer 2"):
+                paper = tmp_path / f"{scorer}.csv"
+                paper.write_text(paper_scorecard("Independent Scorecard", scorer, later, raised))
+                ran = await cli(
+                    tmp_path, "scorecard", "import", second_id, "--scorer", scorer, str(paper)
+                )
+                assert ran.returncode == 0, ran.err
+            agreed = tmp_path / "combined.csv"
+            agreed.write_text(paper_scorecard("Combined Scorecard", "Scorer 1", later, raised))
+            ran = await cli(tmp_path, "scorecard", "consensus", second_id, str(agreed))
+            assert ran.returncode == 0, ran.err
+            reviewer.send("/work")
+            await tap_on_card(reviewer, f"R:{second_id}:all")
+            await reviewer.wait_for_message(contains="Type your comment")
+            reviewer.send("The second round reads consistently with the interviews.")
+            await reviewer.wait_for_message(contains="comment is saved")
             coordinator.send("/campaigns")
-            await settle(coordinator)
-        del ana, ben
+            await tap_on_card(coordinator, f"ks:{second_id}")
+            await coordinator.wait_for_message(contains="Round 2 of this assessment")
+            coordinator.tap(f"kf:{second_id}")
+            await coordinator.wait_for_message(contains="are final")
+            coordinator.send("/campaigns")
+            await tap_on_card(coordinator, f"kr:{second_id}")
+            trend = await coordinator.wait_for_message(contains="Readiness over the rounds")
+            assert "Round 1" in trend.content and "Round 2" in trend.content
+            for dimension, before in zip(DIMENSION_IDS, levels, strict=True):
+                assert f"{dimension}. " in trend.content
+                assert f": {before} → {before + 1} (+1)" in trend.content
+            assert f"Overall: {level} → " in trend.content
+            chart = await coordinator.wait_for_message(contains="over the rounds of re-assessment")
+            assert chart.photo is not None and chart.photo[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 async def set_up_full_assessment(coordinator: FakeUser) -> str:
