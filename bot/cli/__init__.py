@@ -16,8 +16,12 @@ from types import ModuleType
 
 EXIT_SETTINGS = 1
 EXIT_STARTUP = 2
-FLOWS = {"preassessment": "preassessment", "capacity": "capacity_checklist"}
-"""Command-line flow names -> bank ids."""
+FLOWS = {
+    "preassessment": "preassessment",
+    "capacity": "capacity_checklist",
+    "full-assessment": "full_assessment",
+}
+"""Command-line flow names -> bank ids. The full assessment is an interviewer's (--campaign)."""
 # Here rather than in bot.cli.score, so that building the parser imports nothing heavy.
 FULL_ASSESSMENT, PREASSESSMENT = "full-assessment", "preassessment"
 PURPOSES = (FULL_ASSESSMENT, PREASSESSMENT)

@@ -86,6 +86,13 @@ async def _interview(
         await _expire_unfinished(store, unfinished_days)
         handle = code or new_resume_code()
         interview = console_interview(store, secret, handle, keep, unfinished_days)
+        led = not default_library().bank(bank_id).for_respondents
+        if led and campaign_id is None and code is None:
+            print(
+                f"readiness-bot console: the {flow} is conducted for a campaign: --campaign ID",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         if campaign_id is not None:
             campaign = await store.read.campaigns.by_id(campaign_id)
             if campaign is None or campaign.flow != bank_id or not campaign.is_open:
@@ -99,6 +106,9 @@ async def _interview(
             if outcome is None:
                 print(f"readiness-bot console: nothing to resume under {code!r}", file=sys.stderr)
                 return EXIT_BAD_INPUT
+        elif led:
+            assert campaign_id is not None
+            outcome = await interview.conduct(bank_id, campaign_id, locale)
         else:
             outcome = await interview.begin(bank_id, campaign_id, locale)
         _resume_hint(outcome, flow, interview.code, keep)

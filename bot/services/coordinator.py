@@ -240,6 +240,8 @@ class Desk:
         self, tx: Repos, telegram_id: int, locale: str, action: str, campaign: Campaign
     ) -> Effects:
         name = campaign.name
+        if action in ("r", "x") and await team.blinded(tx, telegram_id, campaign):
+            return [Reply(Say.of(locale, team.BLINDED))]
         match action:
             case "r":
                 trend = [Later(ReportRequest(locale=locale, kind="trend", campaign_id=campaign.id))]
@@ -292,7 +294,7 @@ class Desk:
             case "f":
                 return await team.finalise(tx, telegram_id, locale, campaign)
             case "g":
-                return await team.repeat(tx, telegram_id, locale, campaign)
+                return await team.repeat(tx, telegram_id, locale, campaign, self.links.respondent)
         return [Toast(locale, Phrase(ct.NOT_FOUND))]
 
     async def team_button(

@@ -56,7 +56,6 @@ COMMENT_ASK = N_(
 COMMENT_SAVED = N_("Thank you: your comment is saved for the coordinator.")
 COMMENT_CANCELLED = N_("No comment was saved.")
 WHOLE_ASSESSMENT = N_("the whole assessment")
-STAFF_BUTTONS_ONLY = N_("Please use the buttons under the messages.")
 NOT_INTERVIEWER_BANK = N_("This assessment has no interview for an interviewer to conduct.")
 RECORDING_CLOSED = N_("This assessment is closed: no more interviews can be recorded.")
 
@@ -189,8 +188,10 @@ class StaffDesk:
 
     async def hand_in(self, tx: Repos, telegram_id: int, campaign_id: str, label: str) -> Effects:
         async def run(tx: Repos, member: StaffMember, book: Workbook) -> Effects:
-            await workbench.hand_in(tx, telegram_id, campaign_id, label)
-            done = Say.of(member.locale, HANDED_IN, label=book.interview(label).label)
+            interview = book.interview(label)
+            if not await workbench.hand_in(tx, telegram_id, campaign_id, label):
+                raise Refusal(workbench.ALREADY_SUBMITTED, label=interview.label)
+            done = Say.of(member.locale, HANDED_IN, label=interview.label)
             return [Settle(), Reply(done), Reply(await self._card(tx, member))]
 
         return await self._as(tx, telegram_id, campaign_id, SCORER, run)

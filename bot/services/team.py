@@ -7,11 +7,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from bot.i18n import N_
+from bot.i18n import N_, translator
 from bot.services import workbench
+from bot.services.coordinator_texts import LINK_TEXT
 from bot.services.effects import Effects, Later, Reply, Settle
 from bot.services.staff_views import ScoringProgress, TeamView
-from bot.services.views import Phrase, ReportRequest, Say
+from bot.services.views import Phrase, QrCode, ReportRequest, Say
 from bot.services.workbench import INTERVIEWER, REVIEWER, SCORER, Refusal
 from bot.storage.clock import new_token
 from bot.storage.records import Campaign
@@ -42,10 +43,10 @@ FINALISED_NOW = N_(
     "the scorecards follow."
 )
 REPEATED = N_(
-    "A new round of “{name}” is ready, with the same settings, coordinators and team, and a "
-    "new link. The report of each round shows the trend."
+    "A new round of “{name}” is ready, with the same settings, coordinators and team; its "
+    "links are new. The report shows the trend over the rounds."
 )
-FOCUS_SAVED = N_("Saved: the efforts centre on a {focus}.")
+FOCUS_SAVED = N_("Saved. Efforts centre on: {focus}.")
 LinkOf = Callable[[str], str]
 INTERVIEWER_LED = ("full_assessment",)
 """Flows whose interviews interviewers conduct: they have no respondent link."""
@@ -90,7 +91,7 @@ async def join(tx: Repos, telegram_id: int, locale: str, campaign: Campaign, rol
     existing = await tx.staff.member(campaign.id, role, telegram_id)
     if existing is None:
         number = await tx.staff.count(campaign.id, role) + 1
-        name = DEFAULT_NAMES[role].format(number=number)
+        name = translator(locale).gettext(DEFAULT_NAMES[role]).format(number=number)
         existing = await tx.staff.add(
             campaign.id, role, name, telegram_id=telegram_id, locale=locale
         )
@@ -150,7 +151,29 @@ async def set_focus(
     return [Settle(locale, said), *await progress(tx, locale, campaign)]
 
 
-async def repeat(tx: Repos, telegram_id: int, locale: str, campaign: Campaign) -> Effects:
+async def repeat(
+    tx: Repos, telegram_id: int, locale: str, campaign: Campaign, link_of: LinkOf
+) -> Effects:
     fresh = await workbench.repeat(tx, telegram_id, campaign.id)
     said = Say(locale, (Phrase(REPEATED, {"name": fresh.name}),))
-    return [Settle(), Reply(said)]
+    if fresh.flow in INTERVIEWER_LED:
+        return [Settle(), Reply(said), *await team(tx, locale, fresh)]
+    link = link_of(fresh.respondent_token)
+    shared = Say(locale, (Phrase(LINK_TEXT, {"name": fresh.name, "link": link}),))
+    return [Settle(), Reply(said), Reply(shared), Reply(QrCode(link, fresh.name))]
+
+
+BLINDED = N_(
+    "You score this assessment too: its report and scorecards show the other scorers' scores, "
+    "so they open for you once you have handed in every interview (Appendix E step 4)."
+)
+
+
+async def blinded(tx: Repos, telegram_id: int, campaign: Campaign) -> bool:
+    """Whether she also scores the campaign and has not handed in every interview yet: then
+    nothing that carries another scorer's scores may reach her, coordinator or not."""
+    member = await tx.staff.member(campaign.id, SCORER, telegram_id)
+    if member is None:
+        return False
+    book = await workbench.workbook(tx, campaign.id)
+    return book is not None and not book.may_compare(member) and bool(book.interviews)

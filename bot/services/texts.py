@@ -187,3 +187,8 @@ VOLUNTEER_ENDED = N_(
     "This offer has ended: a contact was already left, it was cancelled, or it expired."
 )
 DELETED_CONTACT = N_("The contact you left for the full assessment interview has been erased.")
+RECORDED = N_(
+    "Interview {label} is recorded. Scorers know it only by this label. If the respondent "
+    "asks for it to be erased, send /delete {code} to the bot (keep this code where only you "
+    "see it)."
+)

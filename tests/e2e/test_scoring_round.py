@@ -252,7 +252,9 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
                 await record_interview(interviewer, second_id, f"note of round 2, {n}")
                 for n in range(2)
             ]
-            raised = {d: (str(lv + 1), str(lv + 1)) for d, lv in zip(DIMENSION_IDS, levels)}
+            raised = {
+                d: (str(lv + 1), str(lv + 1)) for d, lv in zip(DIMENSION_IDS, levels, strict=True)
+            }
             for scorer in ("Scorer 1", "Scorer 2"):
                 paper = tmp_path / f"{scorer}.csv"
                 paper.write_text(paper_scorecard("Independent Scorecard", scorer, later, raised))

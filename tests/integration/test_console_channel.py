@@ -183,3 +183,51 @@ def test_resume_codes_read_out_and_never_look_like_an_option() -> None:
     assert len(codes) == 2_000
     for code in codes:
         assert re.fullmatch(f"[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}", code), code
+
+
+FULL = default_library().bank("full_assessment")
+
+
+def full_assessment_lines(note: str) -> list[str]:
+    """The interviewer at the terminal: Enter past each script part, her note under each
+    question, the first option of each grid item; Enter submits the review."""
+    lines = []
+    for question in FULL.questions:
+        if question.kind.value == "info":
+            lines.append("")
+        elif question.kind.value == "text":
+            lines.append(note)
+        else:
+            lines.append("1")
+    return [*lines, ""]
+
+
+def test_an_interviewer_conducts_the_full_assessment_at_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Appendix D read out and noted from a terminal: no privacy screen of her own (the
+    script asks the respondent), a label for the scorers, and no completion record that
+    would stop her conducting the next one."""
+    database = tmp_path / "readiness.db"
+    campaign_id = asyncio.run(campaign_with_coordinator(database, "full_assessment"))
+    lines = full_assessment_lines("She says the task force meets monthly.")
+    args = ("--flow", "full-assessment", "--campaign", campaign_id)
+    for _ in range(2):
+        status, out = run_console(monkeypatch, capsys, lines, *args)
+        assert status == 0, out
+        assert re.search(r"Interview [A-Z0-9]{4} is recorded", out), out[-2000:]
+    with sqlite3.connect(database) as db:
+        labels = db.execute("SELECT label, bank FROM responses").fetchall()
+        assert db.execute("SELECT COUNT(*) FROM completions").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
+        noted = db.execute("SELECT COUNT(*) FROM answers WHERE value LIKE '%monthly%'").fetchone()
+    assert len({label for label, _ in labels}) == 2 and {b for _, b in labels} == {FULL.id}
+    assert noted[0] == 2 * sum(1 for q in FULL.questions if q.kind.value == "text")
+
+
+def test_the_full_assessment_needs_a_campaign_at_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["console", "--flow", "full-assessment"]) == 2
+    assert "conducted for a campaign: --campaign ID" in capsys.readouterr().err

@@ -30,13 +30,15 @@ from bot.render import render_ask, review_lines
 from bot.services.effects import Effects, Redraw, Reply, Toast
 from bot.services.notices import queue_notices
 from bot.services.respondent import Respondents, Who
-from bot.services.views import Consent, QuestionView, Result, ReviewView, View
+from bot.services.views import Consent, QuestionView, Recorded, Result, ReviewView, View
 from bot.storage.db import Store
 from bot.storage.repos import Repos
 from bot.text_input import typed_answer
 from questions.schema import Kind
 
 Call = Callable[[Repos], Awaitable[Effects]]
+Shown = Consent | QuestionView | ReviewView | Result | Recorded
+"""The screens a console run waits on (the last two end it)."""
 
 
 @dataclass
@@ -78,6 +80,15 @@ class ConsoleInterview:
             lambda tx: self.respondents.open_now(tx, self.who, bank_id, campaign_id, locale)
         )
 
+    async def conduct(self, bank_id: str, campaign_id: str, locale: str) -> ConsoleOutcome:
+        """An interview the person at the terminal conducts and notes (Appendix D): the
+        script and questions to read aloud, her notes typed under each."""
+        tr = translator(locale)
+        self.say(*self.presenter.hint(tr))
+        return await self._converse(
+            lambda tx: self.respondents.begin_led(tx, self.who, campaign_id, bank_id, locale)
+        )
+
     async def resume(self) -> ConsoleOutcome | None:
         session = await self.store.read.sessions.of(self.who.key)
         if session is None:
@@ -89,7 +100,7 @@ class ConsoleInterview:
 
     async def _converse(self, first: Call) -> ConsoleOutcome:
         view = await self._call(first)
-        while not isinstance(view, Result):
+        while not isinstance(view, Result | Recorded):
             if view is None:
                 return self._outcome(finished=False)  # the interview ended (a closed campaign)
             tr = translator(view.locale)
@@ -114,7 +125,7 @@ class ConsoleInterview:
             # else refused (a note was printed): the same screen takes the next line
         return self._outcome(finished=True)
 
-    async def _call(self, call: Call) -> Consent | QuestionView | ReviewView | Result | None:
+    async def _call(self, call: Call) -> Shown | None:
         """Run one service call in its own transaction; print what it shows after the commit."""
         async with self.store.transaction() as tx:
             effects = await call(tx)
@@ -122,12 +133,12 @@ class ConsoleInterview:
             session = await tx.sessions.of(self.who.key)
             if session is not None:
                 self._state = InterviewState.from_json(session.state)
-        shown: Consent | QuestionView | ReviewView | Result | None = None
+        shown: Shown | None = None
         for effect in effects:
             match effect:
                 case Reply(view=view) | Redraw(view=view):
                     self.say(*self.presenter.render(view, stored=self.stored))
-                    if isinstance(view, Consent | QuestionView | ReviewView | Result):
+                    if isinstance(view, Consent | QuestionView | ReviewView | Result | Recorded):
                         shown = view
                 case Toast():
                     self.say(*self.presenter.toast(effect))

@@ -10,7 +10,16 @@ from bot.render import plain, privacy_notice, reason, render_ask, review_lines, 
 from bot.results import own_result
 from bot.services import texts
 from bot.services.effects import Toast
-from bot.services.views import Consent, QuestionView, Refusal, Result, ReviewView, Say, View
+from bot.services.views import (
+    Consent,
+    QuestionView,
+    Recorded,
+    Refusal,
+    Result,
+    ReviewView,
+    Say,
+    View,
+)
 from questions.loader import Library
 
 BACK_WORDS = (N_("back"),)
@@ -70,6 +79,9 @@ class ConsolePresenter:
                 return self._review(view)
             case Result():
                 return self._result(view, stored=stored)
+            case Recorded(locale=locale, label=label, receipt=code):
+                tr = translator(locale)
+                return ["", tr.gettext(texts.RECORDED).format(label=label, code=code)]
         return []
 
     def toast(self, toast: Toast) -> list[str]:

@@ -15,6 +15,7 @@ from bot.channels.telegram.markup import escaped as _e
 from bot.flows.values import AnswerValue
 from bot.i18n import N_, Translator, translator
 from bot.render import describe_answer
+from bot.services import texts
 from bot.services.staff_views import (
     AgreeDimension,
     AgreementRow,
@@ -110,7 +111,7 @@ PROGRESS_NO_SCORERS = N_("No scorer has joined yet: invite two from the team.")
 PROGRESS_UNAGREED = N_("Agreed scores missing or unconfirmed: {count}")
 PROGRESS_REVIEWED = N_("The reviewer has commented.")
 PROGRESS_NOT_REVIEWED = N_("No reviewer's comment yet.")
-PROGRESS_FOCUS = N_("Efforts centre on a {focus}.")
+PROGRESS_FOCUS = N_("Efforts centre on: {focus}.")
 PROGRESS_NO_FOCUS = N_("Where do the community's efforts centre (Appendix E step 10)?")
 PROGRESS_FINAL = N_("Final: the scores are locked.")
 PROGRESS_ROUNDS = N_("Round {number} of this assessment.")
@@ -124,10 +125,6 @@ FOCUS_BUTTONS = {
     "public_health": N_("Public health"),
     "both": N_("Both"),
 }
-RECORDED = N_(
-    "Interview {label} is recorded. Scorers know it only by this label. If the respondent "
-    "asks for it to be erased, send /delete {code} (keep this code where only you see it)."
-)
 
 
 STAFF_VIEWS = (
@@ -167,7 +164,7 @@ class StaffPresenter:
             case ScoringProgress():
                 return [self._progress(view, tr)]
             case Recorded(label=label, receipt=code):
-                return [Text(_e(tr, RECORDED, label=label, code=code), [clear_row(tr)])]
+                return [Text(_e(tr, texts.RECORDED, label=label, code=code), [clear_row(tr)])]
         raise TypeError(f"no rendering for {view!r}")
 
     # --- the team and the cards ----------------------------------------------------------
