@@ -8,7 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.channels.telegram import callbacks as cb
+from bot.services.workbench import FOCUSES
+from bot.storage.repos.scoring import LABEL_ALPHABET
 from questions.loader import default_library
+from questions.schema import DIMENSION_IDS
 
 LIBRARY = default_library()
 QUESTION_IDS = [q.id for bank in LIBRARY.banks.values() for q in bank.questions]
@@ -27,6 +30,10 @@ markers = st.one_of(
     st.builds(lambda q: f"{q}:+", question_ids),
 )
 
+roles = st.sampled_from(["interviewer", "scorer", "reviewer"])
+labels = st.text(LABEL_ALPHABET, min_size=4, max_size=4)
+HALF_STEPS = [str(n // 2) if n % 2 == 0 else f"{n // 2}.5" for n in range(2, 19)]
+
 buttons = st.one_of(
     st.just(cb.LeaveNow()),
     st.just(cb.KeepAnswers()),
@@ -42,7 +49,21 @@ buttons = st.one_of(
     st.builds(cb.EditAnswer, session_ids, question_ids),
     st.builds(cb.SubmitAnswers, session_ids),
     st.builds(cb.EraseOpen, session_ids),
-    st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqpykv")), campaign_ids),
+    st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqpykvtsfg")), campaign_ids),
+    st.builds(cb.InviteStaff, campaign_ids, roles),
+    st.builds(cb.ChooseFocus, campaign_ids, st.sampled_from(FOCUSES)),
+    st.builds(cb.StaffCard, campaign_ids, roles),
+    st.builds(cb.StartInterview, campaign_ids),
+    st.builds(cb.InterviewStep, st.sampled_from(list("OHAMCR")), campaign_ids, labels),
+    st.builds(
+        cb.ScoreDimension,
+        campaign_ids,
+        labels,
+        st.sampled_from(DIMENSION_IDS),
+        st.sampled_from(["", *HALF_STEPS]),
+        st.booleans(),
+    ),
+    st.builds(cb.CommentOn, campaign_ids, st.sampled_from([*DIMENSION_IDS, "all"])),
     st.builds(cb.CampaignComments, campaign_ids, st.sampled_from([*"ABCDEFG", "community"])),
     st.builds(
         cb.VolunteerOffer, st.text(SESSION_ALPHABET, min_size=16, max_size=16), st.booleans()
@@ -101,6 +122,18 @@ def test_any_bytes_decode_to_a_button_or_none(raw: bytes) -> None:
         "p:other",
         "l:sid:EN-us",
         "x" * 65,
+        "kI:1234abcd:coordinator",
+        "kF:1234abcd:other",
+        "Q:1234abcd:K7TF:A:0.5",
+        "Q:1234abcd:K7TF:A:9.5",
+        "Q:1234abcd:K7TF:A:4.0",
+        "Q:1234abcd:K7QF:A:4",
+        "Q:1234abcd:K7TF:H:4",
+        "JZ:1234abcd:K7TF",
+        "JO:1234abcd:k7tf",
+        "R:1234abcd:community",
+        "I:1234abcd:extra",
+        "W:1234abcd:x",
     ],
 )
 def test_forged_data_is_refused(data: str) -> None:
