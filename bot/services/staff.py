@@ -12,11 +12,12 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Literal
 
 from bot.flows.values import AnswerValue
 from bot.i18n import N_
 from bot.services import workbench
-from bot.services.effects import Effects, Redraw, Reply, Settle, Toast
+from bot.services.effects import Effects, Notify, Redraw, Reply, Settle, Toast
 from bot.services.respondent import Respondents, Who
 from bot.services.staff_views import (
     AgreeDimension,
@@ -28,7 +29,7 @@ from bot.services.staff_views import (
     InterviewStatus,
     StaffHome,
 )
-from bot.services.views import Phrase, Say
+from bot.services.views import Phrase, Say, TeamNotice
 from bot.services.workbench import INTERVIEWER, REVIEWER, SCORER, Refusal, Workbook
 from bot.storage.records import Interview, StaffMember
 from bot.storage.repos import Repos
@@ -192,7 +193,8 @@ class StaffDesk:
             if not await workbench.hand_in(tx, telegram_id, campaign_id, label):
                 raise Refusal(workbench.ALREADY_SUBMITTED, label=interview.label)
             done = Say.of(member.locale, HANDED_IN, label=interview.label)
-            return [Settle(), Reply(done), Reply(await self._card(tx, member))]
+            told = await _when_all_handed_in(tx, book, member)
+            return [Settle(), Reply(done), Reply(await self._card(tx, member)), *told]
 
         return await self._as(tx, telegram_id, campaign_id, SCORER, run)
 
@@ -227,7 +229,8 @@ class StaffDesk:
     ) -> Effects:
         async def run(tx: Repos, member: StaffMember, book: Workbook) -> Effects:
             await workbench.propose_agreed(tx, telegram_id, campaign_id, label, dimension, score)
-            return await self._agreement_again(tx, member, label, AGREED_ENTERED)
+            told = _tell_scorers(book, member, "to_confirm", book.interview(label).label)
+            return [*await self._agreement_again(tx, member, label, AGREED_ENTERED), *told]
 
         return await self._as(tx, telegram_id, campaign_id, SCORER, run, compare=True)
 
@@ -247,7 +250,8 @@ class StaffDesk:
                 await workbench.propose_agreed(
                     tx, telegram_id, campaign_id, label, row.dimension, score
                 )
-            return await self._agreement_again(tx, member, label, AGREED_ENTERED)
+            told = _tell_scorers(book, member, "to_confirm", book.interview(label).label)
+            return [*await self._agreement_again(tx, member, label, AGREED_ENTERED), *told]
 
         return await self._as(tx, telegram_id, campaign_id, SCORER, run, compare=True)
 
@@ -265,7 +269,7 @@ class StaffDesk:
                 await workbench.confirm_agreed(tx, telegram_id, campaign_id, label, row.dimension)
             done = Phrase(CONFIRMED, {"count": len(waiting)})
             again = await self._agreement_again(tx, member, label, None)
-            return [Settle(member.locale, done), *again[1:]]
+            return [Settle(member.locale, done), *again[1:], *await _when_all_agreed(tx, book)]
 
         return await self._as(tx, telegram_id, campaign_id, SCORER, run, compare=True)
 
@@ -326,7 +330,10 @@ class StaffDesk:
         except Refusal as refused:
             return [Reply(Say.of(member.locale, refused.message, **refused.params))]
         await tx.staff.set_awaiting(member.id, None)
-        return [Reply(Say.of(member.locale, COMMENT_SAVED)), Reply(await self._card(tx, member))]
+        saved = [Reply(Say.of(member.locale, COMMENT_SAVED)), Reply(await self._card(tx, member))]
+        campaign = await tx.campaigns.by_id(member.campaign_id)
+        assert campaign is not None
+        return [*saved, *await _tell_coordinators(tx, campaign.id, campaign.name, "reviewed")]
 
     async def interview_step(
         self, tx: Repos, telegram_id: int, step: str, campaign_id: str, label: str
@@ -431,6 +438,76 @@ class StaffDesk:
 
 
 Step = Callable[[Repos, StaffMember, Workbook], Awaitable[Effects]]
+TeamEvent = Literal["to_confirm", "all_handed_in", "ready_for_review", "reviewed"]
+
+
+# --- who is told what waits for them ----------------------------------------------------------
+
+
+def _notice(member: StaffMember, book: Workbook, event: TeamEvent, label: str = "") -> Notify:
+    assert member.telegram_id is not None
+    notice = TeamNotice(
+        locale=member.locale,
+        event=event,
+        campaign_id=book.campaign.id,
+        name=book.campaign.name,
+        role=member.role,
+        label=label,
+    )
+    return Notify(member.telegram_id, notice)
+
+
+def _tell_scorers(
+    book: Workbook, author: StaffMember, event: TeamEvent, label: str = ""
+) -> Effects:
+    """Every other scorer who works in the chat (a paper scorer has no chat)."""
+    return [
+        _notice(scorer, book, event, label)
+        for scorer in book.scorers
+        if scorer.id != author.id and scorer.telegram_id is not None
+    ]
+
+
+async def _tell_coordinators(tx: Repos, campaign_id: str, name: str, event: TeamEvent) -> Effects:
+    return [
+        Notify(
+            coordinator.telegram_id,
+            TeamNotice(
+                locale=coordinator.locale,
+                event=event,
+                campaign_id=campaign_id,
+                name=name,
+                role="coordinator",
+            ),
+        )
+        for coordinator in await tx.coordinators.of_campaign(campaign_id)
+    ]
+
+
+async def _when_all_handed_in(tx: Repos, before: Workbook, author: StaffMember) -> Effects:
+    """Once the last sheet is in, the scorers may compare: each other scorer is told."""
+    book = await workbench.workbook(tx, before.campaign.id)
+    assert book is not None
+    if not all(book.all_handed_in(interview) for interview in book.interviews):
+        return []
+    return _tell_scorers(book, author, "all_handed_in")
+
+
+async def _when_all_agreed(tx: Repos, before: Workbook) -> Effects:
+    """Once every agreed score is confirmed, the reviewer's step begins (step 7)."""
+    book = await workbench.workbook(tx, before.campaign.id)
+    assert book is not None
+    if book.unagreed() or before.unagreed() == 0:
+        return []
+    told: Effects = [
+        _notice(reviewer, book, "ready_for_review")
+        for reviewer in book.reviewers
+        if reviewer.telegram_id is not None
+    ]
+    campaign = book.campaign
+    return told + await _tell_coordinators(tx, campaign.id, campaign.name, "ready_for_review")
+
+
 COMPARE_LATER = N_(
     "Hand in your scores of every interview first: then you see the other scorers' scores "
     "and agree on them (Appendix E steps 4-6)."

@@ -26,7 +26,10 @@ PRIVACY = N_(
     "write names of people or organisations."
 )
 """The privacy screen is these parts in this order, the reminder only when one can come."""
-PRIVACY_READERS = N_("• The task force's coordinators read the answers, without your name.")
+PRIVACY_READERS = N_(
+    "• The task force's coordinators, and the scorers and reviewer it names, read the answers, "
+    "without your name."
+)
 PRIVACY_READERS_PERSONAL = N_(
     "• This is a try for yourself: no task force sees these answers, and they count in no "
     "assessment."
@@ -56,7 +59,8 @@ HELP = N_(
     "This bot runs the community readiness preassessment and the organisational capacity "
     "checklist: how ready a community is to act against human trafficking. Your answers are "
     "stored without your Telegram name, username, phone number or id, and a task force's "
-    "coordinators read the answers to its assessment without your name.\n\n"
+    "coordinators, scorers and reviewer read the answers to its assessment without your name."
+    "\n\n"
     "• ◀ Back changes your previous answer.\n"
     "• /start continues where you left off.\n"
     "• /language changes the language.\n"

@@ -295,6 +295,20 @@ class ReassessDue(_Deferred):
     finalised_on: date
 
 
+class TeamNotice(_Deferred):
+    """To a member of the scoring team (or a coordinator) when the next step is theirs:
+    agreed scores to confirm, every interview handed in, scores ready for review, a review
+    left. Carries no score and no one's answers, only what waits."""
+
+    kind: Literal["team"] = "team"
+    event: Literal["to_confirm", "all_handed_in", "ready_for_review", "reviewed"]
+    campaign_id: str
+    name: str
+    role: str
+    """The recipient's role the notice's button opens: scorer, reviewer or coordinator."""
+    label: str = ""
+
+
 class ReportRequest(_Deferred):
     """A report, chart or file of a campaign, built from committed data when it is sent."""
 
@@ -317,7 +331,7 @@ class ReportRequest(_Deferred):
     """For comments: the dimension (A-G) or 'community'."""
 
 
-Notice = ResponseSummary | TargetReached | CampaignStatus | ReassessDue
+Notice = ResponseSummary | TargetReached | CampaignStatus | ReassessDue | TeamNotice
 """Deferred views made whole when they are queued: nothing to read when they are sent."""
 Deferred = Annotated[Notice | ReportRequest, Field(discriminator="kind")]
 DEFERRED: TypeAdapter[Notice | ReportRequest] = TypeAdapter(Deferred)

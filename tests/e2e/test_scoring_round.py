@@ -167,6 +167,8 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
             for message in ben.messages:
                 assert "Scorer 1 " not in message.content
 
+            # Ana, who handed in first, is told when the last sheet is in.
+            await ana.wait_for_message(contains="Every scorer has handed in every interview")
             # Steps 5-6: side by side, flagged, entered by Ana and confirmed by Ben.
             for index, label in enumerate(labels):
                 ana.send("/work")
@@ -201,6 +203,7 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
                         raise AssertionError(
                             "the test's consensus must differ only where scores do"
                         )
+                await ben.wait_for_message(contains=f"interview {label} of “Riverside County” wait")
                 ben.send("/work")
                 await ben.wait_for_message(contains="to confirm")
                 ben.tap(f"JA:{campaign_id}:{label}")
@@ -209,7 +212,8 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
                 confirmed = await ben.wait_for_message(contains="agreeing the scores")
                 assert confirmed.content.count("✓") == 7
 
-            # Step 7: the reviewer reads and comments.
+            # Step 7: the reviewer, told the scores are ready, reads and comments.
+            await reviewer.wait_for_message(contains="ready for the reviewer's comments")
             reviewer.send("/work")
             await reviewer.wait_for_message(contains="you are Reviewer 1")
             reviewer.tap(f"JR:{campaign_id}:{labels[0]}")
@@ -219,6 +223,7 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
             await reviewer.wait_for_message(contains="Type your comment")
             reviewer.send("Leadership scores read a little high against the interviews.")
             await reviewer.wait_for_message(contains="comment is saved")
+            await coordinator.wait_for_message(contains="The reviewer has commented")
 
             # Steps 8-10: focus, finalise; the scorecard is Appendix E.
             coordinator.tap(f"ks:{campaign_id}")

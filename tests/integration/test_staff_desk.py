@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from pathlib import Path
 
 from bot.channels.telegram.markup import Text
 from bot.channels.telegram.presenter import Presenter

@@ -96,7 +96,8 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "Other names are not: please do not write names of people or organisations.": (
         "other-names-kept",
     ),
-    "The task force's coordinators read the answers, without your name.": ("coordinators-read",),
+    "The task force's coordinators, and the scorers and reviewer it names, read the answers, "
+    "without your name.": ("coordinators-read",),
     "This is a try for yourself: no task force sees these answers, and they count in no "
     "assessment.": ("personal-try",),
     "Until you submit, your answers are kept under a code so that you can continue later.": (
@@ -143,7 +144,8 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "This bot runs the community readiness preassessment and the organisational capacity "
     "checklist: how ready a community is to act against human trafficking.": (COURTESY,),
     "Your answers are stored without your Telegram name, username, phone number or id, and a "
-    "task force's coordinators read the answers to its assessment without your name.": (
+    "task force's coordinators, scorers and reviewer read the answers to its assessment without "
+    "your name.": (
         "no-identity-stored",
         "coordinators-read",
     ),
@@ -313,7 +315,7 @@ def test_the_privacy_screen_states_the_settings_numbers() -> None:
     shown = on_telegram(consent(unfinished_days=30, reminder_seconds=24 * 3600))
     assert "An interview left unfinished for 30 days is deleted." in shown
     assert "one reminder may come after 24 hours. /noreminder turns it off." in shown
-    assert "coordinators read the answers, without your name" in shown
+    assert "read the answers, without your name" in shown
     short = on_telegram(consent(unfinished_days=1, reminder_seconds=90))
     assert "unfinished for 1 day is deleted" in short and "after 2 minutes" in short
     # Reminders off: not a word about one.

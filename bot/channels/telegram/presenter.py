@@ -72,6 +72,7 @@ from bot.services.views import (
     Say,
     SetupStep,
     TargetReached,
+    TeamNotice,
     View,
     VolunteerAsk,
     Welcome,
@@ -394,6 +395,8 @@ class Presenter:
             text = _e(tr, ct.REASSESS_DUE, name=view.name, day=tr.date(view.finalised_on))
             repeat = _b(tr.gettext(ct.BUTTON_REPEAT), cb.CampaignAction("g", view.campaign_id))
             return [Text(text, [[repeat]])]
+        if isinstance(view, TeamNotice):
+            return [StaffPresenter(self.library).notice(view)]
         if material.campaign is None:
             return [Text(_e(tr, ct.NOT_FOUND))]
         return self._report(view, material, tr)

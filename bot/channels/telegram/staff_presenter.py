@@ -30,7 +30,7 @@ from bot.services.staff_views import (
     TeamView,
 )
 from bot.services.team import ROLE_NAMES
-from bot.services.views import Recorded
+from bot.services.views import Recorded, TeamNotice
 from bot.services.workbench import FOCUSES, INTERVIEWER, REVIEWER, SCORER
 from bot.workbench_report import FOCUS
 from questions.loader import Library
@@ -140,6 +140,21 @@ STAFF_VIEWS = (
 )
 
 
+TEAM_NOTICES = {
+    "to_confirm": N_("Agreed scores of interview {label} of “{name}” wait for your confirmation."),
+    "all_handed_in": N_(
+        "Every scorer has handed in every interview of “{name}”: the scores can now be "
+        "compared and agreed."
+    ),
+    "ready_for_review": N_(
+        "Every agreed score of “{name}” is entered and confirmed: it is ready for the "
+        "reviewer's comments."
+    ),
+    "reviewed": N_("The reviewer has commented on the scores of “{name}”."),
+}
+OPEN_WORK = N_("Open")
+
+
 @dataclass
 class StaffPresenter:
     library: Library
@@ -166,6 +181,18 @@ class StaffPresenter:
             case Recorded(label=label, receipt=code):
                 return [Text(_e(tr, texts.RECORDED, label=label, code=code), [clear_row(tr)])]
         raise TypeError(f"no rendering for {view!r}")
+
+    def notice(self, view: TeamNotice) -> Text:
+        """What waits for her, with the button that opens it."""
+        tr = translator(view.locale)
+        text = _e(tr, TEAM_NOTICES[view.event], name=view.name, label=view.label)
+        cid = view.campaign_id
+        opens: cb.Button = (
+            cb.CampaignAction("s", cid)
+            if view.role == "coordinator"
+            else cb.StaffCard(cid, view.role)
+        )
+        return Text(text, [[_b(tr.gettext(OPEN_WORK), opens)]])
 
     # --- the team and the cards ----------------------------------------------------------
 
