@@ -41,10 +41,11 @@ from scoring import RECOMMENDED, CommunityType
 
 COMMANDS = frozenset({"new", "campaigns", "report", "export", "mute", "unmute", "cancel"})
 CAMPAIGN_COMMANDS = {"report": "r", "export": "x", "mute": "m", "unmute": "u"}
-ACTIONS = frozenset("rxlcomuiqpwykvtsfg")
+ACTIONS = frozenset("rxlcomuiqpwykvtsfge")
 """report, export, link, close, reopen, mute, unmute, invite, quit, priorities, what was said;
 close (confirmed), keep open; volunteers for the full assessment; the scoring team, the
-scorecard's progress, finalise the scores, repeat the assessment (a new round)."""
+scorecard's progress, finalise the scores, repeat the assessment (a new round), her own
+comment on the scores (Appendix E step 10)."""
 COMMUNITY_TYPES = ("rural", "suburban", "urban")
 FLOWS = ("preassessment", "capacity_checklist", "full_assessment")
 MAX_NAME = 120
@@ -293,6 +294,10 @@ class Desk:
                 return await team.progress(tx, locale, campaign)
             case "f":
                 return await team.finalise(tx, telegram_id, locale, campaign)
+            case "e":
+                draft = {"id": new_id(4), "step": team.COMMENT_STEP, "campaign": campaign.id}
+                await tx.coordinators.set_draft(telegram_id, json.dumps(draft))
+                return [Reply(Say.of(locale, team.COORDINATOR_COMMENT_ASK, name=name))]
             case "g":
                 return await team.repeat(tx, telegram_id, locale, campaign, self.links.respondent)
         return [Toast(locale, Phrase(ct.NOT_FOUND))]
@@ -330,6 +335,8 @@ class Desk:
     ) -> Effects:
         draft = json.loads(await tx.coordinators.get_draft(telegram_id) or "{}")
         step = draft.get("step")
+        if step == team.COMMENT_STEP:
+            return await team.comment(tx, telegram_id, locale, str(draft["campaign"]), text)
         if step not in TYPED_STEPS:
             return [Reply(Say.of(locale, ct.NEW_BUTTON_EXPECTED))]
         limit = MAX_DESCRIPTION if step == "description" else MAX_NAME
@@ -377,10 +384,13 @@ class Desk:
         return [settled, *await self._next_step(tx, telegram_id, locale, draft)]
 
     async def _cancel(self, tx: Repos, telegram_id: int, locale: str) -> Effects:
-        if await tx.coordinators.get_draft(telegram_id) is None:
+        stored = await tx.coordinators.get_draft(telegram_id)
+        if stored is None:
             # After a campaign was created, "nothing was created" would not be true.
             return [Reply(Say.of(locale, ct.NOTHING_TO_CANCEL))]
         await tx.coordinators.set_draft(telegram_id, None)
+        if json.loads(stored).get("step") == team.COMMENT_STEP:
+            return [Reply(Say.of(locale, team.COMMENT_DROPPED))]
         return [Unbutton(SETUP), Reply(Say.of(locale, ct.NEW_CANCELLED), SETUP)]
 
     async def _next_step(

@@ -47,6 +47,14 @@ REPEATED = N_(
     "links are new. The report shows the trend over the rounds."
 )
 FOCUS_SAVED = N_("Saved. Efforts centre on: {focus}.")
+COMMENT_STEP = "comment"
+"""The coordinator's draft while she types her comment on the scores."""
+COORDINATOR_COMMENT_ASK = N_(
+    "Type your comment on the scores of “{name}”: your impressions of the interviews and any "
+    "outcomes unique to this community (Appendix E step 10). Send /cancel to leave it."
+)
+COMMENT_SAVED = N_("Your comment is saved with the scores.")
+COMMENT_DROPPED = N_("No comment was saved.")
 LinkOf = Callable[[str], str]
 INTERVIEWER_LED = ("full_assessment",)
 """Flows whose interviews interviewers conduct: they have no respondent link."""
@@ -149,6 +157,18 @@ async def set_focus(
         return [Reply(Say(locale, (Phrase(refused.message, refused.params),)))]
     said = Phrase(FOCUS_SAVED, {"focus": FOCUS[focus]})
     return [Settle(locale, said), *await progress(tx, locale, campaign)]
+
+
+async def comment(tx: Repos, telegram_id: int, locale: str, campaign_id: str, text: str) -> Effects:
+    """Her typed comment (step 10); a refusal (too long, finalised) keeps the draft."""
+    try:
+        await workbench.coordinator_comment(tx, telegram_id, campaign_id, text)
+    except Refusal as refused:
+        return [Reply(Say(locale, (Phrase(refused.message, refused.params),)))]
+    await tx.coordinators.set_draft(telegram_id, None)
+    campaign = await tx.campaigns.by_id(campaign_id)
+    assert campaign is not None
+    return [Reply(Say(locale, (Phrase(COMMENT_SAVED),))), *await progress(tx, locale, campaign)]
 
 
 async def repeat(

@@ -230,8 +230,15 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
             await coordinator.wait_for_message(contains="Scores of")
             coordinator.tap(f"kF:{campaign_id}:ph")
             await coordinator.wait_for_message(contains="Scores of")
+            coordinator.tap(f"ke:{campaign_id}")
+            await coordinator.wait_for_message(contains="Type your comment on the scores")
+            coordinator.send("Efforts here grew out of the clinics' screening work.")
+            await coordinator.wait_for_message(contains="Your comment is saved")
+            pressed = coordinator.keyboard_message().message_id
             coordinator.tap(f"kf:{campaign_id}")
             final = await coordinator.wait_for_message(contains="are final")
+            await coordinator.wait_for_edit(message_id=pressed)
+            assert not coordinator.chat.message(pressed).buttons()  # no second Finalise
             levels, overall, level = appendix_e(agreed_scores())
             assert f"overall {float(overall):.2f}, level {level}" in final.content
 
@@ -241,12 +248,15 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
         assert [d["level"] for d in card["dimensions"]] == levels
         assert card["overall"]["level"] == level and card["finalised"]
         assert len(card["flagged"]) == 2  # B of one interview, C of another
+        assert card["focus"] == "public_health"
+        assert [c["role"] for c in card["comments"]] == ["reviewer", "coordinator"]
 
         # Step 7 of the process: a second round, same team, new interviews; this time the
         # scorers score on paper and the operator imports their scorecards.
         async with running_bot(settings):
-            coordinator.tap(f"ks:{campaign_id}")
-            await coordinator.wait_for_message(contains="Scores of")
+            coordinator.send("/campaigns")
+            await tap_on_card(coordinator, f"ks:{campaign_id}")
+            await coordinator.wait_for_message(contains="Final: the scores are locked")
             coordinator.tap(f"kg:{campaign_id}")
             await coordinator.wait_for_message(contains="new round")
             ((second,),) = rows(

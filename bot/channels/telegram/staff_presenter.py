@@ -116,6 +116,7 @@ PROGRESS_NO_FOCUS = N_("Where do the community's efforts centre (Appendix E step
 PROGRESS_FINAL = N_("Final: the scores are locked.")
 PROGRESS_ROUNDS = N_("Round {number} of this assessment.")
 FINALISE = N_("🔒 Finalise the scores")
+COMMENT = N_("💬 Your comment (step 10)")
 REPEAT = N_("🔁 Repeat this assessment")
 REPORT = N_("📊 Report")
 SCORECARDS = N_("📁 Scorecards")
@@ -411,7 +412,7 @@ class StaffPresenter:
         rows: list[list[Button]] = []
         if not view.final:
             focus = [_b(tr.gettext(FOCUS_BUTTONS[f]), cb.ChooseFocus(cid, f)) for f in FOCUSES]
-            rows += [focus, [action(FINALISE, "f")]]
+            rows += [focus, [action(COMMENT, "e")], [action(FINALISE, "f")]]
         rows.append([action(REPORT, "r"), action(SCORECARDS, "x")])
         rows.append([action(TEAM, "t")])
         if view.final:
