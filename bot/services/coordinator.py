@@ -314,6 +314,8 @@ class Desk:
             return await team.invite(tx, telegram_id, locale, campaign, press.role, link)
         if press.focus in workbench.FOCUSES:
             return await team.set_focus(tx, telegram_id, locale, campaign, press.focus)
+        if press.member:
+            return await team.remove(tx, locale, campaign, press.member, press.confirmed)
         return [Toast(locale, Phrase(ct.NOT_FOUND))]
 
     async def forget_volunteer(
@@ -429,6 +431,9 @@ class TeamPress:
     campaign_id: str
     role: str = ""
     focus: str = ""
+    member: str = ""
+    """A member's staff id to remove (asked first; `confirmed` on the confirmation)."""
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ class TeamView:
     locale: str
     campaign_id: str
     name: str
-    members: tuple[tuple[str, str], ...]
-    """(role, name) of each member, in role order."""
+    members: tuple[tuple[str, str, str], ...]
+    """(role, name, staff id) of each member, in role order."""
     interviewer_led: bool
     """Whether the campaign's interviews are conducted by interviewers (the full assessment)."""
 
@@ -144,6 +144,19 @@ class ScoringProgress:
     rounds: int = 1
 
 
+@dataclass(frozen=True)
+class RemoveConfirm:
+    """Asks the coordinator before a member leaves the team."""
+
+    locale: str
+    campaign_id: str
+    staff_id: str
+    member: str
+    role: str
+    name: str
+    """The campaign's name."""
+
+
 StaffView = (
     TeamView
     | StaffHome
@@ -153,4 +166,5 @@ StaffView = (
     | AgreementView
     | AgreeDimension
     | ScoringProgress
+    | RemoveConfirm
 )

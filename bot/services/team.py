@@ -10,8 +10,8 @@ from collections.abc import Callable
 from bot.i18n import N_, translator
 from bot.services import workbench
 from bot.services.coordinator_texts import LINK_TEXT
-from bot.services.effects import Effects, Later, Reply, Settle
-from bot.services.staff_views import ScoringProgress, TeamView
+from bot.services.effects import Effects, Later, Reply, Settle, Toast
+from bot.services.staff_views import RemoveConfirm, ScoringProgress, TeamView
 from bot.services.views import Phrase, QrCode, ReportRequest, Say
 from bot.services.workbench import INTERVIEWER, REVIEWER, SCORER, Refusal
 from bot.storage.clock import new_token
@@ -47,6 +47,7 @@ REPEATED = N_(
     "links are new. The report shows the trend over the rounds."
 )
 FOCUS_SAVED = N_("Saved. Efforts centre on: {focus}.")
+REMOVED = N_("{member} is no longer on the team of “{name}”.")
 COMMENT_STEP = "comment"
 """The coordinator's draft while she types her comment on the scores."""
 COORDINATOR_COMMENT_ASK = N_(
@@ -71,7 +72,7 @@ async def team(tx: Repos, locale: str, campaign: Campaign) -> Effects:
     members = await tx.staff.of_campaign(campaign.id)
     order = {role: index for index, role in enumerate(ROLES)}
     listed = tuple(
-        (m.role, m.name) for m in sorted(members, key=lambda m: (order[m.role], m.joined_at))
+        (m.role, m.name, m.id) for m in sorted(members, key=lambda m: (order[m.role], m.joined_at))
     )
     view = TeamView(locale, campaign.id, campaign.name, listed, campaign.flow in INTERVIEWER_LED)
     return [Reply(view)]
@@ -92,6 +93,26 @@ async def invite(
         ),
     )
     return [Reply(said)]
+
+
+async def remove(
+    tx: Repos, locale: str, campaign: Campaign, staff_id: str, confirmed: bool
+) -> Effects:
+    """A member leaves the team: asked first; her handed-in scores stop counting, and she
+    no longer sees the campaign. Refused once the scores are final (they are locked)."""
+    member = await tx.staff.by_id(staff_id)
+    if member is None or member.campaign_id != campaign.id:
+        return [Toast(locale, Phrase(workbench.NOT_FOUND))]
+    if campaign.finalised_at is not None:
+        return [Toast(locale, Phrase(workbench.FINALISED))]
+    if not confirmed:
+        asked = RemoveConfirm(
+            locale, campaign.id, member.id, member.name, member.role, campaign.name
+        )
+        return [Reply(asked)]
+    await tx.staff.remove(member.id)
+    done = Phrase(REMOVED, {"member": member.name, "name": campaign.name})
+    return [Settle(locale, done), *await team(tx, locale, campaign)]
 
 
 async def join(tx: Repos, telegram_id: int, locale: str, campaign: Campaign, role: str) -> Effects:

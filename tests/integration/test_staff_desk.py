@@ -9,7 +9,8 @@ import sqlite3
 from bot.channels.telegram.markup import Text
 from bot.channels.telegram.presenter import Presenter
 from bot.i18n import shipped_locales
-from bot.services.coordinator import Desk, Links
+from bot.services import workbench
+from bot.services.coordinator import Desk, Links, TeamPress
 from bot.services.effects import Effects, Redraw, Reply, Toast
 from bot.services.respondent import Respondents, Who
 from bot.services.staff import Actor, StaffDesk
@@ -160,3 +161,35 @@ async def test_a_coordinator_who_also_scores_sees_no_report_before_she_has_hande
             await coordinator.campaign_button(tx, COORDINATOR, "en", "x", campaign_id, "")
         )
     assert "open for you once you have handed in every interview" in report
+
+
+async def test_a_removed_member_loses_access_and_her_scores_stop_counting(store: Store) -> None:
+    campaign_id = await full_assessment(store, interviews=1)
+    (label,) = await labels(store, campaign_id)
+    await score(store, BEN, campaign_id, label, "3")
+    coordinator = Desk(shipped_locales(), Links("readiness_bot"))
+    async with store.transaction() as tx:
+        ben = await tx.staff.member(campaign_id, "scorer", BEN)
+        assert ben is not None
+        asked = shown(
+            await coordinator.team_button(tx, COORDINATOR, "en", press(campaign_id, ben.id))
+        )
+        stranger = shown(
+            await coordinator.team_button(tx, STRANGER, "en", press(campaign_id, ben.id, True))
+        )
+        assert (await tx.staff.member(campaign_id, "scorer", BEN)) is not None
+        done = shown(
+            await coordinator.team_button(tx, COORDINATOR, "en", press(campaign_id, ben.id, True))
+        )
+        after = shown(await desk().open_interview(tx, BEN, campaign_id, label))
+    assert "Remove Ben (scorer)" in asked and "✖ Remove" in asked
+    assert stranger.startswith("TOAST That assessment was not found")
+    assert "The team of" in done and "✖ Ben" not in done
+    assert after.startswith("TOAST There is no such assessment")
+    book = await workbench.workbook(store.read, campaign_id)
+    assert book is not None and [s.name for s in book.scorers] == ["Ana"]
+    assert "Ben" not in book.submitted
+
+
+def press(campaign_id: str, staff_id: str, confirmed: bool = False) -> TeamPress:
+    return TeamPress(campaign_id, member=staff_id, confirmed=confirmed)

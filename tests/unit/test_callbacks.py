@@ -52,6 +52,12 @@ buttons = st.one_of(
     st.builds(cb.CampaignAction, st.sampled_from(sorted("rxlcomuiqpykvtsfg")), campaign_ids),
     st.builds(cb.InviteStaff, campaign_ids, roles),
     st.builds(cb.ChooseFocus, campaign_ids, st.sampled_from(FOCUSES)),
+    st.builds(
+        cb.RemoveStaff,
+        campaign_ids,
+        st.text(SESSION_ALPHABET, min_size=12, max_size=12),
+        st.booleans(),
+    ),
     st.builds(cb.StaffCard, campaign_ids, roles),
     st.builds(cb.StartInterview, campaign_ids),
     st.builds(cb.InterviewStep, st.sampled_from(list("OHAMCR")), campaign_ids, labels),
@@ -134,6 +140,8 @@ def test_any_bytes_decode_to_a_button_or_none(raw: bytes) -> None:
         "R:1234abcd:community",
         "I:1234abcd:extra",
         "W:1234abcd:x",
+        "kX:1234abcd:abc:no",
+        "kX:1234abcd:a/b",
     ],
 )
 def test_forged_data_is_refused(data: str) -> None:

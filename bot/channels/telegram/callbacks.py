@@ -175,6 +175,15 @@ class InviteStaff:
 
 
 @dataclass(frozen=True)
+class RemoveStaff:
+    """✖ beside a team member: asks first; `confirmed` on the confirmation's button."""
+
+    campaign_id: str
+    staff_id: str
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
 class ChooseFocus:
     """Step 10: where the community's efforts centre."""
 
@@ -249,6 +258,7 @@ Button = (
     | ForgetVolunteer
     | SetupChoice
     | InviteStaff
+    | RemoveStaff
     | ChooseFocus
     | StaffCard
     | StartInterview
@@ -274,6 +284,7 @@ COORDINATOR_BUTTONS = (
     ForgetVolunteer,
     SetupChoice,
     InviteStaff,
+    RemoveStaff,
     ChooseFocus,
 )
 STAFF_BUTTONS = (StaffCard, StartInterview, InterviewStep, ScoreDimension, CommentOn)
@@ -335,6 +346,8 @@ def _encode(button: Button) -> str:
             return f"kI:{cid}:{_ROLE_CODES[role]}"
         case ChooseFocus(campaign_id=cid, focus=focus):
             return f"kF:{cid}:{_FOCUS_CODES[focus]}"
+        case RemoveStaff(campaign_id=cid, staff_id=sid, confirmed=confirmed):
+            return f"kX:{cid}:{sid}" + (":yes" if confirmed else "")
         case StaffCard(campaign_id=cid, role=role):
             return f"W:{cid}:{_ROLE_CODES[role]}"
         case StartInterview(campaign_id=cid):
@@ -426,6 +439,10 @@ def _decode_staff(head: str, parts: list[str]) -> Button | None:
             return InviteStaff(cid, _ROLES[code])
         case "kF", [code] if code in _FOCUSES:
             return ChooseFocus(cid, _FOCUSES[code])
+        case "kX", [sid] if _sid(sid):
+            return RemoveStaff(cid, sid)
+        case "kX", [sid, "yes"] if _sid(sid):
+            return RemoveStaff(cid, sid, confirmed=True)
         case "W", [code] if code in _ROLES:
             return StaffCard(cid, _ROLES[code])
         case "I", []:

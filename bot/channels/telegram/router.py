@@ -166,6 +166,9 @@ class Router:
             case cb.ChooseFocus(campaign_id=cid, focus=focus):
                 press = TeamPress(cid, focus=focus)
                 return await self.desk.team_button(tx, telegram_id, locale, press)
+            case cb.RemoveStaff(campaign_id=cid, staff_id=sid, confirmed=confirmed):
+                press = TeamPress(cid, member=sid, confirmed=confirmed)
+                return await self.desk.team_button(tx, telegram_id, locale, press)
         return None
 
     # --- the scoring team ----------------------------------------------------------------

@@ -24,6 +24,7 @@ from bot.services.staff_views import (
     HandInView,
     InterviewRecord,
     InterviewStatus,
+    RemoveConfirm,
     ScoringProgress,
     StaffHome,
     StaffView,
@@ -43,6 +44,12 @@ HALF_STEPS = tuple(Fraction(n, 2) for n in range(2, 19))
 TEAM_TITLE = N_("<b>The team of “{name}”</b>")
 TEAM_EMPTY = N_("No one yet. Invite at least two scorers and a reviewer (Appendix E).")
 TEAM_MEMBER = N_("{member} ({role})")
+REMOVE_ASK = N_(
+    "Remove {member} ({role}) from “{name}”? They lose access to it, and the scores they "
+    "handed in no longer count."
+)
+REMOVE_YES = N_("✖ Remove")
+REMOVE_NO = N_("Keep")
 INVITE_INTERVIEWER = N_("➕ Invite an interviewer")
 INVITE_SCORER = N_("➕ Invite a scorer")
 INVITE_REVIEWER = N_("➕ Invite a reviewer")
@@ -137,6 +144,7 @@ STAFF_VIEWS = (
     AgreementView,
     AgreeDimension,
     ScoringProgress,
+    RemoveConfirm,
     Recorded,
 )
 
@@ -179,6 +187,8 @@ class StaffPresenter:
                 return [self._agree(view, tr)]
             case ScoringProgress():
                 return [self._progress(view, tr)]
+            case RemoveConfirm():
+                return [self._remove(view, tr)]
             case Recorded(label=label, receipt=code):
                 return [Text(_e(tr, texts.RECORDED, label=label, code=code), [clear_row(tr)])]
         raise TypeError(f"no rendering for {view!r}")
@@ -199,8 +209,10 @@ class StaffPresenter:
 
     def _team(self, view: TeamView, tr: Translator) -> Text:
         lines = [tr.gettext(TEAM_TITLE).format(name=html.escape(view.name))]
-        for role, member in view.members:
+        remove: list[list[Button]] = []
+        for role, member, staff_id in view.members:
             lines.append(_e(tr, TEAM_MEMBER, member=member, role=tr.gettext(ROLE_NAMES[role])))
+            remove.append([_b(f"✖ {member}", cb.RemoveStaff(view.campaign_id, staff_id))])
         if not view.members:
             lines.append(_e(tr, TEAM_EMPTY))
         cid = view.campaign_id
@@ -210,7 +222,14 @@ class StaffPresenter:
             [_b(tr.gettext(SCORES_BUTTON), cb.CampaignAction("s", cid))],
         ]
         rows.insert(0, [_b(tr.gettext(INVITE_INTERVIEWER), cb.InviteStaff(cid, INTERVIEWER))])
-        return Text("\n".join(lines), rows)
+        return Text("\n".join(lines), rows + _columns(remove))
+
+    def _remove(self, view: RemoveConfirm, tr: Translator) -> Text:
+        role = tr.gettext(ROLE_NAMES[view.role])
+        text = _e(tr, REMOVE_ASK, member=view.member, role=role, name=view.name)
+        yes = cb.RemoveStaff(view.campaign_id, view.staff_id, confirmed=True)
+        keep = cb.CampaignAction("t", view.campaign_id)
+        return Text(text, [[_b(tr.gettext(REMOVE_YES), yes), _b(tr.gettext(REMOVE_NO), keep)]])
 
     def _home(self, view: StaffHome, tr: Translator) -> Text:
         role = tr.gettext(ROLE_NAMES[view.role])
