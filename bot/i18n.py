@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -35,6 +36,7 @@ def use_catalogs(directory: Path | None) -> None:
     _catalog_dirs[:] = [LOCALES_DIR] if directory is None else [directory, LOCALES_DIR]
     shipped_locales.cache_clear()
     translator.cache_clear()
+    review_status.cache_clear()
 
 
 @cache
@@ -51,7 +53,10 @@ def shipped_locales() -> tuple[str, ...]:
 
 
 def negotiate(tag: str | None, available: tuple[str, ...] | None = None) -> str:
-    """The closest shipped locale for an IETF tag such as 'es-MX' or 'pt_br'; English otherwise."""
+    """The closest shipped locale for an IETF tag such as 'es-MX', 'pt-PT' or 'zh-CN';
+    English otherwise. A regional tag finds its language's catalog ('pt-PT' -> pt_BR), and a
+    script must agree: 'zh-CN' and 'zh-SG' read Simplified (zh_Hans); 'zh-TW' and 'zh-HK'
+    read Traditional, which no catalog has, so they get English with the picker a tap away."""
     available = available or shipped_locales()
     if not tag:
         return DEFAULT_LOCALE
@@ -59,12 +64,26 @@ def negotiate(tag: str | None, available: tuple[str, ...] | None = None) -> str:
         wanted = Locale.parse(tag.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         return DEFAULT_LOCALE
-    full = str(wanted)
-    if full in available:
-        return full
-    if wanted.language in available:
-        return wanted.language
+    scripted = f"{wanted.language}_{wanted.script}" if wanted.script else ""
+    for exact in (str(wanted), scripted, wanted.language):
+        if exact and exact in available:
+            return exact
+    for locale in available:
+        shipped = _parsed(locale)
+        if shipped is None or shipped.language != wanted.language:
+            continue
+        if wanted.script and shipped.script and wanted.script != shipped.script:
+            continue
+        return locale
     return DEFAULT_LOCALE
+
+
+@cache
+def _parsed(locale: str) -> Locale | None:
+    try:
+        return Locale.parse(locale)
+    except (ValueError, UnknownLocaleError):
+        return None
 
 
 def accept_language(header: str | None, available: tuple[str, ...] | None = None) -> str:
@@ -103,9 +122,42 @@ def text_direction(locale: str) -> str:
     return "rtl" if order == "right-to-left" else "ltr"
 
 
+REVIEW_STATUS = re.compile(r"^Review status: (?P<status>.+)$", re.MULTILINE)
+REVIEWED = "reviewed by a qualified translator"
+"""How a catalog's header says a person qualified in the language has reviewed it."""
+
+
+@cache
+def review_status(locale: str) -> str:
+    """What the catalog's header says of its review ("machine-drafted, 2026-12-03", "reviewed
+    by a qualified translator, 2027-01-10 (name)"); English, the source, is its own review."""
+    if locale == DEFAULT_LOCALE:
+        return "source"
+    for directory in _catalog_dirs:
+        path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.exists():
+            with path.open("rb") as handle:
+                header = read_po(handle, locale=locale).header_comment
+            found = REVIEW_STATUS.search(header.replace("# ", ""))
+            return found.group("status").strip() if found else "machine-drafted"
+    return "machine-drafted"
+
+
+def is_reviewed(locale: str) -> bool:
+    status = review_status(locale)
+    return status == "source" or status.startswith(REVIEWED)
+
+
+OWN_NAMES = {"tl": "Tagalog"}
+"""Where babel's name is not what speakers look for: it reads `tl` as Filipino (Philippines),
+but the US census and the people this serves say Tagalog."""
+
+
 @cache
 def language_name(locale: str) -> str:
     """The language's own name for itself ('Español'), for language pickers."""
+    if locale in OWN_NAMES:
+        return OWN_NAMES[locale]
     name = Locale.parse(locale).get_display_name(locale) or locale
     return name[:1].upper() + name[1:]
 

@@ -31,6 +31,10 @@ NEW_ORGANISATION = N_(
 NEW_TYPE = N_("What kind of community is it? This sets the recommended number of key respondents.")
 NEW_FLOW = N_("Which interview should respondents take?")
 NEW_LANGUAGES = N_("Which languages should respondents be offered? Tap to select, then Done.")
+MACHINE_DRAFTED_NOTE = N_(
+    "* Machine-drafted: not yet reviewed by a qualified translator. Have a speaker of the "
+    "language read it before respondents do."
+)
 NEW_CONFIRM = N_(
     "Create this assessment?\n\n<b>{name}</b>\n{description}\nRun by: {organisation}\n"
     "{type}, {flow}\nLanguages: {languages}"

@@ -43,8 +43,14 @@ def extracted_msgids(tmp_path: Path) -> set[str]:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
 
 
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """Extracted once for every locale: eleven catalogs, one walk of the tree."""
+    return extracted_msgids(tmp_path_factory.mktemp("pot"))
+
+
 @pytest.mark.parametrize("locale", [loc for loc in shipped_locales()])
-def test_catalog_translates_every_extracted_string(locale: str, tmp_path: Path) -> None:
+def test_catalog_translates_every_extracted_string(locale: str, extracted: set[str]) -> None:
     with (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale=locale)
     translated = {}
@@ -55,13 +61,19 @@ def test_catalog_translates_every_extracted_string(locale: str, tmp_path: Path) 
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if all(strings) and not message.fuzzy:
             translated[key] = (message.id, strings)
-    missing = sorted(extracted_msgids(tmp_path) - translated.keys())
+    missing = sorted(extracted - translated.keys())
     assert not missing, f"{locale}: untranslated: {missing[:10]}"
     for key, (msgid, strings) in translated.items():
         ids = msgid if isinstance(msgid, tuple) else (msgid,)
         wanted = set(PLACEHOLDER.findall(ids[0]))
         for string in strings:
-            assert set(PLACEHOLDER.findall(string)) == wanted, f"{locale}: {key!r}"
+            found = set(PLACEHOLDER.findall(string))
+            if isinstance(msgid, tuple):
+                # A plural form may say its number in words (Arabic's forms for one and
+                # two: "يوم", "يومان"), so only {count} may be missing, and nothing added.
+                assert found <= wanted and wanted - found <= {"{count}"}, f"{locale}: {key!r}"
+            else:
+                assert found == wanted, f"{locale}: {key!r}"
 
 
 def test_every_bank_string_is_translated_in_spanish() -> None:

@@ -26,7 +26,7 @@ from bot.channels.telegram.markup import button as _b
 from bot.channels.telegram.markup import escaped as _e
 from bot.channels.telegram.staff_presenter import STAFF_VIEWS, StaffPresenter
 from bot.flows.interview import Ask
-from bot.i18n import N_, Translator, language_name, translator
+from bot.i18n import N_, Translator, is_reviewed, language_name, translator
 from bot.render import (
     KEEP_ANSWER,
     PREFER_NOT,
@@ -354,12 +354,22 @@ class Presenter:
             return Text(_e(tr, ct.NEW_FLOW), rows)
         if step == "languages":
             chosen = set(_strings(draft.get("languages")))
-            rows = [
-                choice(("☑️ " if loc in chosen else "⬜ ") + language_name(loc), loc)
+            drafted = [loc for loc in view.locales if not is_reviewed(loc)]
+            buttons = [
+                choice(
+                    ("☑️ " if loc in chosen else "⬜ ")
+                    + language_name(loc)
+                    + (" *" if loc in drafted else ""),
+                    loc,
+                )[0]
                 for loc in view.locales
             ]
+            rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
             rows.append(choice(tr.gettext(ct.DONE), "done"))
-            return Text(_e(tr, ct.NEW_LANGUAGES), rows)
+            text = _e(tr, ct.NEW_LANGUAGES)
+            if drafted:
+                text += "\n\n" + _e(tr, ct.MACHINE_DRAFTED_NOTE)
+            return Text(text, rows)
         languages = _strings(draft.get("languages")) or list(view.locales)
         text = tr.gettext(ct.NEW_CONFIRM).format(
             name=html.escape(str(draft.get("name", ""))),
