@@ -12,14 +12,13 @@ python -m bot.catalogs status es "reviewed by a qualified translator, 2027-01-10
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
-
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -139,7 +138,7 @@ def glossary_markdown(glossary: dict[str, Any]) -> str:
         "The key terms and the rendering every catalog uses for them, wherever the English",
         "term appears (`tests/unit/test_glossary.py` checks each catalog). Generated from",
         "`bot/locales/glossary.yaml` by `python -m bot.catalogs glossary`; edit that file.",
-        "A source is an official rendering where one exists; \"chosen\" says why otherwise.",
+        'A source is an official rendering where one exists; "chosen" says why otherwise.',
     ]
     for term, spec in glossary["terms"].items():
         lines += ["", f"## {term}", "", "| language | rendering | source |", "| --- | --- | --- |"]

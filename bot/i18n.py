@@ -108,6 +108,8 @@ def accept_language(header: str | None, available: tuple[str, ...] | None = None
     return DEFAULT_LOCALE if DEFAULT_LOCALE in available else available[0]
 
 
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
 MAX_LANGUAGE_TAGS = 20
 """More tags than any browser sends; a forged header's rest is not read."""
 
@@ -168,6 +170,14 @@ class Translator:
 
     locale: str
     translations: Translations
+
+    def isolate(self, value: object) -> object:
+        """A value set into right-to-left text (a name, a code, a number, a link) inside
+        Unicode directional isolates, so "Riverside County 3" or "K7TF" keep their order and
+        do not reorder the Arabic around them; unchanged in a left-to-right language."""
+        if text_direction(self.locale) != "rtl" or isinstance(value, int | float):
+            return value
+        return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message) if message else message

@@ -100,6 +100,10 @@ class _Parser(HTMLParser):
             self.text.append(data.strip())
 
 
+RECEIPT = re.compile(r"\b([B-Z]{4}-[B-Z]{4}(?:-[B-Z]{4})?)\b")
+"""A receipt code (consonants only), on the result page whatever its language."""
+
+
 @dataclass
 class Page:
     url: str
@@ -148,12 +152,12 @@ class Page:
                 return "info"
             if any(b.name == "value" for b in form.buttons):
                 return "choice"
-        if "receipt code:" in self.text.lower() or "código de recibo" in self.text.lower():
-            return "result"
+        if RECEIPT.search(self.text):
+            return "result"  # the receipt code, in any language
         return "other"
 
     def receipt(self) -> str:
-        found = re.search(r"\b([B-Z]{4}-[B-Z]{4}(?:-[B-Z]{4})?)\b", self.text)
+        found = RECEIPT.search(self.text)
         assert found, self.text
         return found.group(1)
 

@@ -159,3 +159,23 @@ def test_a_translator_can_try_catalogs_from_another_directory(tmp_path: Path) ->
     assert "de" not in shipped_locales()
     with pytest.raises(ValueError, match="no catalog"):
         translator("de")
+
+
+def test_values_in_right_to_left_text_are_isolated() -> None:
+    """A campaign's name, a label or a code set into Arabic keeps its own direction."""
+    from bot.channels.telegram.markup import escaped
+
+    arabic = translator("ar")
+    assert arabic.isolate("Riverside County 3") == "\u2068Riverside County 3\u2069"
+    assert arabic.isolate(7) == 7  # a bare number needs no isolate
+    assert translator("en").isolate("K7TF") == translator("es").isolate("K7TF") == "K7TF"
+    shown = escaped(
+        arabic,
+        "Interview {label} is recorded. Scorers know it only by this "
+        "label. If the respondent asks for it to be erased, send /delete {code} to "
+        "the bot (keep this code where only you see it).",
+        label="K7TF",
+        code="AB-CD",
+    )
+    assert "\u2068K7TF\u2069" in shown and "\u2068AB-CD\u2069" in shown
+    assert "/delete" in shown

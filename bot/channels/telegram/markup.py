@@ -44,7 +44,8 @@ def button(label: str, pressed: cb.Button) -> Button:
 
 
 def escaped(tr: Translator, msgid: str, **params: object) -> str:
-    return html.escape(tr.gettext(msgid).format(**params))
+    values = {name: tr.isolate(value) for name, value in params.items()}
+    return html.escape(tr.gettext(msgid).format(**values))
 
 
 def leave_row(tr: Translator) -> list[Button]:
