@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.i18n import translator
+from babel import Locale
+from babel.core import get_global
+
+from bot.i18n import DEFAULT_LOCALE, Translator, translator
 from bot.privacy import Sealer
 from bot.reports import (
     CapacityReport,
@@ -40,6 +43,23 @@ from questions.loader import Library
 
 CAPACITY = "capacity_checklist"
 SCORED_KINDS = ("scorecard", "scorecards")
+
+
+DRAWN_SCRIPTS = frozenset({"Latn", "Cyrl", "Grek"})
+"""Scripts the chart's font (DejaVu Sans) draws. Arabic needs shaping and Chinese and Korean
+need fonts the chart does not carry yet: their charts are drawn in English, and the report
+text beside them stays in the coordinator's language."""
+
+
+def chart_translator(locale: str) -> Translator:
+    script = Locale.parse(locale).script or default_script(locale)
+    return translator(locale if script in DRAWN_SCRIPTS else DEFAULT_LOCALE)
+
+
+def default_script(locale: str) -> str:
+    """A locale's likely script (ar -> Arab, ko -> Kore, vi -> Latn), from babel's data."""
+    likely = get_global("likely_subtags").get(Locale.parse(locale).language, "")
+    return next((part for part in likely.split("_") if len(part) == 4), "")
 
 
 @dataclass(frozen=True)
@@ -145,12 +165,16 @@ class Reports:
             suggested, respondents = pre.assessment, pre.respondents
         report = build_scored_report(book, model, suggested=suggested, respondents=respondents)
         has_levels = bool(report.assessment.dimensions)
-        png = scored_chart(report, self.library, tr) if has_levels else None
+        png = (
+            scored_chart(report, self.library, chart_translator(view.locale))
+            if has_levels
+            else None
+        )
         return Material(campaign, scored=report, png=png, count=report.interviews)
 
     def _trend(self, view: ReportRequest, campaign: Campaign, rounds: list[RoundRead]) -> Material:
         trend = build_trend(campaign.name, rounds, self.library)
-        png = trend_chart(trend, self.library, translator(view.locale))
+        png = trend_chart(trend, self.library, chart_translator(view.locale))
         return Material(campaign, trend=trend, png=png, count=len(trend.rounds))
 
     def _build(
@@ -168,6 +192,6 @@ class Reports:
             return Material(campaign, capacity=report, count=count)
         pre = build_preassessment_report(campaign, responses, self.library)
         if view.kind == "chart":
-            png = readiness_chart(pre, self.library, translator(view.locale))
+            png = readiness_chart(pre, self.library, chart_translator(view.locale))
             return Material(campaign, preassessment=pre, png=png, count=count)
         return Material(campaign, preassessment=pre, count=count)
