@@ -5,6 +5,8 @@ Telegram message. A translation that breaks any of these fails here, naming the 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -95,3 +97,17 @@ def test_plural_forms_follow_the_locales_rule(locale: str) -> None:
             assert shown in message.string, (message.id[0], count)
             values = {name: count for name in PLACEHOLDER.findall(shown)}
             shown.format(**values)
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+@pytest.mark.parametrize("locale", [loc for loc in shipped_locales()])
+def test_gnu_msgfmt_finds_nothing_to_say(locale: str) -> None:
+    """`msgfmt -c --check`: format strings, header, plural forms; its warnings count too."""
+    catalog = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
+    ran = subprocess.run(
+        ["msgfmt", "-c", "--check", "-o", "/dev/null", str(catalog)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0 and not ran.stderr.strip(), ran.stderr
