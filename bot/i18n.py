@@ -132,16 +132,21 @@ REVIEWED = "reviewed by a qualified translator"
 @cache
 def review_status(locale: str) -> str:
     """What the catalog's header says of its review ("machine-drafted, 2026-12-03", "reviewed
-    by a qualified translator, 2027-01-10 (name)"); English, the source, is its own review."""
+    by a qualified translator, 2027-01-10 (name)"); English, the source, is its own review.
+    Read from the comment lines above the first entry: no need to parse the catalog."""
     if locale == DEFAULT_LOCALE:
         return "source"
     for directory in _catalog_dirs:
         path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
         if path.exists():
-            with path.open("rb") as handle:
-                header = read_po(handle, locale=locale).header_comment
-            found = REVIEW_STATUS.search(header.replace("# ", ""))
-            return found.group("status").strip() if found else "machine-drafted"
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if not line.startswith("#"):
+                        break
+                    found = REVIEW_STATUS.search(line.lstrip("# ").rstrip("\n"))
+                    if found:
+                        return found.group("status").strip()
+            return "machine-drafted"
     return "machine-drafted"
 
 
