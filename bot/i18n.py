@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -217,10 +219,32 @@ def _load(locale: str) -> Translations:
     po_path = next((path for path in found if path.exists()), None)
     if po_path is None:
         return Translations()  # English: msgids are the English text
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+    source = po_path.read_bytes()
+    return Translations(fp=io.BytesIO(_compiled(locale, source)), domain=DOMAIN)
+
+
+def _compiled(locale: str, source: bytes) -> bytes:
+    """The catalog compiled, from a cache keyed by its exact bytes: babel's parser takes a
+    quarter of a second per catalog, and every process that starts the bot needs all eleven
+    (the command menus). A cache that cannot be read or written only costs that time."""
+    cached = _CACHE_DIR / f"{locale}-{hashlib.sha256(source).hexdigest()[:32]}.mo"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    catalog = read_po(io.BytesIO(source), locale=locale)
     buffer = io.BytesIO()
     # Fuzzy entries are guesses a translator has not confirmed; they must not reach respondents.
     write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
+    compiled = buffer.getvalue()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(compiled)
+        partial.replace(cached)  # whole or absent: a reader never sees half a file
+    except OSError:
+        pass
+    return compiled
+
+
+_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "readiness-bot"

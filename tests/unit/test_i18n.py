@@ -179,3 +179,20 @@ def test_values_in_right_to_left_text_are_isolated() -> None:
     )
     assert "\u2068K7TF\u2069" in shown and "\u2068AB-CD\u2069" in shown
     assert "/delete" in shown
+
+
+def test_a_changed_catalog_is_never_served_from_the_compiled_cache(tmp_path: Path) -> None:
+    """Catalogs compiled once are cached by their exact bytes: an edit is a new entry."""
+    catalog = tmp_path / "de" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid ""\nmsgstr ""\n\nmsgid "Yes"\nmsgstr "Ja"\n', encoding="utf-8")
+    use_catalogs(tmp_path)
+    try:
+        assert translator("de").gettext("Yes") == "Ja"
+        catalog.write_text(
+            'msgid ""\nmsgstr ""\n\nmsgid "Yes"\nmsgstr "Jawohl"\n', encoding="utf-8"
+        )
+        use_catalogs(tmp_path)  # a new process, as far as the in-memory cache goes
+        assert translator("de").gettext("Yes") == "Jawohl"
+    finally:
+        use_catalogs(None)
