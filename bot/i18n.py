@@ -116,6 +116,12 @@ MAX_LANGUAGE_TAGS = 20
 """More tags than any browser sends; a forged header's rest is not read."""
 
 
+def language_tag(locale: str) -> str:
+    """The BCP 47 tag for an HTML `lang` attribute: 'pt-BR', 'zh-Hans' (a catalog's locale
+    is babel's 'pt_BR', 'zh_Hans', which a browser and a screen reader do not read)."""
+    return locale.replace("_", "-")
+
+
 @cache
 def text_direction(locale: str) -> str:
     """'rtl' for a right-to-left script (Arabic), else 'ltr': a page's `dir`."""

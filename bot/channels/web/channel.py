@@ -37,7 +37,13 @@ from bot.flows.events import (
 from bot.flows.interview import InterviewState, step_marker
 from bot.flows.values import MAX_MESSAGE_LENGTH
 from bot.flows.versions import bind
-from bot.i18n import accept_language, language_name, text_direction, translator
+from bot.i18n import (
+    accept_language,
+    language_name,
+    language_tag,
+    text_direction,
+    translator,
+)
 from bot.privacy import Addresses, new_resume_code, normalise_resume_code
 from bot.render import who_asks
 from bot.services import texts
@@ -365,9 +371,10 @@ class WebChannel:
         context: dict[str, Any] = {
             "_": tr.gettext,
             "lang": page.locale,
+            "lang_tag": language_tag(page.locale),
             "dir": text_direction(page.locale),
             "csrf": self.visits.csrf(visit),
-            "languages": [(loc, language_name(loc)) for loc in self.locales],
+            "languages": [(loc, language_name(loc), language_tag(loc)) for loc in self.locales],
             "here": request.path if request.method == "GET" else "/i",
             "exit_url": self.exit_url,
             "notes": [said(tr, note) for note in visit.notes],

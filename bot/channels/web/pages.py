@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from bot.channels.web import texts as web_texts
 from bot.flows.interview import Ask
-from bot.i18n import N_, Translator, language_name, translator
+from bot.i18n import N_, Translator, language_name, language_tag, translator
 from bot.render import plain, privacy_notice, reason, render_ask, review_lines, who_asks
 from bot.results import own_result
 from bot.services import texts
@@ -192,7 +192,7 @@ class WebPresenter:
         )
 
     def _languages(self, view: LanguageChoice) -> Page:
-        offered = [(loc, language_name(loc)) for loc in view.offered]
+        offered = [(loc, language_name(loc), language_tag(loc)) for loc in view.offered]
         return Page("language.html", view.locale, {"offered": offered})
 
 
