@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from bot.i18n import N_, Translator
@@ -40,7 +41,7 @@ TITLE_WIDTH, TITLE_LINES = 40, 2
 ROWS = 7
 
 
-def _wrap(text: str, width: int) -> str:
+def wrap(text: str, width: int) -> str:
     # Also break after a slash: "Negación/Resistencia" is one long word to textwrap.
     lines = textwrap.wrap(text.replace("/", "/ "), width=width, break_long_words=False)
     return "\n".join(line.replace("/ ", "/") for line in lines)
@@ -81,7 +82,7 @@ def chart_figure(report: PreassessmentReport, library: Library, tr: Translator) 
         figure.text(
             0.5,
             0.015,
-            _wrap(tr.gettext(SELF_RATED_NOTE), 78),
+            wrap(tr.gettext(SELF_RATED_NOTE), 78),
             ha="center",
             va="bottom",
             fontsize=SMALL,
@@ -136,7 +137,7 @@ def bands(axes: Axes, library: Library, tr: Translator) -> None:
         axes.text(
             n + 0.5,
             1.01,
-            _wrap(tr.gettext(level.stage), 15),
+            wrap(tr.gettext(level.stage), 15),
             transform=axes.get_xaxis_transform(),
             rotation=90,
             ha="center",
@@ -150,7 +151,7 @@ def bands(axes: Axes, library: Library, tr: Translator) -> None:
     axes.set_xticks(range(1, 11), minor=True)
     axes.tick_params(axis="x", which="major", length=0, labelsize=FONT)
     axes.tick_params(axis="x", which="minor", length=6)
-    axes.set_xlabel(_wrap(tr.gettext(N_("Readiness level")), 50), fontsize=FONT)
+    axes.set_xlabel(wrap(tr.gettext(N_("Readiness level")), 50), fontsize=FONT)
     axes.set_ylim(ROWS + 0.4, -0.6)  # A at the top, one spare row below G for the overall label
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
@@ -163,7 +164,7 @@ def _bars(axes: Axes, report: PreassessmentReport, library: Library, tr: Transla
         name = f"{dimension.id}. {tr.gettext(dimension.name)}"
         if dimension.id in report.thin:
             name = tr.gettext(N_("{dimension} (provisional)")).format(dimension=name)
-        names.append(_wrap(name, 20))
+        names.append(wrap(name, 20))
         result = results.get(dimension.id)
         if result is None:
             axes.text(
@@ -207,7 +208,7 @@ def _bars(axes: Axes, report: PreassessmentReport, library: Library, tr: Transla
         axes.text(
             5.5,
             (ROWS - 1) / 2,
-            _wrap(tr.gettext(N_("No ratings yet.")), 24),
+            wrap(tr.gettext(N_("No ratings yet.")), 24),
             ha="center",
             va="center",
             fontsize=FONT + 4,
@@ -223,22 +224,27 @@ def _overall(axes: Axes, report: PreassessmentReport, library: Library, tr: Tran
             axes.text(
                 1.15,
                 ROWS - 0.05,
-                _wrap(tr.gettext(N_("Overall: needs a score for all seven dimensions.")), 40),
+                wrap(tr.gettext(N_("Overall: needs a score for all seven dimensions.")), 40),
                 va="center",
                 fontsize=FONT,
                 style="italic",
                 color=MUTED,
             )
         return
-    score = float(overall.score)
-    axes.axvline(score, color=OVERALL, linewidth=2.5, linestyle="--", zorder=3)
+    overall_line(axes, overall.score, overall.level, library, tr)
+
+
+def overall_line(axes: Axes, score: Fraction, level: int, library: Library, tr: Translator) -> None:
+    """The overall score as a dashed line across the bars, with its score and stage."""
+    at = float(score)
+    axes.axvline(at, color=OVERALL, linewidth=2.5, linestyle="--", zorder=3)
     label = tr.gettext(N_("Overall {score}\n{level}")).format(
-        score=tr.number(overall.score), level=stage_label(tr, library.model, overall.level)
+        score=tr.number(score), level=stage_label(tr, library.model, level)
     )
     # Keep the label inside the plot: to the right of the line unless that runs off the edge.
-    right = score < 6.5
+    right = at < 6.5
     axes.text(
-        score + (0.12 if right else -0.12),
+        at + (0.12 if right else -0.12),
         ROWS - 0.05,
         label,
         ha="left" if right else "right",

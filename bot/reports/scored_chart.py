@@ -3,11 +3,9 @@ dimension's level over the rounds of re-assessment. Phone PNGs (1080 x 1350) lik
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from bot.i18n import N_, Translator
-from bot.render import stage_label
 from bot.reports.chart import (
     BAND_COLOURS,
     BAR,
@@ -22,8 +20,10 @@ from bot.reports.chart import (
     WIDTH,
     bands,
     new_figure,
+    overall_line,
     png_of,
     titled,
+    wrap,
 )
 from bot.reports.scored import SUGGESTED, ScoredReport, Trend
 from bot.results import SELF_RATED_NOTE
@@ -37,10 +37,6 @@ SELF = "#e07b00"
 # One colour per dimension, told apart in colour and in marker for readers who see no colour.
 LINE_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 MARKERS = ("o", "s", "^", "v", "D", "P", "X")
-
-
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False))
 
 
 def scored_chart(report: ScoredReport, library: Library, tr: Translator) -> bytes:
@@ -60,7 +56,7 @@ def scored_chart(report: ScoredReport, library: Library, tr: Translator) -> byte
     suggested = report.suggested.dimensions if report.suggested is not None else {}
     names = []
     for row, dimension in enumerate(library.model.dimensions):
-        names.append(_wrap(f"{dimension.id}. {tr.gettext(dimension.name)}", 20))
+        names.append(wrap(f"{dimension.id}. {tr.gettext(dimension.name)}", 20))
         result = scored.get(dimension.id)
         if result is not None:
             score = float(result.score)
@@ -101,23 +97,7 @@ def scored_chart(report: ScoredReport, library: Library, tr: Translator) -> byte
     axes.tick_params(axis="y", length=0, labelsize=FONT)
     overall = report.assessment.overall
     if overall is not None:
-        axes.axvline(float(overall.score), color=OVERALL, linewidth=2.5, linestyle="--", zorder=3)
-        label = tr.gettext(N_("Overall {score}\n{level}")).format(
-            score=tr.number(overall.score), level=stage_label(tr, library.model, overall.level)
-        )
-        right = float(overall.score) < 6.5
-        axes.text(
-            float(overall.score) + (0.12 if right else -0.12),
-            ROWS - 0.05,
-            label,
-            ha="left" if right else "right",
-            va="center",
-            fontsize=FONT,
-            fontweight="bold",
-            color=OVERALL,
-            zorder=4,
-            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none"},
-        )
+        overall_line(axes, overall.score, overall.level, library, tr)
     if report.suggested is not None and report.suggested.overall is not None:
         axes.axvline(
             float(report.suggested.overall.score), color=SELF, linewidth=2, linestyle=":", zorder=3
@@ -127,7 +107,7 @@ def scored_chart(report: ScoredReport, library: Library, tr: Translator) -> byte
         figure.text(
             0.5,
             0.015,
-            _wrap(tr.gettext(SELF_RATED_NOTE), 78),
+            wrap(tr.gettext(SELF_RATED_NOTE), 78),
             ha="center",
             va="bottom",
             fontsize=SMALL,
@@ -221,7 +201,7 @@ def trend_chart(trend: Trend, library: Library, tr: Translator) -> bytes:
             marker=marker,
             markersize=10 if overall else 8,
             zorder=4 if overall else 3,
-            label=_wrap(label, 34),
+            label=wrap(label, 34),
         )
         for x, y, empty in points:
             axes.plot(
@@ -242,13 +222,13 @@ def trend_chart(trend: Trend, library: Library, tr: Translator) -> bytes:
             N_("Hollow points: self-rated (suggested) levels of a preassessment round.")
         )
         figure.text(
-            0.5, 0.015, _wrap(note, 78), ha="center", va="bottom", fontsize=SMALL, color=MUTED
+            0.5, 0.015, wrap(note, 78), ha="center", va="bottom", fontsize=SMALL, color=MUTED
         )
     if not any(r.levels for r in trend.rounds):
         axes.text(
             0.5,
             0.5,
-            _wrap(tr.gettext(N_("No levels yet.")), 24),
+            wrap(tr.gettext(N_("No levels yet.")), 24),
             transform=axes.transAxes,
             ha="center",
             va="center",
