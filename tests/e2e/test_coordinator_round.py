@@ -19,6 +19,7 @@ from tests.helpers.bot_harness import (
     TOKEN,
     answer_everything,
     data_of,
+    describe_community,
     new_campaign,
     new_invite,
     running_bot,
@@ -63,16 +64,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 async def set_up_campaign(coordinator: FakeUser, link: str = r"start=([A-Za-z0-9_-]+)") -> str:
     """/new, step by step; returns the respondent link's token (`link` finds it)."""
-    coordinator.send("/new")
-    await coordinator.wait_for_message(contains="community's name")
-    coordinator.send("Riverside County")
-    await settle(coordinator)
-    coordinator.send("Riverside County, its schools, clinics and shelters")
-    await coordinator.wait_for_message(contains="Which organisation")
-    coordinator.send("The Riverside anti-trafficking task force")
-    await settle(coordinator)
-    await tap_data(coordinator, "kn:type:", "rural")
-    await tap_data(coordinator, "kn:flow:", "pre")
+    await describe_community(coordinator, "pre")
     coordinator.tap(data_of(coordinator, "kn:languages:", ":en"))
     await coordinator.wait_for_edit()
     coordinator.tap(data_of(coordinator, "kn:languages:", ":es"))

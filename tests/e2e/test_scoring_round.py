@@ -21,6 +21,7 @@ from tests.helpers.bot_harness import (
     TOKEN,
     answer_everything,
     data_of,
+    describe_community,
     new_invite,
     running_bot,
     settings_for,
@@ -305,16 +306,7 @@ async def test_a_full_assessment_round_and_a_second_round(tmp_path: Path) -> Non
 
 
 async def set_up_full_assessment(coordinator: FakeUser) -> str:
-    coordinator.send("/new")
-    await coordinator.wait_for_message(contains="community's name")
-    coordinator.send("Riverside County")
-    await settle(coordinator)
-    coordinator.send("Riverside County, its schools, clinics and shelters")
-    await coordinator.wait_for_message(contains="Which organisation")
-    coordinator.send("The Riverside anti-trafficking task force")
-    await settle(coordinator)
-    await tap_data(coordinator, "kn:type:", "rural")
-    await tap_data(coordinator, "kn:flow:", "full")
+    await describe_community(coordinator, "full")
     await tap_data(coordinator, "kn:languages:", "done")
     coordinator.tap(data_of(coordinator, "kn:confirm:", ":yes"))
     await coordinator.wait_for_message(contains="is ready")

@@ -201,3 +201,18 @@ async def new_invite(settings: Settings, campaign_id: str | None = None) -> str:
         return token
     finally:
         await store.close()
+
+
+async def describe_community(coordinator: FakeUser, flow: str) -> None:
+    """/new up to the languages step: Riverside County, its description and organisation,
+    rural, and the flow by its button code ("pre", "cap", "full")."""
+    coordinator.send("/new")
+    await coordinator.wait_for_message(contains="community's name")
+    coordinator.send("Riverside County")
+    await settle(coordinator)
+    coordinator.send("Riverside County, its schools, clinics and shelters")
+    await coordinator.wait_for_message(contains="Which organisation")
+    coordinator.send("The Riverside anti-trafficking task force")
+    await settle(coordinator)
+    await tap_data(coordinator, "kn:type:", "rural")
+    await tap_data(coordinator, "kn:flow:", flow)

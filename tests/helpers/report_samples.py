@@ -136,3 +136,17 @@ def capacity_responses() -> list[StoredResponse]:
             StoredResponse(f"k{i}", "capacity_checklist", 1, "en", "2024-03-20", answers)
         )
     return responses
+
+
+# The guide's worked example (Appendix E step 9) spread over three interviews: per dimension
+# the agreed scores whose mean is the example's calculated score (A 4.5, B 4.0, C 5.0, D 2.5,
+# E 3.0, F 6.0, G 4.5; overall 29.5 / 7 = 4.21, level 4).
+WORKED_EXAMPLE = {
+    "A": ("4.5", "4.5", "4.5"),
+    "B": ("4.0", "3.5", "4.5"),
+    "C": ("5.0", "5.0", "5.0"),
+    "D": ("2.5", "2.0", "3.0"),
+    "E": ("3.0", "3.0", "3.0"),
+    "F": ("6.0", "6.5", "5.5"),
+    "G": ("4.5", "4.0", "5.0"),
+}

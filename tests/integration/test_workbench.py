@@ -15,20 +15,11 @@ from bot.storage.db import Store
 from bot.storage.repos import Repos
 from bot.storage.repos.scoring import LABEL_ALPHABET
 from questions.schema import DIMENSION_IDS
+from tests.helpers.report_samples import WORKED_EXAMPLE
 
 COORDINATOR, ANA, BEN, RITA, STRANGER = 100001, 200001, 200002, 300001, 999999
 
-# The guide's worked example (Appendix E step 9) spread over three interviews: per dimension
-# the agreed scores whose mean is the example's calculated score.
-AGREED = {
-    "A": ("4.5", "4.5", "4.5"),
-    "B": ("4.0", "3.5", "4.5"),
-    "C": ("5.0", "5.0", "5.0"),
-    "D": ("2.5", "2.0", "3.0"),
-    "E": ("3.0", "3.0", "3.0"),
-    "F": ("6.0", "6.5", "5.5"),
-    "G": ("4.5", "4.0", "5.0"),
-}
+AGREED = WORKED_EXAMPLE
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from bot.storage.records import Agreed, Interview, ScoreComment, StaffMember
 from questions.loader import default_library
 from questions.schema import DIMENSION_IDS
 from scoring import assess
-from tests.helpers.report_samples import CAMPAIGN, preassessment_responses
+from tests.helpers.report_samples import CAMPAIGN, WORKED_EXAMPLE, preassessment_responses
 
 LIBRARY = default_library()
 MODEL = LIBRARY.model
@@ -44,17 +44,7 @@ EN = translator("en")
 ES = translator("es")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LABELS = ("ACDE", "FHJK", "MNPR")
-# Appendix E step 9's example spread over three interviews: A 4.5, B 4.0, C 5.0, D 2.5, E 3.0,
-# F 6.0, G 4.5, overall 29.5 / 7 = 4.21, level 4.
-AGREED = {
-    "A": ("4.5", "4.5", "4.5"),
-    "B": ("4.0", "3.5", "4.5"),
-    "C": ("5.0", "5.0", "5.0"),
-    "D": ("2.5", "2.0", "3.0"),
-    "E": ("3.0", "3.0", "3.0"),
-    "F": ("6.0", "6.5", "5.5"),
-    "G": ("4.5", "4.0", "5.0"),
-}
+AGREED = WORKED_EXAMPLE
 
 
 def staff(name: str, role: str = "scorer") -> StaffMember:
