@@ -141,16 +141,7 @@ class Respondents:
         bank = self.library.bank(bank_id)
         state, _ = start(bank, locale if locale in self.locales else self.locales[0])
         opening = begin(bank, state)
-        session = Session(
-            id=new_id(6),
-            respondent_key=who.key,
-            campaign_id=campaign_id,
-            bank=bank.id,
-            stage=INTERVIEW,
-            state=opening.state.to_json(),
-            updated_at=stamp(),
-            led=True,
-        )
+        session = _new_session(who, campaign_id, bank, INTERVIEW, opening.state, led=True)
         await self._save(tx, who, session)
         return [self._show(session, opening.state, opening.prompt, passed=opening.passed)]
 
@@ -172,15 +163,7 @@ class Respondents:
             # link or button, a respondent is never put through it.
             return [Reply(Say.of(locale, texts.UNKNOWN_LINK))]
         state, _ = start(bank, locale)
-        session = Session(
-            id=new_id(6),
-            respondent_key=who.key,
-            campaign_id=campaign_id,
-            bank=bank.id,
-            stage=LANGUAGE,
-            state=state.to_json(),
-            updated_at=stamp(),
-        )
+        session = _new_session(who, campaign_id, bank, LANGUAGE, state)
         await self._save(tx, who, session)
         return [Reply(LanguageChoice(locale, session.id, locales))]
 
@@ -592,6 +575,27 @@ class Respondents:
 
     def _stale(self, who: Who, current: Current | None) -> Toast:
         return Toast(self._locale(who, current), Phrase(texts.STALE_BUTTON))
+
+
+def _new_session(
+    who: Who,
+    campaign_id: str | None,
+    bank: Bank,
+    stage: str,
+    state: InterviewState,
+    *,
+    led: bool = False,
+) -> Session:
+    return Session(
+        id=new_id(6),
+        respondent_key=who.key,
+        campaign_id=campaign_id,
+        bank=bank.id,
+        stage=stage,
+        state=state.to_json(),
+        updated_at=stamp(),
+        led=led,
+    )
 
 
 def _same_screen_moved_on(before: InterviewState, after: InterviewState) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Literal
 
 from bot.flows.values import AnswerValue
@@ -58,6 +57,10 @@ COMMENT_SAVED = N_("Thank you: your comment is saved for the coordinator.")
 COMMENT_CANCELLED = N_("No comment was saved.")
 WHOLE_ASSESSMENT = N_("the whole assessment")
 NOT_INTERVIEWER_BANK = N_("This assessment has no interview for an interviewer to conduct.")
+COMPARE_LATER = N_(
+    "Hand in your scores of every interview first: then you see the other scorers' scores "
+    "and agree on them (Appendix E steps 4-6)."
+)
 RECORDING_CLOSED = N_("This assessment is closed: no more interviews can be recorded.")
 
 
@@ -179,7 +182,8 @@ class StaffDesk:
             todo = [d for d in DIMENSION_IDS if d not in own]
             after = [d for d in todo if d > dimension] or todo
             settled = Settle(
-                member.locale, Phrase(SCORED, {"dimension": dimension, "score": _shown(value)})
+                member.locale,
+                Phrase(SCORED, {"dimension": dimension, "score": format_score(value)}),
             )
             if not after:
                 return [settled, Reply(_hand_in_view(member, interview, own))]
@@ -315,11 +319,8 @@ class StaffDesk:
         return await tx.staff.awaiting(telegram_id)
 
     async def typed(self, tx: Repos, member: StaffMember, text: str, length: int) -> Effects:
-        """Her comment, typed after she asked to leave one; `/cancel` leaves none."""
+        """Her comment, typed after she asked to leave one."""
         wanted = json.loads(member.awaiting or "{}")
-        if text.strip() == "/cancel":
-            await tx.staff.set_awaiting(member.id, None)
-            return [Reply(Say.of(member.locale, COMMENT_CANCELLED))]
         if length > workbench.MAX_COMMENT:
             refusal = Refusal(workbench.LONG_COMMENT, limit=workbench.MAX_COMMENT)
             return [Reply(Say.of(member.locale, refusal.message, **refusal.params))]
@@ -348,6 +349,11 @@ class StaffDesk:
             "R": self.review_interview,
         }
         return await steps[step](tx, telegram_id, campaign_id, label)
+
+    async def cancel_comment(self, tx: Repos, member: StaffMember) -> Effects:
+        """`/cancel` while her comment is awaited: none is saved."""
+        await tx.staff.set_awaiting(member.id, None)
+        return [Reply(Say.of(member.locale, COMMENT_CANCELLED))]
 
     # --- shared ---------------------------------------------------------------------------
 
@@ -508,12 +514,6 @@ async def _when_all_agreed(tx: Repos, before: Workbook) -> Effects:
     return told + await _tell_coordinators(tx, campaign.id, campaign.name, "ready_for_review")
 
 
-COMPARE_LATER = N_(
-    "Hand in your scores of every interview first: then you see the other scorers' scores "
-    "and agree on them (Appendix E steps 4-6)."
-)
-
-
 def _bears_on(bank: Bank, question: Question, dimension: str) -> bool:
     """The answers a dimension is scored from: its section of the full assessment, or the
     questions the preassessment ties to it."""
@@ -521,10 +521,6 @@ def _bears_on(bank: Bank, question: Question, dimension: str) -> bool:
         return False
     section = bank.section_of(question.id)
     return question.dimension == dimension or section.dimension == dimension
-
-
-def _shown(value: Fraction) -> str:
-    return format_score(value)
 
 
 def _status(book: Workbook, member: StaffMember, label: str) -> InterviewStatus:
@@ -542,14 +538,7 @@ def _status(book: Workbook, member: StaffMember, label: str) -> InterviewStatus:
 
 
 def _with_scored(status: InterviewStatus, own: dict[str, str]) -> InterviewStatus:
-    return InterviewStatus(
-        status.label,
-        len(own),
-        status.handed_in,
-        status.flagged,
-        status.agreed,
-        status.to_confirm,
-    )
+    return replace(status, scored=len(own))
 
 
 def _awaits(row: AgreementRow) -> bool:

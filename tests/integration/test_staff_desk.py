@@ -133,7 +133,7 @@ async def test_a_reviewers_comment_is_typed_once_asked_for_and_cancel_keeps_none
         await team.ask_comment(tx, RITA, campaign_id, "D")
         member = await team.awaiting(tx, RITA)
         assert member is not None
-        await team.typed(tx, member, "/cancel", 7)
+        await team.cancel_comment(tx, member)
         assert await team.awaiting(tx, RITA) is None
         await team.ask_comment(tx, RITA, campaign_id, "D")
         member = await team.awaiting(tx, RITA)

@@ -186,9 +186,11 @@ class Router:
             return None
         if ev.kind == "text" or (ev.kind == "command" and ev.command == "cancel"):
             member = await self.staff.awaiting(tx, telegram_id)
-            if member is not None:
-                text = ev.text or "/cancel"
-                return await self.staff.typed(tx, member, text, ev.text_length)
+            if member is None:
+                return None
+            if ev.kind == "command":
+                return await self.staff.cancel_comment(tx, member)
+            return await self.staff.typed(tx, member, ev.text or "", ev.text_length)
         return None
 
     async def _staff_button(
