@@ -98,8 +98,11 @@ class StaffDesk:
         assert book is not None  # a member's campaign is never deleted under her
         statuses = tuple(_status(book, member, label) for label in book.labels)
         if member.role == SCORER:
-            own = [await tx.scores.own(i.id, member.id) for i in book.interviews]
-            statuses = tuple(_with_scored(s, o) for s, o in zip(statuses, own, strict=True))
+            scored = await tx.scores.counts(member.id)
+            statuses = tuple(
+                replace(s, scored=scored.get(i.id, 0))
+                for s, i in zip(statuses, book.interviews, strict=True)
+            )
         return StaffHome(
             locale=member.locale,
             campaign_id=member.campaign_id,
@@ -535,10 +538,6 @@ def _status(book: Workbook, member: StaffMember, label: str) -> InterviewStatus:
         flagged = sum(1 for r in rows if r.flagged)
         to_confirm = sum(1 for r in rows if _awaits(r))
     return InterviewStatus(label, 0, handed_in, flagged, agreed, to_confirm)
-
-
-def _with_scored(status: InterviewStatus, own: dict[str, str]) -> InterviewStatus:
-    return replace(status, scored=len(own))
 
 
 def _awaits(row: AgreementRow) -> bool:

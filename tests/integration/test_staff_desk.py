@@ -193,3 +193,14 @@ async def test_a_removed_member_loses_access_and_her_scores_stop_counting(store:
 
 def press(campaign_id: str, staff_id: str, confirmed: bool = False) -> TeamPress:
     return TeamPress(campaign_id, member=staff_id, confirmed=confirmed)
+
+
+async def test_her_list_counts_the_dimensions_she_has_scored(store: Store) -> None:
+    campaign_id = await full_assessment(store, interviews=2)
+    first, second = await labels(store, campaign_id)
+    team = desk()
+    async with store.transaction() as tx:
+        for dimension in "ABC":
+            await team.score(tx, ANA, campaign_id, first, dimension, "4")
+        card = shown(await team.home(tx, ANA, "en"))
+    assert f"{first}: scored 3 of 7" in card and f"{second}: scored 0 of 7" in card

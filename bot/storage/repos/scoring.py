@@ -163,6 +163,14 @@ class Scores(Repository):
         )
         return {str(row[0]): str(row[1]) for row in rows}
 
+    async def counts(self, scorer_id: str) -> dict[str, int]:
+        """How many dimensions of each interview she has scored: her list, in one read."""
+        rows = await self._all(
+            "SELECT response_id, count(*) FROM scores WHERE scorer_id = ? GROUP BY response_id",
+            (scorer_id,),
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
+
     async def submit(self, response_id: str, scorer_id: str) -> bool:
         """True the first time: the interview's scores are handed in."""
         changed = await self._run(
