@@ -192,6 +192,12 @@ class Translator:
             return value
         return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
 
+    def format(self, message: str, **params: object) -> str:
+        """The message translated, its placeholders filled, each value isolated in
+        right-to-left text: how a message with values should be made, in every presenter."""
+        values = {name: self.isolate(value) for name, value in params.items()}
+        return self.gettext(message).format(**values)
+
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message) if message else message
 

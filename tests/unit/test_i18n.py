@@ -196,3 +196,18 @@ def test_a_changed_catalog_is_never_served_from_the_compiled_cache(tmp_path: Pat
         assert translator("de").gettext("Yes") == "Jawohl"
     finally:
         use_catalogs(None)
+
+
+def test_the_scoring_screens_isolate_their_values_in_arabic() -> None:
+    from bot.channels.telegram.staff_presenter import StaffPresenter
+    from bot.services.staff_views import HandInView
+    from questions.loader import default_library
+
+    shown = translator("ar").format("Dimension {dimension}: {score}", dimension="B", score="4.5")
+    assert "\u2068B\u2069" in shown and "\u20684.5\u2069" in shown and "Dimension" not in shown
+    view = HandInView("ar", "0123abcd", "K7TF", tuple((d, None) for d in "ABCDEFG"))
+    (rendered,) = StaffPresenter(default_library()).render(view)
+    assert "\u2068K7TF\u2069" in rendered.text  # type: ignore[union-attr]
+    english = HandInView("en", "0123abcd", "K7TF", view.scores)
+    (plain,) = StaffPresenter(default_library()).render(english)
+    assert "\u2068" not in plain.text  # type: ignore[union-attr]

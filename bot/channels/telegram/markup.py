@@ -44,8 +44,7 @@ def button(label: str, pressed: cb.Button) -> Button:
 
 
 def escaped(tr: Translator, msgid: str, **params: object) -> str:
-    values = {name: tr.isolate(value) for name, value in params.items()}
-    return html.escape(tr.gettext(msgid).format(**values))
+    return html.escape(tr.format(msgid, **params))
 
 
 def leave_row(tr: Translator) -> list[Button]:

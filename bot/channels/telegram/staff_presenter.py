@@ -208,7 +208,7 @@ class StaffPresenter:
     # --- the team and the cards ----------------------------------------------------------
 
     def _team(self, view: TeamView, tr: Translator) -> Text:
-        lines = [tr.gettext(TEAM_TITLE).format(name=html.escape(view.name))]
+        lines = [tr.format(TEAM_TITLE, name=html.escape(view.name))]
         remove: list[list[Button]] = []
         for role, member, staff_id in view.members:
             lines.append(_e(tr, TEAM_MEMBER, member=member, role=tr.gettext(ROLE_NAMES[role])))
@@ -233,8 +233,8 @@ class StaffPresenter:
 
     def _home(self, view: StaffHome, tr: Translator) -> Text:
         role = tr.gettext(ROLE_NAMES[view.role])
-        title = tr.gettext(CARD_TITLE).format(
-            name=html.escape(view.name), member=html.escape(view.member_name), role=role
+        title = tr.format(
+            CARD_TITLE, name=html.escape(view.name), member=html.escape(view.member_name), role=role
         )
         cid = view.campaign_id
         if view.role == INTERVIEWER:
@@ -282,7 +282,7 @@ class StaffPresenter:
     # --- reading and scoring -------------------------------------------------------------
 
     def _record(self, view: InterviewRecord, tr: Translator) -> Text:
-        lines = [tr.gettext(INTERVIEW_TITLE).format(label=view.label)]
+        lines = [tr.format(INTERVIEW_TITLE, label=view.label)]
         for number, (question, value) in enumerate(view.items, start=1):
             lines.append(f"\n<b>{number}. {html.escape(tr.gettext(question.prompt))}</b>")
             lines.append(html.escape(self._answer(question, value, tr)))
@@ -303,7 +303,7 @@ class StaffPresenter:
 
     def _sheet(self, view: DimensionSheet, tr: Translator) -> Text:
         name = html.escape(self._dimension(view.dimension, tr))
-        lines = [tr.gettext(SHEET_TITLE).format(label=view.label, dimension=name), ""]
+        lines = [tr.format(SHEET_TITLE, label=view.label, dimension=name), ""]
         lines.append(tr.gettext(SHEET_ANSWERS))
         for question, value in view.items:
             lines.append(f"• <i>{html.escape(tr.gettext(question.prompt))}</i>")
@@ -331,7 +331,7 @@ class StaffPresenter:
         return Text("\n".join(lines), [*_rows(scores, 5), jump, back])
 
     def _hand_in(self, view: HandInView, tr: Translator) -> Text:
-        lines = [tr.gettext(HAND_IN_TITLE).format(label=view.label)]
+        lines = [tr.format(HAND_IN_TITLE, label=view.label)]
         for dimension, score in view.scores:
             shown = format_score(score) if score is not None else tr.gettext(NOT_SCORED)
             lines.append(f"{html.escape(self._dimension(dimension, tr))}: {html.escape(shown)}")
@@ -347,7 +347,7 @@ class StaffPresenter:
     # --- agreeing (consensus) ------------------------------------------------------------
 
     def _agreement(self, view: AgreementView, tr: Translator) -> Text:
-        lines = [tr.gettext(AGREEMENT_TITLE).format(label=view.label), _e(tr, AGREEMENT_NOTE), ""]
+        lines = [tr.format(AGREEMENT_TITLE, label=view.label), _e(tr, AGREEMENT_NOTE), ""]
         for row in view.rows:
             lines.append(self._agreement_line(row, tr))
         cid, label = view.campaign_id, view.label
@@ -363,7 +363,7 @@ class StaffPresenter:
             1 for r in view.rows if r.agreed is not None and not r.confirmed and not r.entered_by_me
         )
         if waiting:
-            confirm = tr.gettext(CONFIRM_ALL).format(count=waiting)
+            confirm = tr.format(CONFIRM_ALL, count=waiting)
             rows.append([_b(confirm, cb.InterviewStep("C", cid, label))])
         rows.append([_b(tr.gettext(BACK_TO_CARD), cb.StaffCard(cid, SCORER))])
         return Text("\n".join(lines), rows)
@@ -387,7 +387,7 @@ class StaffPresenter:
     def _agree(self, view: AgreeDimension, tr: Translator) -> Text:
         name = html.escape(self._dimension(view.row.dimension, tr))
         lines = [
-            tr.gettext(AGREE_TITLE).format(label=view.label, dimension=name),
+            tr.format(AGREE_TITLE, label=view.label, dimension=name),
             self._agreement_line(view.row, tr),
             "",
             _e(tr, SHEET_RULE),
@@ -407,7 +407,7 @@ class StaffPresenter:
     # --- the coordinator's view ----------------------------------------------------------
 
     def _progress(self, view: ScoringProgress, tr: Translator) -> Text:
-        lines = [tr.gettext(PROGRESS_TITLE).format(name=html.escape(view.name))]
+        lines = [tr.format(PROGRESS_TITLE, name=html.escape(view.name))]
         if view.rounds > 1:
             lines.append(_e(tr, PROGRESS_ROUNDS, number=view.rounds))
         lines.append(_e(tr, PROGRESS_INTERVIEWS, count=view.interviews))
