@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.i18n import negotiate, shipped_locales, translator
+from bot.i18n import language_name, negotiate, shipped_locales, translator
 from bot.privacy import load_or_create_secret
 from bot.render import plain
 from bot.reports import (
@@ -24,6 +24,7 @@ from bot.reports import (
     capacity_json,
     capacity_text,
     export_table,
+    lettering,
     preassessment_json,
     preassessment_text,
     readiness_chart,
@@ -525,8 +526,17 @@ def _catalog_checks() -> list[tuple[bool, str]]:
         except Exception as error:
             found.append((False, f"catalog {locale}: cannot be loaded ({error})"))
         else:
-            found.append((True, f"catalog {locale}: loaded"))
+            found.append((True, f"catalog {locale}: loaded{_chart_note(locale)}"))
     return found
+
+
+def _chart_note(locale: str) -> str:
+    """Said, not failed: without a font for its script a chart is drawn in English."""
+    if lettering.draws(language_name(locale)):
+        return ""
+    return (
+        "; its charts are drawn in English (no font for its script: apt-get install fonts-noto-cjk)"
+    )
 
 
 async def _token_checks(settings: Settings) -> list[tuple[bool, str]]:

@@ -5,12 +5,12 @@ Drawn on a private Figure (no pyplot), so concurrent requests share no global st
 from __future__ import annotations
 
 import io
-import textwrap
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from bot.i18n import N_, Translator
 from bot.render import stage_label
+from bot.reports.lettering import cut, letter, wrap
 from bot.reports.preassessment import PreassessmentReport
 from bot.results import SELF_RATED_NOTE
 from questions.loader import Library
@@ -41,18 +41,14 @@ TITLE_WIDTH, TITLE_LINES = 40, 2
 ROWS = 7
 
 
-def wrap(text: str, width: int) -> str:
-    # Also break after a slash: "Negación/Resistencia" is one long word to textwrap.
-    lines = textwrap.wrap(text.replace("/", "/ "), width=width, break_long_words=False)
-    return "\n".join(line.replace("/ ", "/") for line in lines)
-
-
 def readiness_chart(report: PreassessmentReport, library: Library, tr: Translator) -> bytes:
     """A 1080 x 1350 PNG; with no ratings yet, the empty bands and a note saying so."""
     return png_of(chart_figure(report, library, tr))
 
 
 def png_of(figure: Figure) -> bytes:
+    """The finished figure in the installed fonts, as PNG bytes."""
+    letter(figure)
     buffer = io.BytesIO()
     # No bbox_inches="tight": the size must stay exactly 1080 x 1350.
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
@@ -105,10 +101,7 @@ def _title(figure: Figure, report: PreassessmentReport, tr: Translator) -> float
 
 def titled(figure: Figure, name: str, subtitle: str) -> float:
     """The campaign's name in up to two lines, then a subtitle; returns where they end."""
-    lines = textwrap.wrap(name, TITLE_WIDTH) or [""]
-    if len(lines) > TITLE_LINES:
-        # A longer name would push the plot down; the report text carries it in full.
-        lines = [*lines[: TITLE_LINES - 1], lines[TITLE_LINES - 1][: TITLE_WIDTH - 1] + "…"]
+    lines = _title_lines(name)
     title = "\n".join(lines)
     # The name as typed: matplotlib would read text between two "$" as a formula (and raise
     # for a bad one, so that campaign's chart could never be sent).
@@ -127,6 +120,15 @@ def titled(figure: Figure, name: str, subtitle: str) -> float:
         parse_math=False,
     )
     return below - SUBTITLE_LINE
+
+
+def _title_lines(name: str) -> list[str]:
+    lines = wrap(name, TITLE_WIDTH).split("\n")
+    if len(lines) > TITLE_LINES:
+        # A longer name would push the plot down; the report text carries it in full.
+        rest = " ".join(lines[TITLE_LINES - 1 :])
+        lines = [*lines[: TITLE_LINES - 1], cut(rest, TITLE_WIDTH)]
+    return lines
 
 
 def bands(axes: Axes, library: Library, tr: Translator) -> None:

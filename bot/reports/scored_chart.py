@@ -23,8 +23,8 @@ from bot.reports.chart import (
     overall_line,
     png_of,
     titled,
-    wrap,
 )
+from bot.reports.lettering import wrap
 from bot.reports.scored import SUGGESTED, ScoredReport, Trend
 from bot.results import SELF_RATED_NOTE
 from questions.loader import Library

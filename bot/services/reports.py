@@ -10,10 +10,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from babel import Locale
-from babel.core import get_global
-
-from bot.i18n import DEFAULT_LOCALE, Translator, translator
+from bot.i18n import DEFAULT_LOCALE, Translator, language_name, translator
 from bot.privacy import Sealer
 from bot.reports import (
     CapacityReport,
@@ -21,6 +18,7 @@ from bot.reports import (
     build_capacity_report,
     build_preassessment_report,
     export_table,
+    lettering,
     readiness_chart,
     to_csv,
     to_xlsx,
@@ -45,21 +43,10 @@ CAPACITY = "capacity_checklist"
 SCORED_KINDS = ("scorecard", "scorecards")
 
 
-DRAWN_SCRIPTS = frozenset({"Latn", "Cyrl", "Grek"})
-"""Scripts the chart's font (DejaVu Sans) draws. Arabic needs shaping and Chinese and Korean
-need fonts the chart does not carry yet: their charts are drawn in English, and the report
-text beside them stays in the coordinator's language."""
-
-
 def chart_translator(locale: str) -> Translator:
-    script = Locale.parse(locale).script or default_script(locale)
-    return translator(locale if script in DRAWN_SCRIPTS else DEFAULT_LOCALE)
-
-
-def default_script(locale: str) -> str:
-    """A locale's likely script (ar -> Arab, ko -> Kore, vi -> Latn), from babel's data."""
-    likely = get_global("likely_subtags").get(Locale.parse(locale).language, "")
-    return next((part for part in likely.split("_") if len(part) == 4), "")
+    """The coordinator's language where the installed fonts can draw it, else English (Chinese
+    and Korean on a server without a CJK font); the report's text stays in her language."""
+    return translator(locale if lettering.draws(language_name(locale)) else DEFAULT_LOCALE)
 
 
 @dataclass(frozen=True)
