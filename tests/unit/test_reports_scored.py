@@ -29,7 +29,7 @@ from bot.reports.scored import (
     trend_text,
 )
 from bot.reports.scored_chart import scored_chart, trend_chart
-from bot.services.reports import Material
+from bot.services.reports import Material, chart_translator
 from bot.services.views import ReportRequest
 from bot.services.workbench import Workbook
 from bot.storage.records import Agreed, Interview, ScoreComment, StaffMember
@@ -262,3 +262,26 @@ def test_the_presenter_sends_text_then_chart_and_files_with_captions() -> None:
     assert captions[0].startswith("Independent Scorecard of")
     assert captions[2].startswith("Combined Scorecard of")
     assert "one workbook" in captions[-1]
+
+
+@pytest.mark.parametrize("locale", ["ar", "zh_Hans", "ko", "vi"])
+def test_the_scored_and_trend_charts_draw_every_script(
+    suggested_report: tuple[object, int], locale: str
+) -> None:
+    # A glyph missing from the fonts warns: an error here.
+    tr = chart_translator(locale)
+    if tr.locale != locale:
+        pytest.skip("no Chinese and Korean font installed: apt-get install fonts-noto-cjk")
+    suggested, respondents = suggested_report
+    both = build_scored_report(book(), MODEL, suggested=suggested, respondents=respondents)  # type: ignore[arg-type]
+    decoded(scored_chart(both, LIBRARY, tr))
+    rounds = (
+        round_levels(
+            1,
+            campaign(1, finalised_at="2021-04-01"),
+            assess({d: [F(5)] for d in DIMENSION_IDS}),
+            None,
+        ),  # type: ignore[arg-type]
+        round_levels(2, campaign(2), None, assess({d: [F(6)] for d in DIMENSION_IDS}), 9),  # type: ignore[arg-type]
+    )
+    decoded(trend_chart(Trend("Riverside", rounds), LIBRARY, tr))
