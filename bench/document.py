@@ -44,6 +44,11 @@ What each figure means:
   FILE` (median of 3) over a campaign of 10,000 completed interviews written through the
   storage layer, and of `python -m bot.cli --help` (median of 10).
 
+The bot's pace for one chat (about one message a second, `READINESS_TELEGRAM_CHAT_RATE`) is
+off in the benchmark: its respondents answer the instant a question arrives, and with it on
+every figure at 1 concurrent would measure only the pace. A person takes longer than a second
+per question, so she never meets it.
+
 The baseline (bench/baselines/ptb_conversation.py) is the same preassessment built the way
 python-telegram-bot documents a conversation: one `ConversationHandler(persistent=True)`
 with a state per question, `PicklePersistence`, `run_polling()`; its screens are simpler

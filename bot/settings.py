@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     telegram_rate_limit: float = Field(default=30, ge=0, allow_inf_nan=False)
     """Messages per second for the whole bot: Telegram's free limit is 30 (paid broadcasts
     allow more); 0 turns the limiter off, for a self-hosted Bot API server or a benchmark."""
+    telegram_chat_rate: float = Field(default=1, ge=0, allow_inf_nan=False)
+    """Messages per second to one chat, after a burst of three: Telegram asks for about one;
+    0 turns the pace off (as does a rate limit of 0)."""
     webhook_secret: SecretStr | None = None
     web_url: str | None = None
     """The web channel's public base URL (https://survey.example.org): respondents' links and

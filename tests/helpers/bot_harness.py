@@ -36,6 +36,9 @@ def settings_for(api: FakeBotApi, tmp_path: Path, **overrides: object) -> Settin
         "reminder_after": timedelta(0),
         # The next question follows a typed answer at once, unless a test holds it back.
         "answer_pause": timedelta(0),
+        # Simulated respondents answer faster than a person could: Telegram's pace for one
+        # chat would only slow every scenario down (tests/e2e/test_pacing.py tests it).
+        "telegram_chat_rate": 0,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

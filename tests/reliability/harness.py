@@ -47,6 +47,9 @@ def bot_env(api: FakeBotApi, workdir: Path, *, database: Path | None = None) -> 
         # before typing again: holding it for her pause would only slow every scenario down.
         # The held question is tested in tests/e2e/test_answering.py.
         READINESS_ANSWER_PAUSE="0",
+        # For the same reason, no pace per chat: it would measure only itself (one answer a
+        # second); tests/e2e/test_pacing.py tests it.
+        READINESS_TELEGRAM_CHAT_RATE="0",
         # RetryAfter.retry_after as a timedelta; without it PTB 22 warns on every 429.
         PTB_TIMEDELTA="true",
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot.channels.telegram.app import build_application
+from bot.channels.telegram.app import build_application, chat_pacing
 from bot.settings import DEFAULT_API_URL, SettingsError, load_settings
 from tests.helpers.web_harness import free_port
 
@@ -156,6 +156,8 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         ("READINESS_TELEGRAM_RATE_LIMIT", "-1"),
         ("READINESS_TELEGRAM_RATE_LIMIT", "fast"),
         ("READINESS_TELEGRAM_RATE_LIMIT", "inf"),
+        ("READINESS_TELEGRAM_CHAT_RATE", "-1"),
+        ("READINESS_TELEGRAM_CHAT_RATE", "nan"),
         ("READINESS_BOT_USERNAME", "riverside"),
         ("READINESS_BOT_USERNAME", "https://t.me/riverside_bot"),
     ],
@@ -246,3 +248,17 @@ def test_a_rate_limit_of_zero_turns_the_limiter_off(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("READINESS_TELEGRAM_TOKEN", TOKEN)
     monkeypatch.setenv("READINESS_TELEGRAM_RATE_LIMIT", "0")
     assert build_application(load_settings()).bot.rate_limiter is None
+
+
+@pytest.mark.parametrize(
+    ("rate_limit", "chat_rate", "paced"),
+    [(None, None, 1.0), (None, "2", 2.0), (None, "0", None), ("0", None, None)],
+)
+def test_each_chat_is_paced_unless_either_setting_is_zero(
+    monkeypatch: pytest.MonkeyPatch, rate_limit: str | None, chat_rate: str | None, paced: float
+) -> None:
+    for name, value in (("RATE_LIMIT", rate_limit), ("CHAT_RATE", chat_rate)):
+        if value is not None:
+            monkeypatch.setenv(f"READINESS_TELEGRAM_{name}", value)
+    pacing = chat_pacing(load_settings())
+    assert (pacing and pacing.per_second) == paced

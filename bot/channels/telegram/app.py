@@ -17,6 +17,7 @@ from bot.channels import WebPages
 from bot.channels.telegram.dispatcher import Answered, Dispatcher
 from bot.channels.telegram.menus import RESPONDENT_COMMANDS, menu
 from bot.channels.telegram.outbox import TelegramOutbox
+from bot.channels.telegram.pacing import ChatPacing
 from bot.channels.telegram.presenter import Presenter
 from bot.channels.telegram.receiver import ALLOWED_UPDATES, POLL_TIMEOUT, Receiver
 from bot.channels.telegram.router import Router
@@ -81,6 +82,13 @@ def rate_limiter(per_second: float) -> AIORateLimiter | None:
     return AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, max_retries=0)
 
 
+def chat_pacing(settings: Settings) -> ChatPacing | None:
+    """Each chat's pace (READINESS_TELEGRAM_CHAT_RATE); none with either setting at 0."""
+    if settings.telegram_rate_limit == 0 or settings.telegram_chat_rate == 0:
+        return None
+    return ChatPacing(per_second=settings.telegram_chat_rate)
+
+
 async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> TelegramBot:
     application = build_application(settings)
     store, secret = await open_with_key(settings, check_integrity=True)
@@ -96,6 +104,7 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
     pause_ms = int(settings.answer_pause.total_seconds() * 1000)
     outbox = TelegramOutbox(presenter, addresses, answer_pause_ms=pause_ms)
     sender = Sender(store, application.bot, addresses, presenter, Reports(library, sealer))
+    sender.pacing = chat_pacing(settings)
     answers = ButtonAnswers(application.bot)
 
     def committed(answered: list[Answered]) -> None:

@@ -38,6 +38,7 @@ from bot.channels.telegram.outbox import (
     TYPING,
     UNBUTTON,
 )
+from bot.channels.telegram.pacing import ChatPacing
 from bot.channels.telegram.presenter import Presenter
 from bot.privacy import Addresses
 from bot.services.notices import VIEW
@@ -85,6 +86,8 @@ class Sender:
     presenter: Presenter
     reports: Reports
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    pacing: ChatPacing | None = None
+    """Telegram's pace per chat; None with the rate limit off (a self-hosted Bot API)."""
     paused_until_ms: int = 0
     """Telegram's flood limit: nothing is sent before this moment."""
     probing: bool = False
@@ -115,6 +118,11 @@ class Sender:
     async def _idle(self) -> None:
         timeout = IDLE_POLL
         due = await self.store.read.outbox.next_due_ms()
+        if due is not None and self.pacing is not None and self.pacing.held_until_ms:
+            # The earliest due message may be one its chat's pace holds back: waking before
+            # it may go would only find it held again. A message due in the meantime is not
+            # missed: new messages wake the sender, and a retry waits a second at most more.
+            due = max(due, self.pacing.held_until_ms)
         if due is not None:
             timeout = min(timeout, max(due - now_ms(), 10) / 1000)
         with contextlib.suppress(TimeoutError):
@@ -133,6 +141,10 @@ class Sender:
                 heads = await self.store.read.outbox.heads(now_ms())
             if not heads:
                 return delivered
+            if self.pacing is not None:
+                heads = self.pacing.admit(heads, now_ms())
+            if not heads:
+                return delivered  # every chat with a message due is at its pace
             if self.probing:
                 heads = heads[:1]
             self._in_hand += 1
