@@ -11,6 +11,11 @@ LOCK_FLAGS :=
 LOCALES := bot/locales
 POT := $(LOCALES)/messages.pot
 
+# Python keeps the bytecode of what it imports, so each later process starts sooner (the tests
+# start a hundred or so). An environment that turns that off (PYTHONDONTWRITEBYTECODE, set on
+# some CI images) makes every process compile matplotlib, numpy and PTB again from source.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test lint format lock catalogs translations-check bench reliability clean
 
 # pip, not uv, installs: it is on every machine already, and the set-up stays one tool short.

@@ -41,46 +41,45 @@ KEPT = frozenset("\n")
 @cache
 def families() -> tuple[str, ...]:
     """The installed chart fonts, DejaVu Sans first: each glyph comes from the first that has it."""
-    return tuple(family for family, _path in _installed())
+    return tuple(_installed())
 
 
 @cache
-def _installed() -> tuple[tuple[str, str], ...]:
+def _installed() -> dict[str, str]:
+    """Each installed chart font's family -> a file of its regular face. Read from the font
+    list matplotlib keeps (no font is opened, and no search scores every installed font)."""
     from matplotlib import font_manager
 
-    found: list[tuple[str, str]] = []
-    for family in (BASE_FAMILY, *CJK_FAMILIES):
-        properties = font_manager.FontProperties(family=family)
-        try:
-            path = font_manager.findfont(properties, fallback_to_default=False)
-        except ValueError:
-            continue
-        if path not in {known for _family, known in found}:
-            found.append((family, path))
-    return tuple(found)
+    files: dict[str, str] = {}
+    for entry in font_manager.fontManager.ttflist:
+        if entry.style == "normal" and (entry.name not in files or entry.weight == 400):
+            files[entry.name] = entry.fname
+    return {family: files[family] for family in (BASE_FAMILY, *CJK_FAMILIES) if family in files}
 
 
 @cache
-def _covered() -> frozenset[int]:
+def _charmap(path: str) -> frozenset[int]:
     from matplotlib.ft2font import FT2Font
 
-    codes: set[int] = set()
-    for _family, path in _installed():
-        codes.update(FT2Font(path).get_charmap())
-    return frozenset(codes)
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def _has_glyph(char: str) -> bool:
+    """Whether an installed chart font has `char`; a CJK font is opened (megabytes) only for a
+    character DejaVu Sans lacks, so a chart in a Latin script never opens one."""
+    code = ord(char)
+    return char in KEPT or any(code in _charmap(path) for path in _installed().values())
 
 
 def draws(text: str) -> bool:
     """Whether the installed fonts have a glyph for every character of `text`: a language's
     own name ('한국어', '中文 (简体)') tells whether its script can be charted."""
-    covered = _covered()
-    return all(ord(char) in covered or char in KEPT for char in text)
+    return all(_has_glyph(char) for char in text)
 
 
 def drawable(text: str) -> str:
     """`text` without the characters no installed font has."""
-    covered = _covered()
-    return "".join(char for char in text if ord(char) in covered or char in KEPT)
+    return "".join(char for char in text if _has_glyph(char))
 
 
 def columns(text: str) -> int:

@@ -105,10 +105,8 @@ def words(figure: Any) -> list[str]:
 @pytest.fixture
 def without_cjk_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on a server with only the font matplotlib ships."""
-    from matplotlib.ft2font import FT2Font
-
-    dejavu_only = frozenset(FT2Font(lettering._installed()[0][1]).get_charmap())
-    monkeypatch.setattr(lettering, "_covered", lambda: dejavu_only)
+    dejavu = lettering._installed()[lettering.BASE_FAMILY]
+    monkeypatch.setattr(lettering, "_installed", lambda: {lettering.BASE_FAMILY: dejavu})
 
 
 @pytest.mark.usefixtures("without_cjk_fonts")
