@@ -262,3 +262,12 @@ def test_each_chat_is_paced_unless_either_setting_is_zero(
             monkeypatch.setenv(f"READINESS_TELEGRAM_{name}", value)
     pacing = chat_pacing(load_settings())
     assert (pacing and pacing.per_second) == paced
+
+
+def test_the_bot_speaks_http_through_aiohttp(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.channels.telegram.transport import AiohttpRequest
+
+    monkeypatch.setenv("READINESS_TELEGRAM_TOKEN", TOKEN)
+    bot = build_application(load_settings()).bot
+    assert isinstance(bot.request, AiohttpRequest)  # the calls
+    assert isinstance(bot._request[0], AiohttpRequest)  # getUpdates

@@ -22,6 +22,7 @@ from bot.channels.telegram.presenter import Presenter
 from bot.channels.telegram.receiver import ALLOWED_UPDATES, POLL_TIMEOUT, Receiver
 from bot.channels.telegram.router import Router
 from bot.channels.telegram.sender import Sender
+from bot.channels.telegram.transport import AiohttpRequest
 from bot.channels.telegram.upkeep import ButtonAnswers, Reminders
 from bot.i18n import shipped_locales
 from bot.privacy import Addresses, Sealer, derive_key
@@ -70,6 +71,8 @@ def build_application(settings: Settings) -> TelegramApplication:
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
         .updater(None)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
     )
     limiter = rate_limiter(settings.telegram_rate_limit)
     return (builder if limiter is None else builder.rate_limiter(limiter)).build()
