@@ -195,8 +195,15 @@ class Translator:
     def format(self, message: str, **params: object) -> str:
         """The message translated, its placeholders filled, each value isolated in
         right-to-left text: how a message with values should be made, in every presenter."""
+        return self.fill(self.gettext(message), **params)
+
+    def fill(self, text: str, **params: object) -> str:
+        """An already translated text's placeholders filled, each value isolated in
+        right-to-left text, as `format` does: for a plural,
+        `tr.fill(tr.ngettext("{count} day", "{count} days", n), count=n)`. The ngettext
+        stays written out, literals and all, so pybabel extracts both forms."""
         values = {name: self.isolate(value) for name, value in params.items()}
-        return self.gettext(message).format(**values)
+        return text.format(**values)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message) if message else message

@@ -195,7 +195,9 @@ RECEIPT_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 _RECEIPT_LENGTH = 12  # 20**12 is about 2**51.9
 _RECEIPT_GROUP = 4
 _RESUME_LENGTH = 8  # 20**8 is about 2**34.6: guessed only as fast as the web's throttle allows
-_RECEIPT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+# Directional marks and isolates too: Arabic text shows a code inside U+2068 ... U+2069
+# (Translator.isolate), and a code copied from it brings them along, unseen.
+_RECEIPT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200e\u200f\u2066-\u2069]+")
 
 
 def new_receipt_code() -> str:

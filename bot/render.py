@@ -89,7 +89,7 @@ class RenderedQuestion:
 
 
 def reason(tr: Translator, refused: Reason) -> str:
-    return tr.gettext(refused.message).format(**refused.params)
+    return tr.format(refused.message, **refused.params)
 
 
 def stage_label(tr: Translator, model: ReadinessModel, level: int) -> str:
@@ -148,8 +148,8 @@ def render_ask(
     progress = (
         ""
         if not question.answerable
-        else tr.gettext(N_("Question {number} of {total}")).format(
-            number=ask.progress.number, total=ask.progress.total
+        else tr.format(
+            N_("Question {number} of {total}"), number=ask.progress.number, total=ask.progress.total
         )
     )
     return RenderedQuestion(
@@ -202,7 +202,7 @@ def _level(
 
 def level_label(tr: Translator, level: Fraction) -> str:
     """'Level 4', 'Level 3.5' (in the reader's number format), for respondents' own ratings."""
-    return tr.gettext(N_("Level {level}")).format(level=tr.number(level, decimals=_places(level)))
+    return tr.format(N_("Level {level}"), level=tr.number(level, decimals=_places(level)))
 
 
 def _places(level: Fraction) -> int:
@@ -314,11 +314,11 @@ def privacy_notice(
     bullets = [
         tr.gettext(texts.PRIVACY),
         tr.gettext(readers),
-        tr.gettext(texts.PRIVACY_UNFINISHED).format(days=days(tr, unfinished_days)),
+        tr.format(texts.PRIVACY_UNFINISHED, days=days(tr, unfinished_days)),
     ]
     if reminder_seconds is not None:
         delay = duration(tr, reminder_seconds)
-        bullets.append(tr.gettext(texts.PRIVACY_REMINDER).format(delay=delay))
+        bullets.append(tr.format(texts.PRIVACY_REMINDER, delay=delay))
     bullets.append(tr.gettext(texts.PRIVACY_SUBMIT))
     return ["\n".join(bullets), tr.gettext(leave), tr.gettext(texts.HOTLINE)]
 
@@ -326,16 +326,16 @@ def privacy_notice(
 def who_asks(tr: Translator, community: str, description: str, organisation: str) -> list[str]:
     """Who is asking, about which community (Appendix C's landing page), as plain lines: the
     community's name, its description as the coordinator wrote it, and the organisation."""
-    lines = [tr.gettext(texts.ABOUT_COMMUNITY).format(community=community)]
+    lines = [tr.format(texts.ABOUT_COMMUNITY, community=community)]
     if description:
         lines.append(description)
     if organisation:
-        lines.append(tr.gettext(texts.ASKED_BY).format(organisation=organisation))
+        lines.append(tr.format(texts.ASKED_BY, organisation=organisation))
     return lines
 
 
 def days(tr: Translator, count: int) -> str:
-    return tr.ngettext("{count} day", "{count} days", count).format(count=count)
+    return tr.fill(tr.ngettext("{count} day", "{count} days", count), count=count)
 
 
 def duration(tr: Translator, seconds: int) -> str:
@@ -343,6 +343,6 @@ def duration(tr: Translator, seconds: int) -> str:
     (a test's delay of seconds reads as one minute, never as zero)."""
     if seconds >= 3600 and seconds % 3600 == 0:
         hours = seconds // 3600
-        return tr.ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+        return tr.fill(tr.ngettext("{count} hour", "{count} hours", hours), count=hours)
     minutes = max(1, -(-seconds // 60))
-    return tr.ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
+    return tr.fill(tr.ngettext("{count} minute", "{count} minutes", minutes), count=minutes)

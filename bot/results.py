@@ -120,8 +120,10 @@ def format_assessment(tr: Translator, model: ReadinessModel, assessment: Assessm
         lines.append(tr.gettext(N_("An overall figure needs a rating for all seven dimensions.")))
     else:
         lines.append(
-            tr.gettext(N_("Your overall view: {score} ({level})")).format(
-                score=tr.number(overall.score), level=stage_label(tr, model, overall.level)
+            tr.format(
+                N_("Your overall view: {score} ({level})"),
+                score=tr.number(overall.score),
+                level=stage_label(tr, model, overall.level),
             )
         )
     lines += [tr.gettext(SELF_RATED_NOTE), tr.gettext(NEXT_STEPS)]
@@ -142,9 +144,12 @@ def format_checklist(tr: Translator, result: ChecklistResult) -> list[str]:
     if result.gaps:
         lines.append("")
         lines.append(
-            tr.ngettext(
-                "{count} item to work on:", "{count} items to work on:", len(result.gaps)
-            ).format(count=len(result.gaps))
+            tr.fill(
+                tr.ngettext(
+                    "{count} item to work on:", "{count} items to work on:", len(result.gaps)
+                ),
+                count=len(result.gaps),
+            )
         )
         for gap in result.gaps:
             answer = tr.gettext(YES_NO_LABELS[str(gap.answer)])

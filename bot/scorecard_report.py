@@ -118,7 +118,8 @@ def scorecard_text(
     else:
         total = sum((r.score for r in assessment.dimensions.values()), Fraction(0))
         rows.append(
-            _(N_("Overall: {total} / 7 = {score}, level {level} ({stage})")).format(
+            tr.format(
+                N_("Overall: {total} / 7 = {score}, level {level} ({stage})"),
                 total=tr.number(total),
                 score=tr.number(overall.score),
                 level=overall.level,
@@ -129,11 +130,14 @@ def scorecard_text(
         rows.append(_(DECISIONS[assessment.decision]))
         below = below_proceed(assessment.dimensions)
         rows.append(
-            tr.ngettext(
-                "{count} of the seven dimensions is at levels 1-3.",
-                "{count} of the seven dimensions are at levels 1-3.",
-                below,
-            ).format(count=below)
+            tr.fill(
+                tr.ngettext(
+                    "{count} of the seven dimensions is at levels 1-3.",
+                    "{count} of the seven dimensions are at levels 1-3.",
+                    below,
+                ),
+                count=below,
+            )
         )
     rows.append("")
     rows.append(_(N_("Priorities, lowest dimension first:")))
@@ -141,12 +145,12 @@ def scorecard_text(
         dimension = model.dimension(p.dimension)
         rows.append(
             f"{number}. {dimension.id}. {_(dimension.name)}: "
-            + _(N_("level {level} ({stage})")).format(
-                level=p.level, stage=_(model.level(p.level).stage)
+            + tr.format(
+                N_("level {level} ({stage})"), level=p.level, stage=_(model.level(p.level).stage)
             )
         )
-        rows.append("   " + _(N_("Goal: {goal}")).format(goal=_(p.goal)))
+        rows.append("   " + tr.format(N_("Goal: {goal}"), goal=_(p.goal)))
         if p.opening_strategy:
-            rows.append("   " + _(N_("First: {strategy}")).format(strategy=_(p.opening_strategy)))
-        rows.append("   " + _(N_("Strategy: {strategy}")).format(strategy=_(p.strategy)))
+            rows.append("   " + tr.format(N_("First: {strategy}"), strategy=_(p.opening_strategy)))
+        rows.append("   " + tr.format(N_("Strategy: {strategy}"), strategy=_(p.strategy)))
     return "\n".join(rows)

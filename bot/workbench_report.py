@@ -72,27 +72,31 @@ def workbench_text(book: Workbook, library: Library, tr: Translator) -> str:
     found = agreement(book.submitted)
     table = side_by_side(book.submitted, book.labels)
     lines = [
-        _(N_("Interviews: {labels}")).format(labels=", ".join(book.labels) or "-"),
-        _(N_("Scorers: {names}")).format(
+        tr.format(N_("Interviews: {labels}"), labels=", ".join(book.labels) or "-"),
+        tr.format(
+            N_("Scorers: {names}"),
             names=", ".join(
                 f"{s.name} ({len(book.handed_in(s))}/{len(book.interviews)})" for s in book.scorers
             )
-            or "-"
+            or "-",
         ),
     ]
     if found.exact is not None and found.within_half is not None:
         lines.append(
-            _(N_("Identical scores: {exact}; within half a level: {within}.")).format(
+            tr.format(
+                N_("Identical scores: {exact}; within half a level: {within}."),
                 exact=tr.number(found.exact * 100, decimals=0) + "%",
                 within=tr.number(found.within_half * 100, decimals=0) + "%",
             )
         )
     if found.kappa is not None:
-        lines.append(_(N_("Weighted kappa: {kappa}.")).format(kappa=tr.number(found.kappa)))
+        lines.append(tr.format(N_("Weighted kappa: {kappa}."), kappa=tr.number(found.kappa)))
     if found.icc is not None and found.icc_band is not None:
         lines.append(
-            _(N_("Intraclass correlation (ICC 2,1): {icc}, {band}.")).format(
-                icc=tr.number(found.icc), band=_(ICC_BANDS[found.icc_band])
+            tr.format(
+                N_("Intraclass correlation (ICC 2,1): {icc}, {band}."),
+                icc=tr.number(found.icc),
+                band=_(ICC_BANDS[found.icc_band]),
             )
         )
     lines.append(meaning(found, tr))
@@ -108,11 +112,11 @@ def workbench_text(book: Workbook, library: Library, tr: Translator) -> str:
     lines.append("")
     if missing:
         lines.append(
-            _(N_("Agreed scores still missing or unconfirmed: {count}.")).format(count=missing)
+            tr.format(N_("Agreed scores still missing or unconfirmed: {count}."), count=missing)
         )
     if book.campaign.focus:
         lines.append(
-            _(N_("Efforts centre on: {focus}.")).format(focus=_(FOCUS[book.campaign.focus]))
+            tr.format(N_("Efforts centre on: {focus}."), focus=_(FOCUS[book.campaign.focus]))
         )
     for comment in book.comments:
         who = comment.author if comment.role == "reviewer" else _(N_("coordinator"))

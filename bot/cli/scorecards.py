@@ -133,7 +133,7 @@ def import_sheet(campaign_id: str, path: Path, *, scorer: str | None) -> int:
         count = _with_store(write)
     except Refusal as refusal:
         tr = translator(negotiate("en"))
-        print(f"{NAME}: {path}: {tr.gettext(refusal.message).format(**refusal.values)}",
+        print(f"{NAME}: {path}: {tr.format(refusal.message, **refusal.values)}",
               file=sys.stderr)  # fmt: skip
         return EXIT_BAD_INPUT
     what = f"scores of {name}" if name else "agreed scores"

@@ -93,23 +93,26 @@ def _e(text: str) -> str:
 
 def _heading(tr: Translator, msgid: str, **params: object) -> str:
     # The msgid is passed in, never written inside an f-string, where pybabel cannot see it.
-    return f"<b>{_e(tr.gettext(msgid).format(**params))}</b>"
+    return f"<b>{_e(tr.format(msgid, **params))}</b>"
 
 
 def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> str:
     """Telegram HTML; action plans are free text and can be long, so a caller may split it."""
-    title = tr.gettext(N_("Capacity checklist report: {name}")).format(name=report.campaign.name)
+    title = tr.format(N_("Capacity checklist report: {name}"), name=report.campaign.name)
     lines = [f"<b>{_e(title)}</b>"]
     if report.organisations == 0:
         lines.append(_e(tr.gettext(N_("No checklists completed yet."))))
         return "\n".join(lines)
     lines.append(
         _e(
-            tr.ngettext(
-                "{count} organisation answered.",
-                "{count} organisations answered.",
-                report.organisations,
-            ).format(count=report.organisations)
+            tr.fill(
+                tr.ngettext(
+                    "{count} organisation answered.",
+                    "{count} organisations answered.",
+                    report.organisations,
+                ),
+                count=report.organisations,
+            )
         )
     )
     lines += [
@@ -118,8 +121,8 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
     ]
     for area in report.areas:
         counts = " · ".join(
-            tr.gettext(N_("{answer} {count}")).format(
-                answer=tr.gettext(label), count=getattr(area, standing)
+            tr.format(
+                N_("{answer} {count}"), answer=tr.gettext(label), count=getattr(area, standing)
             )
             for standing, label in STANDING_LABELS.items()
         )
@@ -129,8 +132,8 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
     if report.common_gaps:
         lines.append(_heading(tr, N_("The most common gaps:")))
         for question, count in report.common_gaps[:TOP_GAPS]:
-            many = tr.ngettext("{count} organisation", "{count} organisations", count).format(
-                count=count
+            many = tr.fill(
+                tr.ngettext("{count} organisation", "{count} organisations", count), count=count
             )
             lines.append(f"• {_e(tr.gettext(question.prompt))} <i>({_e(many)})</i>")
     else:
@@ -140,11 +143,14 @@ def capacity_text(report: CapacityReport, library: Library, tr: Translator) -> s
             "",
             "<b>"
             + _e(
-                tr.ngettext(
-                    "{count} action plan submitted:",
-                    "{count} action plans submitted:",
-                    len(report.plans),
-                ).format(count=len(report.plans))
+                tr.fill(
+                    tr.ngettext(
+                        "{count} action plan submitted:",
+                        "{count} action plans submitted:",
+                        len(report.plans),
+                    ),
+                    count=len(report.plans),
+                )
             )
             + "</b>",
         ]

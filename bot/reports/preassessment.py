@@ -338,21 +338,27 @@ def preassessment_text(report: PreassessmentReport, library: Library, tr: Transl
 
 
 def _head(report: PreassessmentReport, tr: Translator) -> list[str]:
-    title = tr.gettext(N_("Preassessment report: {name}")).format(name=report.campaign.name)
+    title = tr.format(N_("Preassessment report: {name}"), name=report.campaign.name)
     low, high = report.recommended
-    counted = tr.ngettext(
-        "{count} respondent (recommended for this community: {low} to {high})",
-        "{count} respondents (recommended for this community: {low} to {high})",
-        report.respondents,
-    ).format(count=report.respondents, low=low, high=high)
+    counted = tr.fill(
+        tr.ngettext(
+            "{count} respondent (recommended for this community: {low} to {high})",
+            "{count} respondents (recommended for this community: {low} to {high})",
+            report.respondents,
+        ),
+        count=report.respondents,
+        low=low,
+        high=high,
+    )
     lines = [f"<b>{_e(title)}</b>", _e(counted)]
     if report.provisional:
         lines.append(
             "<i>"
             + _e(
-                tr.gettext(
-                    N_("Provisional: fewer respondents than the recommended minimum of {low}.")
-                ).format(low=low)
+                tr.format(
+                    N_("Provisional: fewer respondents than the recommended minimum of {low}."),
+                    low=low,
+                )
             )
             + "</i>"
         )
@@ -371,45 +377,51 @@ def _scores(report: PreassessmentReport, library: Library, tr: Translator) -> li
         result = report.assessment.dimensions.get(dimension.id)
         unknown = report.unknown.get(dimension.id, 0)
         if result is None:
-            line = tr.gettext(N_("{name}: not rated (everyone answered 'I don't know')")).format(
-                name=name
-            )
+            line = tr.format(N_("{name}: not rated (everyone answered 'I don't know')"), name=name)
         else:
-            rated = tr.ngettext("{count} rated", "{count} rated", result.respondents).format(
-                count=result.respondents
+            rated = tr.fill(
+                tr.ngettext("{count} rated", "{count} rated", result.respondents),
+                count=result.respondents,
             )
             if unknown:
-                rated += tr.ngettext(
-                    ", {count} “I don't know”", ", {count} “I don't know”", unknown
-                ).format(count=unknown)
-            line = tr.gettext(N_("{name}: {score} · {level} ({rated})")).format(
+                rated += tr.fill(
+                    tr.ngettext(", {count} “I don't know”", ", {count} “I don't know”", unknown),
+                    count=unknown,
+                )
+            line = tr.format(
+                N_("{name}: {score} · {level} ({rated})"),
                 name=name,
                 score=tr.number(result.score),
                 level=stage_label(tr, model, result.level),
                 rated=rated,
             )
             if dimension.id in report.thin:
-                line = tr.gettext(N_("{line} · provisional")).format(line=line)
+                line = tr.format(N_("{line} · provisional"), line=line)
         lines.append(_e(line))
     overall = report.assessment.overall
     if overall is None:
         lines.append(_e(tr.gettext(N_("Overall: needs a score for all seven dimensions."))))
     else:
-        shown = tr.gettext(N_("Overall: {score} · {level}")).format(
-            score=tr.number(overall.score), level=stage_label(tr, model, overall.level)
+        shown = tr.format(
+            N_("Overall: {score} · {level}"),
+            score=tr.number(overall.score),
+            level=stage_label(tr, model, overall.level),
         )
         lines.append(f"<b>{_e(shown)}</b>")
     decision = report.assessment.decision
     if decision is not None:
         said = tr.gettext(DECISIONS[decision])
         if report.result_provisional:
-            said = tr.gettext(N_("(Provisional) {decision}")).format(decision=said)
+            said = tr.format(N_("(Provisional) {decision}"), decision=said)
         lines.append(_e(said))
-        below = tr.ngettext(
-            "{count} of the seven dimensions is at levels 1-3.",
-            "{count} of the seven dimensions are at levels 1-3.",
-            report.below_4,
-        ).format(count=report.below_4)
+        below = tr.fill(
+            tr.ngettext(
+                "{count} of the seven dimensions is at levels 1-3.",
+                "{count} of the seven dimensions are at levels 1-3.",
+                report.below_4,
+            ),
+            count=report.below_4,
+        )
         reading = tr.gettext(
             N_("The decision reads the overall level (cut, not rounded): 4 or above proceeds.")
         )
@@ -419,13 +431,14 @@ def _scores(report: PreassessmentReport, library: Library, tr: Translator) -> li
         lines.append(
             "<i>"
             + _e(
-                tr.gettext(
+                tr.format(
                     N_(
                         "Provisional: fewer than half of the respondents could rate {dimensions}. "
                         "Not knowing is a finding in itself. Appendix C: decide if the "
                         "interviewers need to reach out to a broader group of key respondents."
-                    )
-                ).format(dimensions=names)
+                    ),
+                    dimensions=names,
+                )
             )
             + "</i>"
         )
@@ -453,8 +466,10 @@ def _step5(report: PreassessmentReport, library: Library, tr: Translator) -> lis
     lowest = ", ".join(_dimension_name(library, tr, d) for d in found.lowest)
     lines.append(
         _e(
-            tr.gettext(N_("Lowest: {dimensions} ({score})")).format(
-                dimensions=lowest, score=tr.number(results[found.lowest[0]].score)
+            tr.format(
+                N_("Lowest: {dimensions} ({score})"),
+                dimensions=lowest,
+                score=tr.number(results[found.lowest[0]].score),
             )
         )
     )
@@ -472,7 +487,8 @@ def priority_lines(
     goals_shown: set[int] = set()
     opening_shown = False
     for number, p in enumerate(ranked, start=1):
-        head = tr.gettext(N_("{number}. {name}: {score} · {level}")).format(
+        head = tr.format(
+            N_("{number}. {name}: {score} · {level}"),
             number=number,
             name=_dimension_name(library, tr, p.dimension),
             score=tr.number(p.score),
@@ -483,19 +499,13 @@ def priority_lines(
             continue
         if p.level not in goals_shown:
             goals_shown.add(p.level)
-            lines.append(_e(tr.gettext(N_("Goal: {goal}")).format(goal=tr.gettext(p.goal))))
+            lines.append(_e(tr.format(N_("Goal: {goal}"), goal=tr.gettext(p.goal))))
         if p.opening_strategy and not opening_shown:
             opening_shown = True
             lines.append(
-                _e(
-                    tr.gettext(N_("First: {strategy}")).format(
-                        strategy=tr.gettext(p.opening_strategy)
-                    )
-                )
+                _e(tr.format(N_("First: {strategy}"), strategy=tr.gettext(p.opening_strategy)))
             )
-        lines.append(
-            _e(tr.gettext(N_("Strategy: {strategy}")).format(strategy=tr.gettext(p.strategy)))
-        )
+        lines.append(_e(tr.format(N_("Strategy: {strategy}"), strategy=tr.gettext(p.strategy))))
     if with_strategy < len(ranked):
         lines.append(
             "<i>"
@@ -523,16 +533,16 @@ def _sector_lines(report: PreassessmentReport, library: Library, tr: Translator)
     lines = [_heading(tr, N_("Sectors"))]
     if sectors.covered:
         heard = ", ".join(
-            tr.gettext(N_("{sector} ({count})")).format(sector=_label(tr, labels, s), count=n)
+            tr.format(N_("{sector} ({count})"), sector=_label(tr, labels, s), count=n)
             for s, n in sectors.covered
         )
-        lines.append(_e(tr.gettext(N_("Heard from: {sectors}")).format(sectors=heard)))
+        lines.append(_e(tr.format(N_("Heard from: {sectors}"), sectors=heard)))
     if sectors.not_covered:
         missing = ", ".join(_label(tr, labels, s) for s in sectors.not_covered)
         lines.append(
             _e(
-                tr.gettext(N_("Not yet heard from (none or fewer than 3): {sectors}")).format(
-                    sectors=missing
+                tr.format(
+                    N_("Not yet heard from (none or fewer than 3): {sectors}"), sectors=missing
                 )
             )
         )
@@ -541,11 +551,14 @@ def _sector_lines(report: PreassessmentReport, library: Library, tr: Translator)
     elif sectors.unstated:
         lines.append(
             _e(
-                tr.ngettext(
-                    "{count} respondent did not give a sector.",
-                    "{count} respondents did not give a sector.",
-                    sectors.unstated,
-                ).format(count=sectors.unstated)
+                tr.fill(
+                    tr.ngettext(
+                        "{count} respondent did not give a sector.",
+                        "{count} respondents did not give a sector.",
+                        sectors.unstated,
+                    ),
+                    count=sectors.unstated,
+                )
             )
         )
     if sectors.not_covered:
@@ -574,12 +587,15 @@ def _willing_lines(report: PreassessmentReport, tr: Translator) -> list[str]:
     willing = report.willing
     return [
         _e(
-            tr.gettext(
+            tr.format(
                 N_(
                     "Willing to join the full assessment interviews: "
                     "yes {yes}, maybe {maybe}, no {no}"
-                )
-            ).format(yes=willing["yes"], maybe=willing["maybe"], no=willing["no"])
+                ),
+                yes=willing["yes"],
+                maybe=willing["maybe"],
+                no=willing["no"],
+            )
         )
     ]
 
@@ -601,21 +617,23 @@ def _rating_lines(report: PreassessmentReport, library: Library, tr: Translator)
             continue
         lines.append(
             _e(
-                tr.ngettext(
-                    "Median {median} ({count} answer)",
-                    "Median {median} ({count} answers)",
-                    rating.answered,
-                ).format(median=tr.number(rating.median, decimals=1), count=rating.answered)
+                tr.fill(
+                    tr.ngettext(
+                        "Median {median} ({count} answer)",
+                        "Median {median} ({count} answers)",
+                        rating.answered,
+                    ),
+                    median=tr.number(rating.median, decimals=1),
+                    count=rating.answered,
+                )
             )
         )
         spread_of = " · ".join(
-            tr.gettext(N_("{rating}: {count}")).format(rating=n, count=c)
+            tr.format(N_("{rating}: {count}"), rating=n, count=c)
             for n, c in rating.distribution.items()
             if c
         )
-        lines.append(
-            _e(tr.gettext(N_("Answers (rating: how many): {counts}")).format(counts=spread_of))
-        )
+        lines.append(_e(tr.format(N_("Answers (rating: how many): {counts}"), counts=spread_of)))
     return lines
 
 
@@ -642,8 +660,9 @@ def comments_text(
     if dimension == COMMUNITY_KEY:
         title = tr.gettext(N_("What respondents said: how they define their community"))
     else:
-        title = tr.gettext(N_("What respondents said: {dimension}")).format(
-            dimension=_dimension_name(library, tr, dimension)
+        title = tr.format(
+            N_("What respondents said: {dimension}"),
+            dimension=_dimension_name(library, tr, dimension),
         )
     said = report.comments.get(dimension, [])
     lines = [f"<b>{_e(title)}</b>"]
@@ -659,11 +678,14 @@ def comments_text(
             lines.append(
                 "<i>"
                 + _e(
-                    tr.ngettext(
-                        "{count} respondent preferred not to answer.",
-                        "{count} respondents preferred not to answer.",
-                        declined,
-                    ).format(count=declined)
+                    tr.fill(
+                        tr.ngettext(
+                            "{count} respondent preferred not to answer.",
+                            "{count} respondents preferred not to answer.",
+                            declined,
+                        ),
+                        count=declined,
+                    )
                 )
                 + "</i>"
             )

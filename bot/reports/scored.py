@@ -92,12 +92,11 @@ def agreement_sentence(found: Agreement, tr: Translator) -> str:
     """The figures and what they mean, in plain words: one sentence, then the meaning."""
     if found.exact is None or found.within_half is None:
         return meaning(found, tr)
-    figures = tr.gettext(
+    figures = tr.format(
         N_(
             "Of {pairs} scores given by two scorers, {exact} were identical and {within} "
             "within half a level."
-        )
-    ).format(
+        ),
         pairs=found.pairs,
         exact=tr.number(found.exact * 100, decimals=0) + "%",
         within=tr.number(found.within_half * 100, decimals=0) + "%",
@@ -246,18 +245,22 @@ def signed(difference: int) -> str:
 
 def scored_text(report: ScoredReport, library: Library, tr: Translator) -> str:
     """Telegram HTML; long comments and strategies are split by the presenter, not cut."""
-    title = tr.gettext(N_("Scored result: {name}")).format(name=report.campaign.name)
+    title = tr.format(N_("Scored result: {name}"), name=report.campaign.name)
     lines = [f"<b>{_e(title)}</b>"]
     if not report.interviews:
         lines.append(_e(tr.gettext(N_("This assessment has no interviews that scorers score."))))
         return "\n".join(lines)
     lines.append(
         _e(
-            tr.ngettext(
-                "{count} interview, scored by {scorers}.",
-                "{count} interviews, scored by {scorers}.",
-                report.interviews,
-            ).format(count=report.interviews, scorers=", ".join(report.scorers) or "-")
+            tr.fill(
+                tr.ngettext(
+                    "{count} interview, scored by {scorers}.",
+                    "{count} interviews, scored by {scorers}.",
+                    report.interviews,
+                ),
+                count=report.interviews,
+                scorers=", ".join(report.scorers) or "-",
+            )
         )
     )
     lines.append(_state(report, tr))
@@ -274,9 +277,7 @@ def scored_text(report: ScoredReport, library: Library, tr: Translator) -> str:
     if focus in FOCUS:
         lines += [
             "",
-            _e(
-                tr.gettext(N_("Efforts centre on: {focus}.")).format(focus=tr.gettext(FOCUS[focus]))
-            ),
+            _e(tr.format(N_("Efforts centre on: {focus}."), focus=tr.gettext(FOCUS[focus]))),
         ]
     if report.comments:
         lines += ["", _heading(tr, N_("Comments")), *_comment_lines(report, tr)]
@@ -292,9 +293,10 @@ def _state(report: ScoredReport, tr: Translator) -> str:
     if report.final:
         said = tr.gettext(N_("Final: the coordinator finalised these scores."))
     elif report.unagreed:
-        said = tr.gettext(
-            N_("Provisional: {count} agreed scores still missing or unconfirmed.")
-        ).format(count=report.unagreed)
+        said = tr.format(
+            N_("Provisional: {count} agreed scores still missing or unconfirmed."),
+            count=report.unagreed,
+        )
     else:
         said = tr.gettext(
             N_("Provisional: every score is agreed, but the scores are not finalised yet.")
@@ -309,9 +311,10 @@ def _calculated(report: ScoredReport, model: ReadinessModel, tr: Translator) -> 
         name = _name(model, tr, dimension)
         result = assessment.dimensions.get(dimension)
         if result is None:
-            line = tr.gettext(N_("{name}: no agreed scores yet")).format(name=name)
+            line = tr.format(N_("{name}: no agreed scores yet"), name=name)
         else:
-            line = tr.gettext(N_("{name}: {total} ÷ {count} = {score} · {level}")).format(
+            line = tr.format(
+                N_("{name}: {total} ÷ {count} = {score} · {level}"),
                 name=name,
                 total=tr.number(result.total, decimals=1),
                 count=result.respondents,
@@ -324,7 +327,8 @@ def _calculated(report: ScoredReport, model: ReadinessModel, tr: Translator) -> 
         lines.append(_e(tr.gettext(N_("Overall: needs a score for all seven dimensions."))))
         return lines
     total = sum((r.score for r in assessment.dimensions.values()), Fraction(0))
-    shown = tr.gettext(N_("Overall: {total} ÷ 7 = {score} · {level}")).format(
+    shown = tr.format(
+        N_("Overall: {total} ÷ 7 = {score} · {level}"),
         total=tr.number(total),
         score=tr.number(overall.score),
         level=stage_label(tr, model, overall.level),
@@ -342,11 +346,14 @@ def _comparison(report: ScoredReport, model: ReadinessModel, tr: Translator) -> 
     lines = [_heading(tr, N_("Scored and self-rated levels"))]
     lines.append(
         _e(
-            tr.ngettext(
-                "Self-rated by {count} respondent in the preassessment.",
-                "Self-rated by {count} respondents in the preassessment.",
-                report.respondents,
-            ).format(count=report.respondents)
+            tr.fill(
+                tr.ngettext(
+                    "Self-rated by {count} respondent in the preassessment.",
+                    "Self-rated by {count} respondents in the preassessment.",
+                    report.respondents,
+                ),
+                count=report.respondents,
+            )
         )
     )
     for row in report.comparison:
@@ -356,14 +363,19 @@ def _comparison(report: ScoredReport, model: ReadinessModel, tr: Translator) -> 
         scored = "-" if row.scored is None else str(row.scored)
         suggested = "-" if row.suggested is None else str(row.suggested)
         if row.difference is None:
-            line = tr.gettext(N_("{name}: scored {scored}, self-rated {suggested}")).format(
-                name=name, scored=scored, suggested=suggested
+            line = tr.format(
+                N_("{name}: scored {scored}, self-rated {suggested}"),
+                name=name,
+                scored=scored,
+                suggested=suggested,
             )
         else:
-            line = tr.gettext(
-                N_("{name}: scored {scored}, self-rated {suggested} ({difference})")
-            ).format(
-                name=name, scored=scored, suggested=suggested, difference=signed(row.difference)
+            line = tr.format(
+                N_("{name}: scored {scored}, self-rated {suggested} ({difference})"),
+                name=name,
+                scored=scored,
+                suggested=suggested,
+                difference=signed(row.difference),
             )
         lines.append(_e(line))
     lines.append(f"<i>{_e(tr.gettext(SELF_RATED_NOTE))}</i>")
@@ -375,7 +387,7 @@ def _comment_lines(report: ScoredReport, tr: Translator) -> list[str]:
     for comment in report.comments:
         # A coordinator's comment is stored under her Telegram id: never shown.
         if comment.role == REVIEWER:
-            who = tr.gettext(N_("{name}, reviewer")).format(name=comment.author)
+            who = tr.format(N_("{name}, reviewer"), name=comment.author)
         else:
             who = tr.gettext(N_("coordinator"))
         where = f" ({comment.dimension})" if comment.dimension else ""
@@ -525,15 +537,18 @@ SOURCES = {
 
 
 def trend_text(trend: Trend, model: ReadinessModel, tr: Translator) -> str:
-    title = tr.gettext(N_("Readiness over the rounds: {name}")).format(name=trend.name)
+    title = tr.format(N_("Readiness over the rounds: {name}"), name=trend.name)
     lines = [f"<b>{_e(title)}</b>"]
     if len(trend.rounds) < 2:
         lines.append(
             _e(tr.gettext(N_("This is the first round: re-assess to see a trend (Step 7).")))
         )
     for found in trend.rounds:
-        line = tr.gettext(N_("Round {number} ({day}): {source}")).format(
-            number=found.number, day=tr.date(found.day), source=tr.gettext(SOURCES[found.source])
+        line = tr.format(
+            N_("Round {number} ({day}): {source}"),
+            number=found.number,
+            day=tr.date(found.day),
+            source=tr.gettext(SOURCES[found.source]),
         )
         lines.append(_e(line))
     lines.append("")

@@ -232,6 +232,7 @@ def test_new_receipt_code_format() -> None:
         ("  Bcdf-Ghjk - lmnp \n", "BCDF-GHJK-LMNP"),
         ("BCDF–GHJK–LMNP", "BCDF-GHJK-LMNP"),  # en dashes, as some keyboards substitute
         ("BC DF GH JK LM NP", "BCDF-GHJK-LMNP"),
+        ("\u2068BCDF-GHJK-LMNP\u2069", "BCDF-GHJK-LMNP"),  # copied from Arabic text
     ],
 )
 def test_normalise_receipt_code_accepts(typed: str, canonical: str) -> None:

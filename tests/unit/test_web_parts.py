@@ -56,6 +56,7 @@ def test_the_database_key_of_a_code_is_not_the_code() -> None:
     key = web_respondent_key(SECRET, "BCDF-GHJK")
     assert "BCDF" not in key and key == web_respondent_key(SECRET, "BCDF-GHJK")
     assert normalise_resume_code(" bcdf ghjk ") == "BCDF-GHJK"
+    assert normalise_resume_code("\u2068BCDF-GHJK\u2069") == "BCDF-GHJK"  # copied from Arabic
     assert normalise_resume_code("BCDF-GHJA") is None  # A is not in the alphabet
     assert normalise_resume_code("BCDF-GHJK-LMNP") is None  # a receipt, not a resume code
 

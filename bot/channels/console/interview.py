@@ -203,7 +203,7 @@ class ConsoleInterview:
         return None
 
     def _out_of_range(self, tr: Translator, count: int) -> None:
-        message = tr.gettext(N_("Please type a number from 1 to {count}.")).format(count=count)
+        message = tr.format(N_("Please type a number from 1 to {count}."), count=count)
         self.say("! " + message)
 
     def _outcome(self, *, finished: bool) -> ConsoleOutcome:

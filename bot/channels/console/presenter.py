@@ -57,18 +57,21 @@ class ConsolePresenter:
         return [self._words(tr), tr.gettext(texts.HOTLINE)]
 
     def _words(self, tr: Translator) -> str:
-        return tr.gettext(
+        return tr.format(
             N_(
                 "Type the number of a choice. Type '{back}' to go back, '{skip}' to skip "
                 "an optional question, '{quit}' to stop."
-            )
-        ).format(back=word(tr, BACK_WORDS), skip=word(tr, SKIP_WORDS), quit=word(tr, QUIT_WORDS))
+            ),
+            back=word(tr, BACK_WORDS),
+            skip=word(tr, SKIP_WORDS),
+            quit=word(tr, QUIT_WORDS),
+        )
 
     def render(self, view: View, *, stored: bool) -> list[str]:
         match view:
             case Say(locale=locale, phrases=phrases):
                 tr = translator(locale)
-                return [tr.gettext(p.msgid).format(**p.params) for p in phrases]
+                return [tr.format(p.msgid, **p.params) for p in phrases]
             case Refusal(locale=locale, reason=refused):
                 return ["! " + reason(translator(locale), refused)]
             case Consent():
@@ -81,12 +84,12 @@ class ConsolePresenter:
                 return self._result(view, stored=stored)
             case Recorded(locale=locale, label=label, receipt=code):
                 tr = translator(locale)
-                return ["", tr.gettext(texts.RECORDED).format(label=label, code=code)]
+                return ["", tr.format(texts.RECORDED, label=label, code=code)]
         return []
 
     def toast(self, toast: Toast) -> list[str]:
         tr = translator(toast.locale)
-        return ["! " + tr.gettext(toast.phrase.msgid).format(**toast.phrase.params)]
+        return ["! " + tr.format(toast.phrase.msgid, **toast.phrase.params)]
 
     def _consent(self, view: Consent, *, stored: bool) -> list[str]:
         tr = translator(view.locale)
@@ -100,11 +103,12 @@ class ConsolePresenter:
             plain(tr.gettext(bank.title)),
             *asking,
             tr.gettext(bank.description),
-            tr.gettext(texts.DURATION).format(minutes=tr.number(bank.minutes)),
+            tr.format(texts.DURATION, minutes=tr.number(bank.minutes)),
             *self._privacy(tr, view, stored=stored),
             "",
-            tr.gettext(N_("(Press Enter to continue, or type '{quit}' to stop.)")).format(
-                quit=word(tr, QUIT_WORDS)
+            tr.format(
+                N_("(Press Enter to continue, or type '{quit}' to stop.)"),
+                quit=word(tr, QUIT_WORDS),
             ),
         ]
 
@@ -135,23 +139,21 @@ class ConsolePresenter:
             lines.append(f"  {number}) {mark}{choice.label}")
         if rendered.gate:
             gate = N_("(Press Enter to read it, or type '{skip}' to skip it.)")
-            lines.append(tr.gettext(gate).format(skip=word(tr, SKIP_WORDS)))
+            lines.append(tr.format(gate, skip=word(tr, SKIP_WORDS)))
         elif rendered.is_info:
             lines.append(tr.gettext(N_("(Press Enter to continue.)")))
         elif rendered.multi:
             lines.append(tr.gettext(N_("(Type the numbers separated by commas, e.g. 1,3.)")))
         elif rendered.can_skip:
             lines.append(
-                tr.gettext(N_("(Optional: type '{skip}' to skip.)")).format(
-                    skip=word(tr, SKIP_WORDS)
-                )
+                tr.format(N_("(Optional: type '{skip}' to skip.)"), skip=word(tr, SKIP_WORDS))
             )
         if rendered.can_keep:
             keep = N_("(Type '{keep}' to keep your answer as it is.)")
-            lines.append(tr.gettext(keep).format(keep=word(tr, KEEP_WORDS)))
+            lines.append(tr.format(keep, keep=word(tr, KEEP_WORDS)))
         if rendered.can_decline:
             decline = N_("(Type '{word}' if you prefer not to answer.)")
-            lines.append(tr.gettext(decline).format(word=word(tr, DECLINE_WORDS)))
+            lines.append(tr.format(decline, word=word(tr, DECLINE_WORDS)))
         return lines
 
     def _review(self, view: ReviewView) -> list[str]:
@@ -175,5 +177,5 @@ class ConsolePresenter:
             receipt = N_(
                 "Receipt code: {code} (to erase these answers later: /delete {code} in the bot)."
             )
-            lines += ["", tr.gettext(receipt).format(code=view.receipt)]
+            lines += ["", tr.format(receipt, code=view.receipt)]
         return lines

@@ -145,14 +145,14 @@ class Presenter:
 
     def toast(self, toast: Toast) -> str:
         tr = translator(toast.locale)
-        return tr.gettext(toast.phrase.msgid).format(**toast.phrase.params)
+        return tr.format(toast.phrase.msgid, **toast.phrase.params)
 
     def settled(self, original_html: str, settle: Settle) -> Text:
         """A tapped message with its keyboard gone and, if any, the choice appended."""
         tr = translator(settle.locale)
         shown = None
         if settle.phrase is not None:
-            shown = tr.gettext(settle.phrase.msgid).format(**settle.phrase.params)
+            shown = tr.format(settle.phrase.msgid, **settle.phrase.params)
         elif settle.question is not None:
             shown = describe_answer(settle.question, settle.value, tr, self.library.model)
         return Text(original_html + (f"\n\n✅ <b>{html.escape(shown)}</b>" if shown else ""))
@@ -268,7 +268,7 @@ class Presenter:
             [
                 _e(tr, intro),
                 html.escape("\n".join(lines)),
-                tr.gettext(texts.RECEIPT).format(code=html.escape(view.receipt)),
+                tr.format(texts.RECEIPT, code=html.escape(view.receipt)),
                 _e(tr, texts.HOTLINE),
             ]
         )
@@ -283,7 +283,8 @@ class Presenter:
 
     def _card(self, view: CampaignCard) -> Text:
         tr = translator(view.locale)
-        text = tr.gettext(ct.CAMPAIGN_LINE).format(
+        text = tr.format(
+            ct.CAMPAIGN_LINE,
             name=html.escape(view.name),
             flow=html.escape(tr.gettext(FLOW_NAMES[view.flow])),
             state=tr.gettext(ct.STATE_OPEN if view.is_open else ct.STATE_CLOSED),
@@ -312,7 +313,7 @@ class Presenter:
             extra = [button(ct.BUTTON_SCORES, "s")] + ([] if led else [button(ct.BUTTON_TEAM, "t")])
             buttons.insert(2, extra)
         if view.volunteers is not None:
-            label = tr.gettext(ct.BUTTON_VOLUNTEERS).format(count=view.volunteers)
+            label = tr.format(ct.BUTTON_VOLUNTEERS, count=view.volunteers)
             buttons.insert(3, [_b(label, cb.CampaignAction("v", cid))])
         return Text(text, buttons)
 
@@ -371,7 +372,8 @@ class Presenter:
                 text += "\n\n" + _e(tr, ct.MACHINE_DRAFTED_NOTE)
             return Text(text, rows)
         languages = _strings(draft.get("languages")) or list(view.locales)
-        text = tr.gettext(ct.NEW_CONFIRM).format(
+        text = tr.format(
+            ct.NEW_CONFIRM,
             name=html.escape(str(draft.get("name", ""))),
             description=html.escape(str(draft.get("description", ""))),
             organisation=html.escape(str(draft.get("organisation", ""))),
@@ -440,11 +442,14 @@ class Presenter:
         lines.append(_e(tr, texts.SUMMARY_PROCEED if levels.proceed else texts.SUMMARY_WAIT))
         lines.append(
             html.escape(
-                tr.ngettext(
-                    "{count} of the seven dimensions is at levels 1-3.",
-                    "{count} of the seven dimensions are at levels 1-3.",
-                    levels.below_4,
-                ).format(count=levels.below_4)
+                tr.fill(
+                    tr.ngettext(
+                        "{count} of the seven dimensions is at levels 1-3.",
+                        "{count} of the seven dimensions are at levels 1-3.",
+                        levels.below_4,
+                    ),
+                    count=levels.below_4,
+                )
             )
         )
         if levels.provisional:
@@ -471,7 +476,7 @@ class Presenter:
         match view.kind:
             case "chart":
                 assert material.png is not None
-                caption = tr.gettext(ct.CHART_CAPTION).format(name=campaign.name)
+                caption = tr.format(ct.CHART_CAPTION, name=campaign.name)
                 return [Photo(material.png, caption)]
             case "priorities":
                 return split_long(Text(priorities_text(report, self.library, tr)))
@@ -492,11 +497,11 @@ class Presenter:
         if view.kind == "trend":
             assert material.trend is not None
             text = sr.trend_text(material.trend, self.library.model, tr)
-            caption = tr.gettext(sr.TREND_CAPTION).format(name=campaign.name)
+            caption = tr.format(sr.TREND_CAPTION, name=campaign.name)
         else:
             assert material.scored is not None
             text = sr.scored_text(material.scored, self.library, tr)
-            caption = tr.gettext(sr.SCORED_CAPTION).format(name=campaign.name)
+            caption = tr.format(sr.SCORED_CAPTION, name=campaign.name)
         rendered = split_long(Text(text))
         if material.png is not None:
             rendered.append(Photo(material.png, caption))
@@ -505,10 +510,10 @@ class Presenter:
     @staticmethod
     def _scorecard_caption(filename: str, name: str, tr: Translator) -> str:
         if filename.endswith(".xlsx"):
-            return tr.gettext(sr.SCORECARDS_CAPTION_XLSX).format(name=name)
+            return tr.format(sr.SCORECARDS_CAPTION_XLSX, name=name)
         title = sr.file_title(filename)
-        return tr.gettext(sr.SCORECARDS_CAPTION_CSV).format(
-            name=name, scorecard=tr.gettext(title) if title else filename
+        return tr.format(
+            sr.SCORECARDS_CAPTION_CSV, name=name, scorecard=tr.gettext(title) if title else filename
         )
 
     @staticmethod
@@ -520,7 +525,7 @@ class Presenter:
         buttons: list[list[Button]] = []
         for number, (vid, contact, day) in enumerate(material.volunteers, start=1):
             lines.append(_e(tr, ct.VOLUNTEER_LINE, number=number, contact=contact, day=day))
-            label = tr.gettext(ct.VOLUNTEER_DELETE).format(number=number)
+            label = tr.format(ct.VOLUNTEER_DELETE, number=number)
             buttons.append([_b(label, cb.ForgetVolunteer(campaign_id, vid))])
         lines += ["", _e(tr, ct.VOLUNTEERS_REMINDER)]
         return Text("\n".join(lines), buttons)
@@ -528,12 +533,12 @@ class Presenter:
     @staticmethod
     def _export_caption(filename: str, name: str, count: int, tr: Translator) -> str:
         caption = ct.EXPORT_CAPTION_CSV if filename.endswith(".csv") else ct.EXPORT_CAPTION_XLSX
-        return tr.gettext(caption).format(name=name, count=count)
+        return tr.format(caption, name=name, count=count)
 
     def _report_buttons(self, campaign_id: str, tr: Translator) -> list[list[Button]]:
         dimension_buttons = [
             _b(
-                tr.gettext(ct.COMMENTS_BUTTON).format(dimension=d.id),
+                tr.format(ct.COMMENTS_BUTTON, dimension=d.id),
                 cb.CampaignComments(campaign_id, d.id),
             )
             for d in self.library.model.dimensions
@@ -579,4 +584,4 @@ def _strings(value: object) -> list[str]:
 
 
 def _duration(tr: Translator, minutes: int) -> str:
-    return tr.gettext(texts.DURATION).format(minutes=tr.number(minutes))
+    return tr.format(texts.DURATION, minutes=tr.number(minutes))

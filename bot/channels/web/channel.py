@@ -128,7 +128,7 @@ class WebChannel:
         context = {
             "title": tr.gettext(bank.title),
             "asking": asking,
-            "duration": tr.gettext(texts.DURATION).format(minutes=tr.number(bank.minutes)),
+            "duration": tr.format(texts.DURATION, minutes=tr.number(bank.minutes)),
             "token": token,
             "telegram": self.telegram_link(token),
         }
@@ -385,9 +385,9 @@ class WebChannel:
             "erase_yes": tr.gettext(texts.DELETE_YES),
             "erase_no": tr.gettext(texts.DELETE_NO),
             "erase_how": tr.gettext(web_texts.DELETE_HOW),
-            "resume_line": tr.gettext(web_texts.RESUME_CODE).format(code=visit.code),
+            "resume_line": tr.format(web_texts.RESUME_CODE, code=visit.code),
             "paused": tr.gettext(web_texts.PAUSED),
-            "paused_how": tr.gettext(web_texts.PAUSED_HOW).format(code=visit.code),
+            "paused_how": tr.format(web_texts.PAUSED_HOW, code=visit.code),
             **page.context,
         }
         body = self.env.get_template(page.template).render(context)

@@ -47,7 +47,7 @@ class Page:
 def said(tr: Translator, phrase: Phrase) -> str:
     """One phrase as plain text, in the web's words where a service's name Telegram."""
     message = web_texts.INSTEAD.get(phrase.msgid, phrase.msgid)
-    return plain(tr.gettext(message).format(**phrase.params))
+    return plain(tr.format(message, **phrase.params))
 
 
 def paragraphs(rendered_html: str) -> list[Markup]:
@@ -114,7 +114,7 @@ class WebPresenter:
                 "title": plain(tr.gettext(bank.title)),
                 "asking": asking,
                 "description": plain(tr.gettext(bank.description)),
-                "duration": tr.gettext(texts.DURATION).format(minutes=tr.number(bank.minutes)),
+                "duration": tr.format(texts.DURATION, minutes=tr.number(bank.minutes)),
                 "points": [plain(p) for p in points.split("\n")],
                 "after": [plain(p) for p in rest],
                 "session": view.session_id,
@@ -162,8 +162,9 @@ class WebPresenter:
         minutes = self.library.bank(view.bank_id).minutes
         share = 1 - (ask.progress.number - 1) / ask.progress.total
         left = max(1, math.ceil(minutes * share))
-        return tr.ngettext("About {count} minute left", "About {count} minutes left", left).format(
-            count=tr.number(left)
+        return tr.fill(
+            tr.ngettext("About {count} minute left", "About {count} minutes left", left),
+            count=tr.number(left),
         )
 
     def _review(self, view: ReviewView) -> Page:
@@ -187,7 +188,7 @@ class WebPresenter:
                 "heading": heading,
                 "lines": [line for line in rest if line],
                 "receipt": view.receipt,
-                "receipt_text": tr.gettext(web_texts.RECEIPT).format(code=view.receipt),
+                "receipt_text": tr.format(web_texts.RECEIPT, code=view.receipt),
             },
         )
 
