@@ -24,6 +24,7 @@ from bot.reports import build_preassessment_report, preassessment_text, readines
 from bot.services.coordinator import Desk, Links
 from bot.services.reports import Reports
 from bot.services.respondent import Respondents
+from bot.services.staff import StaffDesk
 from bot.services.submission import Submitter
 from bot.services.views import ReportRequest
 from bot.storage.db import Store
@@ -82,7 +83,8 @@ class Engine:
         respondents = Respondents(
             library, secret, Submitter(secret), shipped_locales(), timedelta(hours=24)
         )
-        router = Router(respondents, Desk(shipped_locales(), Links("bench_bot")), addresses, secret)
+        desk = Desk(shipped_locales(), Links("bench_bot"))
+        router = Router(respondents, desk, addresses, secret, StaffDesk(library, respondents))
         outbox = TelegramOutbox(Presenter(library), addresses)
         return cls(await Store.open(path), router, outbox)
 
