@@ -17,10 +17,8 @@ from scoring import (
     Gap,
     assess,
     gaps,
-    scores_from_ratings,
     tally,
 )
-from scoring.readiness import combine_respondents
 
 ACTION_PLAN_SECTION = "action_plan"
 NEXT_STEPS = N_(
@@ -59,10 +57,18 @@ def ratings_of(bank: Bank, answers: Mapping[str, object]) -> dict[str, Fraction 
 
 
 def assessment_of(bank: Bank, answer_sets: Iterable[Mapping[str, object]]) -> Assessment:
-    """Appendix E over the anchored self-ratings of one or many respondents."""
-    # The rating questions found once, not once per respondent: a campaign may have thousands.
-    rated = _rated(bank)
-    return assess(combine_respondents(scores_from_ratings(_ratings(rated, a)) for a in answer_sets))
+    """Appendix E over the anchored self-ratings of one or many respondents.
+
+    The scorecard is built a dimension at a time (every respondent's rating of it, None for
+    "I don't know" or no answer), the same one `combine_respondents` builds a respondent at a
+    time: a campaign may have thousands, and a column is one list pass. `assess` checks each
+    score. tests/unit/test_results.py holds the two ways equal."""
+    answers = list(answer_sets)
+    scorecard: dict[str, list[Fraction | None]] = {
+        dimension: [level_of_answer(a.get(qid)) for a in answers]  # type: ignore[arg-type]
+        for dimension, qid in _rated(bank)
+    }
+    return assess(scorecard)
 
 
 def respondent_assessment(bank: Bank, answers: Mapping[str, object]) -> Assessment:

@@ -111,6 +111,7 @@ def build_preassessment_report(
     answers = [r.answers for r in responses if r.bank == bank.id]
     community_type = CommunityType(campaign.community_type)
     assessment = assessment_of(bank, answers)
+    typed = {q: _column(answers, q.id) for q in bank.questions if q.kind is Kind.TEXT}
     return PreassessmentReport(
         campaign=campaign,
         respondents=len(answers),
@@ -122,9 +123,9 @@ def build_preassessment_report(
         sectors=_sectors(bank, answers),
         willing=_willing(answers),
         ratings=[_rating(q.id, answers) for q in bank.questions if q.kind is Kind.SCALE],
-        comments=_comments(bank, answers),
+        comments=_comments(typed),
         unknown=_unknown(bank, answers),
-        declined=_declined(bank, answers),
+        declined={q.id: column.count(DECLINED) for q, column in typed.items()},
         thin=thinly_rated(assessment.dimensions, len(answers)),
     )
 
@@ -135,12 +136,6 @@ def _unknown(bank: Bank, answers: Sequence[Mapping[str, object]]) -> dict[str, i
         if question.kind is Kind.LEVEL and question.dimension:
             counts[question.dimension] += _column(answers, question.id).count(DONT_KNOW)
     return counts
-
-
-def _declined(bank: Bank, answers: Sequence[Mapping[str, object]]) -> dict[str, int]:
-    return {
-        q.id: _column(answers, q.id).count(DECLINED) for q in bank.questions if q.kind is Kind.TEXT
-    }
 
 
 def _column(answers: Sequence[Mapping[str, object]], question_id: str) -> list[object]:
@@ -207,16 +202,13 @@ def comment_key(question: Question) -> str:
     return question.dimension or question.id
 
 
-def _comments(
-    bank: Bank, answers: Sequence[Mapping[str, object]]
-) -> dict[str, list[tuple[str, str]]]:
+def _comments(typed: Mapping[Question, list[object]]) -> dict[str, list[tuple[str, str]]]:
+    """Each text question's answers (`typed`: its column of answers), listed under its key."""
     comments: dict[str, list[tuple[str, str]]] = {}
-    for question in bank.questions:
-        if question.kind is not Kind.TEXT:
-            continue
+    for question, column in typed.items():
         listed = comments.setdefault(comment_key(question), [])
         qid = question.id
-        listed += [(qid, t) for t in _column(answers, qid) if isinstance(t, str) and t.strip()]
+        listed += [(qid, t) for t in column if isinstance(t, str) and t.strip()]
     return comments
 
 
