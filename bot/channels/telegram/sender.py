@@ -141,12 +141,13 @@ class Sender:
                 heads = await self.store.read.outbox.heads(now_ms())
             if not heads:
                 return delivered
+            if self.probing:
+                heads = heads[:1]
             if self.pacing is not None:
+                # After the probe's cut: a message admitted is taken from its chat's pace.
                 heads = self.pacing.admit(heads, now_ms())
             if not heads:
                 return delivered  # every chat with a message due is at its pace
-            if self.probing:
-                heads = heads[:1]
             self._in_hand += 1
             try:
                 results = await asyncio.gather(*(self._guarded(item) for item in heads))
