@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from matplotlib.image import imread
 
-from bot.i18n import language_name, shipped_locales, translator
+from bot.i18n import shipped_locales, translator
 from bot.reports import build_preassessment_report, lettering, readiness_chart
 from bot.reports.chart import chart_figure, png_of
 from bot.services.reports import chart_translator
@@ -58,20 +58,12 @@ def test_each_variant_draws_something_different(charts: dict[tuple[str, int], by
     assert len(set(charts.values())) == 4
 
 
-def needs_cjk_fonts(locale: str) -> None:
-    if locale in ("zh_Hans", "ko") and not lettering.draws(language_name(locale)):
-        pytest.skip(
-            "no Chinese and Korean font installed: apt-get install fonts-noto-cjk (.ci/run "
-            "does it); without one the bot draws these charts in English"
-        )
-
-
 @pytest.mark.parametrize("locale", shipped_locales())
 def test_every_locales_chart_is_drawn_in_its_language_with_real_glyphs(locale: str) -> None:
     """Every word on the chart is in the coordinator's language and has a glyph in the
     installed fonts (lettering leaves out what has none: here nothing may be left out), no
     missing-glyph warning (an error here), and a PNG that decodes."""
-    needs_cjk_fonts(locale)
+    chart_gallery.skip_without_cjk_font(locale)
     library = default_library()
     name = chart_gallery.CAMPAIGN_NAMES.get(locale, CAMPAIGN.name)
     campaign = dataclasses.replace(CAMPAIGN, name=name)

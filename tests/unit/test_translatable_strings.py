@@ -126,7 +126,7 @@ def test_a_message_pybabel_cannot_see_is_found(source: str) -> None:
     "source",
     [
         "N_('Sectors')",
-        "tr.gettext(N_('Action plan {number}')).format(number=number)",
+        "tr.format(N_('Action plan {number}'), number=number)",
         "tr.gettext(texts.RECEIPT)",
         "tr.gettext(LABELS[value])",
         "tr.gettext(ct.STATE_OPEN if is_open else ct.STATE_CLOSED)",
