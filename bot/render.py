@@ -45,7 +45,10 @@ STANDING_LABELS = {
 """What a checklist answer says, whichever way the item is worded (bot.results, reports)."""
 PREFER_NOT = N_("Prefer not to answer")
 KEEP_ANSWER = N_("✔ Keep my answer")
-TYPE_A_MESSAGE = N_("✍ Type your answer, in one message or several.")
+TYPE_A_MESSAGE = N_(
+    "✍ Type your answer, in one message or several. The next question comes when you stop"
+    " for a moment."
+)
 """How to answer a text question in a chat; a channel that reads answers otherwise says so."""
 TEXT_PREVIEW = 80
 REVIEW_PREVIEW = 34

@@ -12,16 +12,19 @@ from bot.flows.values import DECLINED
 from tests.fakes import FakeBotApi, FakeUser
 from tests.helpers.bot_harness import (
     TOKEN,
+    answer_everything,
     data_of,
     new_campaign,
     running_bot,
     settings_for,
     tap_data,
+    to_consent,
     to_first_text_question,
 )
 from tests.helpers.watch import Watch
 
 PAUSE = timedelta(seconds=1)
+TYPED = "Some programmes exist."
 
 
 def state_of(watch: Watch, user: FakeUser) -> InterviewState:
@@ -45,11 +48,39 @@ async def test_an_answer_sent_in_two_messages_is_one_answer(tmp_path: Path) -> N
             user.send("Our county")
             user.send("and the two towns beside it")
             await user.wait_for_message(contains="Which sector")
-            assert "typing" in user.chat.actions  # she sees the next question is coming
+            # No "typing…": a second call per typed answer; the question said how it goes.
+            assert user.chat.actions == []
+            assert shown(user, "The next question comes when you stop for a moment") == 1
             assert shown(user, "Which sector") == 1
             answers = state_of(watch, user).answers
             assert answers["community"] == "Our county\nand the two towns beside it"
             assert "sector" not in answers
+
+
+async def test_a_preassessment_costs_at_most_one_screen_call_per_answer(tmp_path: Path) -> None:
+    """Telegram's limit counts every call, so at its ceiling answers/s is the limit divided
+    by calls per answer: with the pause on, as deployed, typed and tapped answers alike cost
+    one message or edit (answerCallbackQuery, which names no chat, comes on top of a tap)."""
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path, answer_pause=timedelta(milliseconds=300))
+        created = await new_campaign(settings)
+        user = api.user(2400, first_name="Ines", language_code="en")
+        async with running_bot(settings) as running:
+            watch = await Watch.attach(api, running)
+            await to_consent(user, created.campaign.respondent_token)
+            before = len(api.calls)
+            await tap_data(user, "c:", ":yes")
+            answers = 1 + await answer_everything(user, text=TYPED)
+            stored = state_of(watch, user).answers
+        to_her = [
+            call
+            for call in api.calls[before:]
+            if call.params.get("chat_id") in (user.id, str(user.id))
+            and call.method != "answerCallbackQuery"
+        ]
+        typed = sum(1 for value in stored.values() if value == TYPED)
+        assert answers > 30 and typed > 10
+        assert len(to_her) <= answers, [call.method for call in to_her]
 
 
 async def test_text_on_a_question_with_buttons_is_more_of_the_last_answer(

@@ -33,10 +33,11 @@ from tests.helpers.bot_harness import (
 
 MAX_CHARACTERS = 12_000
 """The issue's goal, not met yet: see test_the_reading_fits_the_goal."""
-CHARACTERS_TODAY = {"en": 14_450, "es": 16_200}
+CHARACTERS_TODAY = {"en": 14_500, "es": 16_260}
 """A ceiling that keeps what was gained (en 16,812 -> 14,362, es about 18,800 -> 16,090 with
-the fuller privacy screen). The bank's questions, probes and the Appendix B statements a
-level-4 respondent reads are about 8,600 characters in English on their own."""
+the fuller privacy screen, then about 60 more for the note that the next question comes when
+she stops). The bank's questions, probes and the Appendix B statements a level-4 respondent
+reads are about 8,600 characters in English on their own."""
 MAX_TAPS_AND_REPLIES = 40
 MAX_LEVEL_SCREEN = 1_500
 READ_PER_MINUTE = 1_000

@@ -149,14 +149,15 @@ async def answer_everything(
     text: str = "Some programmes exist.",
     pick: int = 0,
     level: int | Fraction = 4,
-) -> None:
+) -> int:
     """Answer question after question until the review screen, the way a respondent would:
-    the pick-th option of each choice, and `level` as the truthful self-rating."""
+    the pick-th option of each choice, and `level` as the truthful self-rating. Returns how
+    many taps and messages that took."""
     await buttons_shown(user)
-    for _ in range(300):
+    for taken in range(300):
         buttons = [d for _, d in user.buttons() if d]
         if any(d.startswith("S:") for d in buttons):
-            return
+            return taken
         before = screen_of(user)
         continues = [d for d in buttons if d.startswith("n:")]
         answers = [d for d in buttons if d.startswith("a:")]

@@ -34,6 +34,7 @@ from bot.storage.repos import Repos
 
 SEND, EDIT, PHOTO, DOCUMENT, MENU, DELETE = "send", "edit", "photo", "document", "menu", "delete"
 TYPING = "typing"
+"""Queued by versions before 2026-12-03 ahead of a held question; nothing is sent for it."""
 UNBUTTON = "unbutton"
 
 
@@ -129,10 +130,11 @@ class TelegramOutbox:
                     await self.queue(tx, chat, rendered)
 
     async def _hold(self, tx: Repos, chat: int, view: View) -> None:
-        """The question after a typed message goes out once she pauses; until then "typing…"
-        shows that it is coming, and a newer held question replaces this one."""
+        """The question after a typed message goes out once she pauses, and a newer held
+        question replaces this one. No "typing…" meanwhile: it would be a second Bot API call
+        per typed answer, under a limit every respondent shares; the first typed question says
+        that the next one comes when she stops (bot.render.TYPE_A_MESSAGE)."""
         await tx.outbox.drop_held(self.addresses.key(chat))
-        await self._add(tx, chat, TYPING, {})
         for rendered in self.presenter.render(view):
             assert isinstance(rendered, Text)
             payload = {**rendered.payload(), "track": True}

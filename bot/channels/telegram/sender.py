@@ -23,7 +23,7 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
 )
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.channels.telegram.markup import Document, Photo, Rendered, Text
@@ -231,7 +231,6 @@ class Sender:
             )
             return []
         if item.kind == TYPING:
-            await self.bot.send_chat_action(chat, ChatAction.TYPING)
             return []
         if item.kind == DELETE:
             ids = list(payload["message_ids"])
