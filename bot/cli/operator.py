@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import json
 import logging
 import os
 import stat
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -312,6 +314,20 @@ def coordinator_remove(telegram_id: int, campaign_id: str | None) -> int:
 # --- reports and exports -----------------------------------------------------------------------
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """For a command that reads a whole campaign and exits: the cycle collector's passes
+    over 10,000 responses' dicts and lists were a tenth of a report's time, and reference
+    counting alone frees them (they hold no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _campaign_data(campaign_id: str) -> tuple[Campaign, list[StoredResponse]]:
     async def read(store: Store, settings: Settings) -> tuple[Campaign, list[StoredResponse]]:
         campaign = await store.read.campaigns.by_id(campaign_id)
@@ -322,6 +338,7 @@ def _campaign_data(campaign_id: str) -> tuple[Campaign, list[StoredResponse]]:
     return _with_store(read)
 
 
+@_without_cycle_collection()
 def report(campaign_id: str, as_json: bool, chart: Path | None, lang: str) -> int:
     library = default_library()
     tr = translator(negotiate(lang))
@@ -345,6 +362,7 @@ def report(campaign_id: str, as_json: bool, chart: Path | None, lang: str) -> in
     return 0
 
 
+@_without_cycle_collection()
 def export(campaign_id: str, file_format: str, output: Path) -> int:
     campaign, responses = _campaign_data(campaign_id)
     table = export_table(campaign, responses, default_library())
