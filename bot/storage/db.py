@@ -20,6 +20,7 @@ import aiosqlite
 from bot.storage.errors import DatabaseUnusable, DataError, StorageError, translated
 from bot.storage.migrations import SchemaTooNew, migrate
 from bot.storage.repos import Repos
+from bot.storage.repos.base import changed_rows, on_its_thread
 
 __all__ = ["DataError", "DatabaseUnusable", "StorageError", "Store"]
 
@@ -167,7 +168,7 @@ class Store:
 
     async def _execute(self, sql: str) -> None:
         try:
-            await self._writer.execute(sql)
+            await on_its_thread(self._writer, changed_rows(sql, ()))
         except sqlite3.Error as error:
             raise translated(error) from error
 

@@ -1,5 +1,10 @@
 """A read through the read connection sees every commit made before it began, even while
-another task's read on that connection is still open (tasks share the read connection)."""
+other tasks' reads on that connection are under way (tasks share the read connection).
+
+A statement still open when another starts would put both in one read transaction, and the
+second would miss what was committed since the first began. The storage never leaves one
+open across an await: each is executed, read and closed in one hand-off to the connection's
+thread, so no aiosqlite cursor (a statement held open between awaits) is ever made."""
 
 from __future__ import annotations
 
@@ -13,40 +18,30 @@ import pytest
 from bot.storage.db import Store
 
 
-async def test_a_read_sees_a_commit_made_while_another_read_was_open(
+async def test_a_read_sees_every_commit_made_before_it_while_other_reads_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    cursors = 0
+    made = aiosqlite.Cursor.__init__
+
+    def counted(self: aiosqlite.Cursor, *args: Any, **kwargs: Any) -> None:
+        nonlocal cursors
+        cursors += 1  # counted, not kept: a cursor kept alive keeps its statement open
+        made(self, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Cursor, "__init__", counted)
     store = await Store.open(tmp_path / "readiness.db")
     try:
         async with store.transaction() as tx:
             await tx.info.set("username", "readiness_test_bot")
-            await tx.inbox.add(1, "chat", "event 1")
-        opened, release = asyncio.Event(), asyncio.Event()
-        fetchone = aiosqlite.Cursor.fetchone
-
-        async def held(cursor: aiosqlite.Cursor) -> Any:
-            # Executed (stepped to its first row) but not yet fetched: a read another task
-            # is in the middle of, as between any two awaits of a read.
-            opened.set()
-            await release.wait()
-            return await fetchone(cursor)
-
-        monkeypatch.setattr(aiosqlite.Cursor, "fetchone", held)
-        other = asyncio.create_task(store.read.info.get("username"))
-        await opened.wait()
-        monkeypatch.setattr(aiosqlite.Cursor, "fetchone", fetchone)
-        async with store.transaction() as tx:
-            await tx.inbox.add(2, "chat", "event 2")
-        pending = store.read.inbox.pending
-
-        async def reading(limit: int = 64) -> Any:
-            # The other read may finish as soon as this one has been asked for.
-            release.set()
-            return await pending(limit)
-
-        store.read.inbox.pending = reading  # type: ignore[method-assign]
-        found = await store.read.inbox.pending()
-        assert [item.update_id for item in found] == [1, 2]
-        assert await other == "readiness_test_bot"
+        cursors = 0  # opening and migrating use cursors; the repositories must not
+        others = [asyncio.create_task(store.read.info.get("username")) for _ in range(50)]
+        for update_id in range(1, 21):
+            async with store.transaction() as tx:
+                await tx.inbox.add(update_id, "chat", f"event {update_id}")
+            found = await store.read.inbox.pending()
+            assert [item.update_id for item in found] == list(range(1, update_id + 1))
+        assert await asyncio.gather(*others) == ["readiness_test_bot"] * 50
+        assert cursors == 0
     finally:
         await store.close()

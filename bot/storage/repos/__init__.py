@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiosqlite
 
 from bot.storage.repos.campaigns import Campaigns, Coordinators, Invites
@@ -22,8 +20,6 @@ class Repos:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.wiped = False
         """Set when this transaction removed a respondent's data (see Store.transaction)."""
-        self.statements = asyncio.Lock()
-        """One open statement at a time on this connection (see Repository)."""
         self.campaigns = Campaigns(connection, self)
         self.coordinators = Coordinators(connection, self)
         self.invites = Invites(connection, self)
