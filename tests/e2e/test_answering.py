@@ -4,6 +4,7 @@ question can be declined, and the decline is stored as such."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -60,7 +61,8 @@ async def test_an_answer_sent_in_two_messages_is_one_answer(tmp_path: Path) -> N
 async def test_a_preassessment_costs_at_most_one_screen_call_per_answer(tmp_path: Path) -> None:
     """Telegram's limit counts every call, so at its ceiling answers/s is the limit divided
     by calls per answer: with the pause on, as deployed, typed and tapped answers alike cost
-    one message or edit (answerCallbackQuery, which names no chat, comes on top of a tap)."""
+    one message or edit, the submission too (answerCallbackQuery, which names no chat, comes
+    on top of a tap)."""
     async with FakeBotApi(token=TOKEN) as api:
         settings = settings_for(api, tmp_path, answer_pause=timedelta(milliseconds=300))
         created = await new_campaign(settings)
@@ -72,6 +74,10 @@ async def test_a_preassessment_costs_at_most_one_screen_call_per_answer(tmp_path
             await tap_data(user, "c:", ":yes")
             answers = 1 + await answer_everything(user, text=TYPED)
             stored = state_of(watch, user).answers
+            user.tap(data_of(user, "S:"))
+            answers += 1
+            await api.wait_until(lambda: "receipt code" in (user.last.content if user.last else ""))
+            await asyncio.sleep(0.5)  # anything the submission sends after the thanks counts too
         to_her = [
             call
             for call in api.calls[before:]

@@ -29,7 +29,7 @@ from bot.services.effects import (
     Unbutton,
 )
 from bot.services.notices import VIEW, queue_notices
-from bot.services.views import Consent, QuestionView, ReviewView, View
+from bot.services.views import Consent, QuestionView, Result, ReviewView, View
 from bot.storage.repos import Repos
 
 SEND, EDIT, PHOTO, DOCUMENT, MENU, DELETE = "send", "edit", "photo", "document", "menu", "delete"
@@ -96,8 +96,8 @@ class TelegramOutbox:
         self, ev: Incoming, effect: Effect, following: Effect | None
     ) -> Text | None:
         """A tap on an interview screen (or the language) answered by the next screen, the
-        privacy screen included: one message, the choice
-        made on its first line, instead of an edit of the tapped message and a message.
+        privacy screen and the thanks after Submit included: one message, the choice made on
+        its first line, instead of an edit of the tapped message and a message.
 
         Telegram's limit counts every call, and this is most of them. The tapped message
         keeps its buttons, which are inert: every tap is checked against the question the
@@ -106,7 +106,7 @@ class TelegramOutbox:
         if not (
             isinstance(effect, Settle)
             and isinstance(following, Reply)
-            and isinstance(following.view, Consent | QuestionView | ReviewView)
+            and isinstance(following.view, Consent | QuestionView | ReviewView | Result)
             and not following.slot
             and not (following.held and self.answer_pause_ms > 0)
             and ev.kind == "callback"
