@@ -20,7 +20,7 @@ import aiosqlite
 from bot.storage.errors import DatabaseUnusable, DataError, StorageError, translated
 from bot.storage.migrations import SchemaTooNew, migrate
 from bot.storage.repos import Repos
-from bot.storage.repos.base import changed_rows, on_its_thread
+from bot.storage.repos.base import on_its_thread, statement
 
 __all__ = ["DataError", "DatabaseUnusable", "StorageError", "Store"]
 
@@ -157,9 +157,9 @@ class Store:
 
     async def _truncate_wal(self) -> None:
         """Fold the WAL into the main file and truncate it: erased bytes leave the WAL too."""
+        checkpoint = statement("PRAGMA wal_checkpoint(TRUNCATE)", (), sqlite3.Cursor.fetchone)
         try:
-            async with self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-                row = await cursor.fetchone()
+            row = await on_its_thread(self._writer, checkpoint)
         except sqlite3.Error as error:
             log.warning("WAL checkpoint failed (%s); it runs again with the next erasure", error)
             return
@@ -168,7 +168,7 @@ class Store:
 
     async def _execute(self, sql: str) -> None:
         try:
-            await on_its_thread(self._writer, changed_rows(sql, ()))
+            await on_its_thread(self._writer, statement(sql, (), sqlite3.Cursor.close))
         except sqlite3.Error as error:
             raise translated(error) from error
 

@@ -24,44 +24,28 @@ async def on_its_thread(
     """Run `work` with the connection on the connection's own thread, in one hand-off.
 
     aiosqlite's cursor API costs a hand-off (a queue put, a thread wake-up and a self-pipe
-    write to wake the loop) for the execute, another for the fetch and a third for the close:
-    most of the storage's CPU per answer. Here the cursor is opened, read and closed on that
+    write to wake the loop) for the execute, another for the fetch and a third for the close
+    (one answer handled and committed, in process: 3.5-3.8 ms with them, 2.2-2.7 ms without;
+    docs/performance.md). Here the cursor is opened, read and closed on that
     thread, so none is ever finalised on the loop's thread (where it would wait for SQLite's
     mutex holding the GIL). `_execute` is aiosqlite's own queueing (pinned in requirements/)."""
     return await connection._execute(lambda: work(connection._conn))
 
 
-def first_row(sql: str, params: Params) -> Callable[[sqlite3.Connection], sqlite3.Row | None]:
-    def work(db: sqlite3.Connection) -> sqlite3.Row | None:
+def statement(
+    sql: str, params: Params, read: Callable[[sqlite3.Cursor], T]
+) -> Callable[[sqlite3.Connection], T]:
+    """One statement for `on_its_thread`: executed, `read` (its rows or its count), closed."""
+
+    def work(db: sqlite3.Connection) -> T:
         with closing(db.execute(sql, params)) as cursor:
-            row: sqlite3.Row | None = cursor.fetchone()
-            return row
+            return read(cursor)
 
     return work
 
 
-def all_rows(sql: str, params: Params) -> Callable[[sqlite3.Connection], list[sqlite3.Row]]:
-    def work(db: sqlite3.Connection) -> list[sqlite3.Row]:
-        with closing(db.execute(sql, params)) as cursor:
-            return cursor.fetchall()
-
-    return work
-
-
-def changed_rows(sql: str, params: Params) -> Callable[[sqlite3.Connection], int]:
-    def work(db: sqlite3.Connection) -> int:
-        with closing(db.execute(sql, params)) as cursor:
-            return cursor.rowcount
-
-    return work
-
-
-def each_row(sql: str, rows: Iterable[Params]) -> Callable[[sqlite3.Connection], None]:
-    def work(db: sqlite3.Connection) -> None:
-        with closing(db.executemany(sql, rows)):
-            pass
-
-    return work
+def _changed(cursor: sqlite3.Cursor) -> int:
+    return cursor.rowcount
 
 
 class Repository:
@@ -76,17 +60,20 @@ class Repository:
     # the dispatcher was just woken for). No statement stays open across an await, so none can.
 
     async def _one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        return await self._statement(first_row(sql, params))
+        return await self._statement(statement(sql, params, sqlite3.Cursor.fetchone))
 
     async def _all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        return await self._statement(all_rows(sql, params))
+        return await self._statement(statement(sql, params, sqlite3.Cursor.fetchall))
 
     async def _run(self, sql: str, params: Params = ()) -> int:
         """Run one statement; the number of rows it changed."""
-        return await self._statement(changed_rows(sql, params))
+        return await self._statement(statement(sql, params, _changed))
 
     async def _many(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._statement(each_row(sql, rows))
+        def work(db: sqlite3.Connection) -> None:
+            db.executemany(sql, rows).close()
+
+        await self._statement(work)
 
     async def _statement(self, work: Callable[[sqlite3.Connection], T]) -> T:
         try:
