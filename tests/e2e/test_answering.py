@@ -4,7 +4,6 @@ question can be declined, and the decline is stored as such."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,8 +75,8 @@ async def test_a_preassessment_costs_at_most_one_screen_call_per_answer(tmp_path
             stored = state_of(watch, user).answers
             user.tap(data_of(user, "S:"))
             answers += 1
-            await api.wait_until(lambda: "receipt code" in (user.last.content if user.last else ""))
-            await asyncio.sleep(0.5)  # anything the submission sends after the thanks counts too
+            await watch.until(watch.quiet, what="everything the submission sends")
+            assert "receipt code" in (user.last.content if user.last else "")
         to_her = [
             call
             for call in api.calls[before:]
@@ -87,6 +86,33 @@ async def test_a_preassessment_costs_at_most_one_screen_call_per_answer(tmp_path
         typed = sum(1 for value in stored.values() if value == TYPED)
         assert answers > 30 and typed > 10
         assert len(to_her) <= answers, [call.method for call in to_her]
+
+
+async def test_the_reviews_buttons_after_submitting_change_nothing(tmp_path: Path) -> None:
+    """The thanks answers Submit on its own (one call), so the review keeps its buttons: a
+    tap on its Submit or on an answer to change is told the interview is over, and nothing
+    is submitted twice or reopened."""
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        created = await new_campaign(settings)
+        user = api.user(2403, first_name="Noa", language_code="en")
+        async with running_bot(settings) as running:
+            watch = await Watch.attach(api, running)
+            await to_first_text_question(user, created.campaign.respondent_token)
+            await answer_everything(user)
+            review = user.keyboard_message()
+            submit, change = data_of(user, "S:"), data_of(user, "e:", ":community")
+            user.tap(submit)
+            await user.wait_for_message(contains="receipt code")
+            for stale in (submit, change):
+                tapped = user.tap(stale, message_id=review.message_id)
+                await watch.settled(tapped, user.id)
+                answered = api.answer_to(tapped) or {}
+                assert answered.get("text") == (
+                    "That button belongs to an interview that is no longer open."
+                ), answered
+            assert watch.scalar("SELECT COUNT(*) FROM responses") == 1
+            assert watch.scalar("SELECT COUNT(*) FROM sessions") == 0
 
 
 async def test_text_on_a_question_with_buttons_is_more_of_the_last_answer(

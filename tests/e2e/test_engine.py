@@ -25,6 +25,7 @@ from tests.helpers.bot_harness import (
     tap_data,
     to_first_text_question,
 )
+from tests.helpers.watch import Watch
 
 
 def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -264,3 +265,21 @@ async def test_a_corrupt_outbox_row_does_not_stop_the_sender(tmp_path: Path) -> 
                 await asyncio.sleep(0.05)
         dead = rows(settings.database, "SELECT source, error FROM dead_letters")
     assert dead == [("outbox", "SealError")]
+
+
+async def test_a_typing_row_left_by_an_earlier_version_goes_out_as_nothing(tmp_path: Path) -> None:
+    """Versions before 2026-12-03 queued "typing…" ahead of a held question; such a row,
+    still in the outbox at the upgrade, is cleared without a call and without a dead letter."""
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(api, tmp_path)
+        user = api.user(2109, first_name="Ida", language_code="en")
+        async with running_bot(settings) as running:
+            watch = await Watch.attach(api, running)
+            bot = await running.parts()
+            addresses = bot.sender.addresses
+            async with bot.store.transaction() as tx:
+                await tx.outbox.add(addresses.key(user.id), addresses.seal(user.id), "typing", {})
+            bot.sender.wake.set()
+            await watch.until(lambda: watch.chat_idle(user.id), what="the typing row cleared")
+            assert await bot.store.read.dead_letters.count() == 0
+        assert api.calls_to("sendChatAction") == []

@@ -7,8 +7,8 @@ this; a script, a double tap or a coordinator's report with its chart and files 
 
 Each chat has a bucket of `burst` messages that refills at `per_second`; a chat whose bucket
 is empty waits for its next message in the outbox, while every other chat's messages go on.
-Deleting a chat's messages (the quick exit), the typing indicator and the command menu are
-not messages and never wait.
+Deleting a chat's messages (the quick exit) and the command menu are not messages and never
+wait, nor does a "typing" row an earlier version left in the outbox (it is sent as nothing).
 """
 
 from __future__ import annotations
