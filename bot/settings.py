@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.services.views import UNFINISHED_DAYS
+from bot.storage.retention import UNFINISHED_DAYS
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_EXIT_URL = "https://www.google.com/"

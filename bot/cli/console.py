@@ -15,11 +15,11 @@ from bot.i18n import N_, negotiate, shipped_locales, translator, use_catalogs
 from bot.privacy import Addresses, Sealer, new_resume_code
 from bot.services.respondent import Respondents
 from bot.services.submission import Submitter
-from bot.services.views import UNFINISHED_DAYS
 from bot.settings import load_settings
 from bot.startup import open_store, open_with_key
 from bot.storage.clock import now
 from bot.storage.db import Store
+from bot.storage.retention import UNFINISHED_DAYS
 from questions.loader import default_library
 
 EXIT_BAD_INPUT = 2

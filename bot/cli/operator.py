@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
+
 from bot.i18n import language_name, negotiate, shipped_locales, translator
 from bot.privacy import load_or_create_secret
 from bot.render import plain
@@ -346,21 +348,28 @@ def report(campaign_id: str, as_json: bool, chart: Path | None, lang: str) -> in
     campaign, responses = _campaign_data(campaign_id)
     if campaign.flow == "capacity_checklist":
         capacity = build_capacity_report(campaign, responses, library)
-        output = (
-            json.dumps(capacity_json(capacity, library, tr), ensure_ascii=False)
-            if as_json
-            else plain(capacity_text(capacity, library, tr))
-        )
-        print(output)
+        if as_json:
+            _print_json(capacity_json(capacity, library, tr))
+        else:
+            print(plain(capacity_text(capacity, library, tr)))
         return 0
     pre = build_preassessment_report(campaign, responses, library)
     if chart is not None:
         chart.write_bytes(readiness_chart(pre, library, tr))
     if as_json:
-        print(json.dumps(preassessment_json(pre, library, tr), ensure_ascii=False))
+        _print_json(preassessment_json(pre, library, tr))
     else:
         print(plain(preassessment_text(pre, library, tr)))
     return 0
+
+
+def _print_json(data: object) -> None:
+    """A report's JSON, unescaped UTF-8 on one line. orjson, because 10,000 interviews' comments
+    are 12 MB of it: the standard library took 0.08-0.2 s to encode them, orjson 0.01 s
+    (docs/performance.md), and its bytes go out without a decode and an encode."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(orjson.dumps(data) + b"\n")
+    sys.stdout.buffer.flush()
 
 
 @_without_cycle_collection()

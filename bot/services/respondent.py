@@ -34,7 +34,6 @@ from bot.services import texts, volunteers
 from bot.services.effects import ClearChat, Effect, Effects, Redraw, Reply, Settle, Toast
 from bot.services.submission import Submitter
 from bot.services.views import (
-    UNFINISHED_DAYS,
     Consent,
     DeleteConfirm,
     LanguageChoice,
@@ -48,6 +47,7 @@ from bot.services.views import (
 from bot.storage.clock import new_id, now, stamp
 from bot.storage.records import Session
 from bot.storage.repos import Repos
+from bot.storage.retention import UNFINISHED_DAYS
 from questions.loader import Library
 from questions.schema import Bank, Kind, Question
 

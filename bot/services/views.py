@@ -19,6 +19,7 @@ from bot.flows.interview import Ask, Review
 from bot.flows.values import Reason
 from bot.results import ChecklistResult
 from bot.services.staff_views import StaffView
+from bot.storage.retention import UNFINISHED_DAYS
 from questions.schema import Question
 from scoring import Assessment
 
@@ -66,11 +67,6 @@ class LanguageChoice:
     session_id: str | None
     """None: no interview is open; the choice only changes the language of the help."""
     offered: tuple[str, ...]
-
-
-UNFINISHED_DAYS = 30
-"""The default of READINESS_UNFINISHED_DAYS: an untouched unfinished interview is deleted
-after this many days, as the privacy screen says."""
 
 
 @dataclass(frozen=True)

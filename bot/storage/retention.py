@@ -14,3 +14,6 @@ MESSAGE_MEMORY_MS = 48 * 3600 * 1000
 DEAD_LETTER_MEMORY = timedelta(days=30)
 OFFER_MEMORY = timedelta(days=2)
 """An offer to leave a contact for the full assessment is kept this long after the result."""
+UNFINISHED_DAYS = 30
+"""The default of READINESS_UNFINISHED_DAYS: an untouched unfinished interview is deleted
+after this many days, as the privacy screen says."""
