@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dtm
+import itertools
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -286,6 +287,46 @@ async def test_photos_and_documents_keep_their_bytes(bot: Bot, api: FakeBotApi) 
     assert bytes(await file.download_as_bytearray()) == png
     with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await bot.send_photo(42, b"not an image")
+
+
+async def test_an_upload_the_network_splits_unevenly_is_read_whole(
+    api: FakeBotApi,
+) -> None:
+    """The kernel may split a request anywhere; aiohttp's multipart reader then takes a path
+    that warns of its own deprecated call, which must not turn the upload into a 500."""
+    api.user(42)
+    content = bytes(range(256)) * 160
+    boundary = "readiness-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n42\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="document"; '
+            f'filename="report.csv"\r\nContent-Type: text/csv\r\n\r\n'
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    host, port = api.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        f"POST /bot{TOKEN}/sendDocument HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n".encode()
+    )
+    # A few bytes, then more than the reader's 8 KiB chunk: the pattern that takes that path.
+    start = 0
+    for size in itertools.cycle((3, 9_000)):
+        if start >= len(body):
+            break
+        writer.write(body[start : start + size])
+        await writer.drain()
+        await asyncio.sleep(0.005)
+        start += size
+    status_line = await reader.readline()
+    await reader.read()
+    writer.close()
+    assert status_line.split()[1] == b"200"
+    assert api.calls_to("sendDocument")[0]["document"].content == content
 
 
 async def test_chat_actions_and_commands_are_stored(bot: Bot, api: FakeBotApi) -> None:
