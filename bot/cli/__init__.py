@@ -39,6 +39,12 @@ def _operator() -> ModuleType:
     return operator
 
 
+def _reports() -> ModuleType:
+    from bot.cli import reports
+
+    return reports
+
+
 def _scorecards() -> ModuleType:
     from bot.cli import scorecards
 
@@ -201,13 +207,13 @@ def _operator_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     report.add_argument("--json", action="store_true")
     report.add_argument("--chart", type=Path, help="also write the chart PNG here")
     report.add_argument("--lang", default="en")
-    report.set_defaults(handler=lambda a: _operator().report(a.campaign, a.json, a.chart, a.lang))
+    report.set_defaults(handler=lambda a: _reports().report(a.campaign, a.json, a.chart, a.lang))
 
     export = commands.add_parser("export", help="write a campaign's anonymised answers")
     export.add_argument("campaign")
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export.add_argument("-o", "--output", type=Path, required=True)
-    export.set_defaults(handler=lambda a: _operator().export(a.campaign, a.format, a.output))
+    export.set_defaults(handler=lambda a: _reports().export(a.campaign, a.format, a.output))
 
     backup = commands.add_parser("backup", help="copy the database safely, even while it runs")
     backup.add_argument("file", type=Path)

@@ -1,71 +1,34 @@
-"""The operator's commands: run the bot, campaigns, coordinators, reports, exports, backups
-and a health check. Each opens the database, does one thing, and closes it."""
+"""The operator's commands: run the bot, campaigns, coordinators, backups and a health check
+(reports and exports are bot.cli.reports). Each opens the database, does one thing, and
+closes it."""
 
 from __future__ import annotations
 
 import asyncio
 import errno
-import gc
 import json
 import logging
 import os
 import stat
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import orjson
-
-from bot.i18n import language_name, negotiate, shipped_locales, translator
+from bot.cli.database import with_store
+from bot.i18n import language_name, shipped_locales, translator
 from bot.privacy import load_or_create_secret
-from bot.render import plain
-from bot.reports import (
-    build_capacity_report,
-    build_preassessment_report,
-    capacity_json,
-    capacity_text,
-    export_table,
-    lettering,
-    preassessment_json,
-    preassessment_text,
-    readiness_chart,
-    to_csv,
-    to_xlsx,
-)
+from bot.reports import lettering
 from bot.services.coordinator import Links, coordinator_invite, create_campaign
 from bot.settings import Settings, SettingsError, load_settings
-from bot.startup import StartupError, key_fingerprint, open_store, open_with_key
-from bot.storage.db import DatabaseUnusable, Store
+from bot.startup import StartupError, key_fingerprint, open_store
+from bot.storage.db import Store
 from bot.storage.migrations import SCHEMA_VERSION
-from bot.storage.records import Campaign, StoredResponse
+from bot.storage.records import Campaign
 from bot.storage.retention import DEAD_LETTER_MEMORY
-from questions.loader import default_library
 
-T = TypeVar("T")
 EXIT_PROBLEM = 2
-
-
-def _with_store(work: Callable[[Store, Settings], Awaitable[T]]) -> T:
-    """Run `work` with the configured database (and its key) open, and close it after."""
-
-    async def run() -> T:
-        settings = load_settings()
-        store, _ = await open_with_key(settings)
-        try:
-            return await work(store, settings)
-        except DatabaseUnusable as error:
-            # Damage the header check cannot see shows up in the first query that reads it.
-            raise StartupError(
-                f"database {settings.database} is damaged ({error}); restore it from a "
-                "backup (README: Deployment)"
-            ) from None
-        finally:
-            await store.close()
-
-    return asyncio.run(run())
 
 
 # --- running the bot ---------------------------------------------------------------------------
@@ -141,7 +104,7 @@ def demo_campaign_token() -> str:
             await tx.info.set(DEMO_CAMPAIGN, created.campaign.id)
         return created.campaign.respondent_token
 
-    return _with_store(ensure)
+    return with_store(ensure)
 
 
 def configure_logging() -> None:
@@ -232,7 +195,7 @@ def campaign_create(
             "console": f"readiness-bot console --flow {flow} --campaign {campaign.id}",
         }, username.why_not
 
-    created, why_not = _with_store(create)
+    created, why_not = with_store(create)
     if as_json:
         print(json.dumps(created))
         if why_not:
@@ -262,7 +225,7 @@ def campaign_list(as_json: bool) -> int:
     async def listing(store: Store, settings: Settings) -> list[Campaign]:
         return await store.read.campaigns.all()
 
-    campaigns = _with_store(listing)
+    campaigns = with_store(listing)
     if as_json:
         rows = [
             {
@@ -296,7 +259,7 @@ def coordinator_invite_link(campaign_id: str | None) -> int:
             token = await coordinator_invite(tx, campaign_id)
         return links.respondent(token)
 
-    print(_with_store(invite))
+    print(with_store(invite))
     return 0
 
 
@@ -305,79 +268,11 @@ def coordinator_remove(telegram_id: int, campaign_id: str | None) -> int:
         async with store.transaction() as tx:
             return await tx.coordinators.remove(telegram_id, campaign_id)
 
-    if not _with_store(remove):
+    if not with_store(remove):
         print("readiness-bot coordinator remove: no such coordinator", file=sys.stderr)
         return EXIT_PROBLEM
     scope = f"campaign {campaign_id}" if campaign_id else "every campaign"
     print(f"Coordinator {telegram_id} removed from {scope}.")
-    return 0
-
-
-# --- reports and exports -----------------------------------------------------------------------
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """For a command that reads a whole campaign and exits: the cycle collector's passes
-    over 10,000 responses' dicts and lists cost 0.05-0.1 s of a report (docs/performance.md),
-    and finding cycles is no use to a process about to end; an in-process caller (a test)
-    gets the collector back afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _campaign_data(campaign_id: str) -> tuple[Campaign, list[StoredResponse]]:
-    async def read(store: Store, settings: Settings) -> tuple[Campaign, list[StoredResponse]]:
-        campaign = await store.read.campaigns.by_id(campaign_id)
-        if campaign is None:
-            raise SettingsError(f"no campaign {campaign_id!r} (see `readiness-bot campaign list`)")
-        return campaign, await store.read.responses.of_campaign(campaign_id)
-
-    return _with_store(read)
-
-
-@_without_cycle_collection()
-def report(campaign_id: str, as_json: bool, chart: Path | None, lang: str) -> int:
-    library = default_library()
-    tr = translator(negotiate(lang))
-    campaign, responses = _campaign_data(campaign_id)
-    if campaign.flow == "capacity_checklist":
-        capacity = build_capacity_report(campaign, responses, library)
-        if as_json:
-            _print_json(capacity_json(capacity, library, tr))
-        else:
-            print(plain(capacity_text(capacity, library, tr)))
-        return 0
-    pre = build_preassessment_report(campaign, responses, library)
-    if chart is not None:
-        chart.write_bytes(readiness_chart(pre, library, tr))
-    if as_json:
-        _print_json(preassessment_json(pre, library, tr))
-    else:
-        print(plain(preassessment_text(pre, library, tr)))
-    return 0
-
-
-def _print_json(data: object) -> None:
-    """A report's JSON, unescaped UTF-8 on one line. orjson, because 10,000 interviews' comments
-    are 12 MB of it: the standard library took 0.08-0.2 s to encode them, orjson 0.01 s
-    (docs/performance.md), and its bytes go out without a decode and an encode."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write(orjson.dumps(data) + b"\n")
-    sys.stdout.buffer.flush()
-
-
-@_without_cycle_collection()
-def export(campaign_id: str, file_format: str, output: Path) -> int:
-    campaign, responses = _campaign_data(campaign_id)
-    table = export_table(campaign, responses, default_library())
-    output.write_bytes(to_csv(table) if file_format == "csv" else to_xlsx(table))
-    print(f"{len(responses)} responses written to {output}")
     return 0
 
 
@@ -393,7 +288,7 @@ def backup(target: Path) -> int:
     async def copy(store: Store, settings: Settings) -> tuple[Settings, list[str]]:
         return settings, await store.backup(target)
 
-    settings, problems = _with_store(copy)
+    settings, problems = with_store(copy)
     if problems:
         print(
             f"readiness-bot backup: the copy fails its integrity check ({problems[0]}), so"

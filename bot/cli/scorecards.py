@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.operator import _with_store
+from bot.cli.database import with_store
 from bot.i18n import negotiate, translator
 from bot.reports.scorecards import read_scorecard
 from bot.reports.scored import Trend, scorecard_files
@@ -37,7 +37,7 @@ def _read_book(campaign_id: str) -> Workbook:
             raise _no_campaign(campaign_id)
         return book
 
-    book: Workbook = _with_store(read)
+    book: Workbook = with_store(read)
     return book
 
 
@@ -71,7 +71,7 @@ def show(campaign_id: str, *, as_json: bool, lang: str) -> int:
         rounds = await read_rounds(store.read, campaign_id)
         return book, build_trend(book.campaign.name, rounds, library)
 
-    book, trend = _with_store(read)
+    book, trend = with_store(read)
     shown = workbench_json(book, library, tr) | {"rounds": rounds_json(trend)}
     print(json.dumps(shown, ensure_ascii=False))
     return 0
@@ -130,7 +130,7 @@ def import_sheet(campaign_id: str, path: Path, *, scorer: str | None) -> int:
             return await workbench.import_consensus(tx, campaign_id, sheet.columns, sheet.scores)
 
     try:
-        count = _with_store(write)
+        count = with_store(write)
     except Refusal as refusal:
         tr = translator(negotiate("en"))
         print(f"{NAME}: {path}: {tr.format(refusal.message, **refusal.values)}",
