@@ -1,5 +1,5 @@
 """PTB's requests over aiohttp (bot/channels/telegram/transport.py) against a real loopback
-server: parameters form-encoded, files multipart, timeouts and failures as PTB's errors."""
+server: parameters as JSON, files multipart, timeouts and failures as PTB's errors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InputFile
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from bot.channels.telegram.transport import AiohttpRequest
 
@@ -50,19 +50,47 @@ async def bot_at(base_url: str, **request: Any) -> AsyncIterator[Bot]:
         yield bot
 
 
-async def test_a_call_goes_form_encoded_with_ptbs_user_agent() -> None:
+async def test_a_call_goes_as_one_json_object_with_ptbs_user_agent() -> None:
     seen: dict[str, Any] = {}
 
     async def handler(request: web.Request) -> web.Response:
-        seen.update(path=request.path, form=dict(await request.post()))
+        seen.update(path=request.path, type=request.content_type, body=await request.json())
         seen["agent"] = request.headers["User-Agent"]
-        return web.json_response(OK)
+        message = {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}, "text": "é"}
+        return web.json_response({"ok": True, "result": message})
+
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Sí", callback_data="a:1")]])
+    async with server(handler) as url, bot_at(url) as bot:
+        sent = await bot.send_message(chat_id=7, text="¿Listo?", reply_markup=markup)
+    assert sent.text == "é"
+    assert seen["path"] == f"/bot{TOKEN}/sendMessage"
+    assert seen["type"] == "application/json"
+    assert seen["body"] == {
+        "chat_id": 7,
+        "text": "¿Listo?",
+        "reply_markup": {"inline_keyboard": [[{"text": "Sí", "callback_data": "a:1"}]]},
+    }
+    assert "python-telegram-bot" in seen["agent"]
+
+
+async def test_an_answer_that_is_not_json_is_ptbs_error_and_its_bytes_are_not_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=b"<html>Ana Lopez +1 555 0100</html>", status=200)
 
     async with server(handler) as url, bot_at(url) as bot:
-        assert await bot.send_chat_action(chat_id=7, action="typing") is True
-    assert seen["path"] == f"/bot{TOKEN}/sendChatAction"
-    assert seen["form"] == {"chat_id": "7", "action": "typing"}
-    assert "python-telegram-bot" in seen["agent"]
+        with pytest.raises(TelegramError, match="Invalid server response"):
+            await bot.send_chat_action(chat_id=7, action="typing")
+    assert "Ana" not in caplog.text
+
+
+def test_invalid_utf8_in_an_answer_reads_as_replacement_characters_as_in_ptb() -> None:
+    payload = b'{"ok": true, "result": {"text": "caf\xe9"}}'
+    assert AiohttpRequest.parse_json_payload(payload) == {
+        "ok": True,
+        "result": {"text": "caf\ufffd"},
+    }
 
 
 async def test_a_photo_goes_as_multipart_with_its_name_and_type() -> None:
