@@ -158,7 +158,7 @@ async def test_committed_rows_are_seen_by_the_reader(tmp_path: Path) -> None:
         heads = await store.read.outbox.heads(now_ms() + 1000)
     finally:
         await store.close()
-    assert [h.payload for h in heads] == ['{"text": "hello"}']
+    assert [json.loads(h.payload) for h in heads] == [{"text": "hello"}]
 
 
 async def test_the_reader_cannot_write(tmp_path: Path) -> None:
@@ -312,7 +312,7 @@ async def test_each_chat_is_served_in_order(tmp_path: Path) -> None:
         first = await store.read.outbox.heads(now_ms() + 10)
     finally:
         await store.close()
-    assert [h.payload for h in first] == ['{"text": "a1"}', '{"text": "b1"}']
+    assert [json.loads(h.payload) for h in first] == [{"text": "a1"}, {"text": "b1"}]
 
 
 async def test_responses_of_a_campaign_take_one_query(tmp_path: Path) -> None:

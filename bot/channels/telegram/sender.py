@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from telegram import (
     Bot,
     BotCommand,
@@ -178,7 +178,7 @@ class Sender:
         aside, already done), False when it is to be tried again later."""
         payload: dict[str, Any] = {}
         try:
-            payload = json.loads(item.payload)
+            payload = orjson.loads(item.payload)
             chat = self.addresses.open(item.chat)
             sent = await self._send(chat, item, payload)
         except RetryAfter as error:

@@ -3,8 +3,9 @@ in each chat, which quick exit deletes, and the messages whose buttons a later e
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+
+import orjson
 
 from bot.storage.clock import now_ms
 from bot.storage.records import Outgoing
@@ -29,7 +30,7 @@ class Outbox(Repository):
                 chat_key,
                 chat,
                 kind,
-                json.dumps(payload, ensure_ascii=False),
+                _encoded(payload),
                 now_ms() + held_ms,
                 int(held_ms > 0),
             ),
@@ -76,7 +77,7 @@ class Outbox(Repository):
             return
         await self._run(
             "UPDATE outbox SET attempts = attempts + 1, due_ms = ?, payload = ? WHERE id = ?",
-            (due_ms, json.dumps(payload, ensure_ascii=False), outgoing_id),
+            (due_ms, _encoded(payload), outgoing_id),
         )
 
     async def drop_chat(self, chat_key: str) -> None:
@@ -140,3 +141,9 @@ class Keyboards(Repository):
 
     async def drop_chat(self, chat_key: str) -> None:
         await self._run("DELETE FROM keyboards WHERE chat_key = ?", (chat_key,))
+
+
+def _encoded(payload: Mapping[str, object]) -> str:
+    """orjson writes UTF-8 as json.dumps(ensure_ascii=False) would, without its spaces, in a
+    tenth of the time; the column stays TEXT."""
+    return orjson.dumps(payload).decode()
