@@ -67,13 +67,6 @@ async def test_the_write_lock_held_by_another_process(tmp_path: Path) -> None:
         assert answers(settings.database)["sector"] == "faith"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/channels/telegram/sender.py: when marking a round of messages sent fails "
-    "(Sender._mark_delivered raises StorageError: the database is locked past the busy "
-    "timeout, or full), the sender loop dies and the supervisor restarts it; the row is still "
-    "due, so the message Telegram already took is sent again",
-)
 async def test_a_lock_while_telegram_holds_a_send_sends_nothing_twice(tmp_path: Path) -> None:
     # The window: Telegram has the next question, the bot has not yet marked it sent, and
     # another process holds the write lock for longer than the bot's busy timeout.

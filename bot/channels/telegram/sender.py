@@ -38,14 +38,14 @@ from bot.channels.telegram.outbox import (
     TYPING,
     UNBUTTON,
 )
-from bot.channels.telegram.pacing import ChatPacing
+from bot.channels.telegram.pacing import Pacing
 from bot.channels.telegram.presenter import Presenter
 from bot.privacy import Addresses
 from bot.services.notices import VIEW
 from bot.services.reports import Reports
 from bot.services.views import DEFERRED
 from bot.storage.clock import now_ms
-from bot.storage.db import Store
+from bot.storage.db import StorageError, Store
 from bot.storage.records import Outgoing
 from bot.storage.repos import Repos
 
@@ -86,8 +86,9 @@ class Sender:
     presenter: Presenter
     reports: Reports
     wake: asyncio.Event = field(default_factory=asyncio.Event)
-    pacing: ChatPacing | None = None
-    """Telegram's pace per chat; None with the rate limit off (a self-hosted Bot API)."""
+    pacing: Pacing | None = None
+    """Telegram's limits, the bot's and each chat's; None with the rate limit off (a
+    self-hosted Bot API)."""
     paused_until_ms: int = 0
     """Telegram's flood limit: nothing is sent before this moment."""
     probing: bool = False
@@ -95,6 +96,9 @@ class Sender:
     flood wait of the same storm, each one more request Telegram asked not to get."""
     _gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CONCURRENCY))
     _closing: bool = False
+    _unmarked: list[Delivered] = field(default_factory=list)
+    """A round Telegram took whose marking failed (the database locked or full): it is
+    marked before anything else is read, so its rows, still due, are not sent again."""
     _in_hand: int = 0
     _settled: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -114,6 +118,8 @@ class Sender:
         while self._in_hand:
             self._settled.clear()
             await self._settled.wait()
+        with contextlib.suppress(StorageError):  # still failing: sent again after the restart
+            await self._mark_unmarked()
 
     async def _idle(self) -> None:
         timeout = IDLE_POLL
@@ -135,6 +141,7 @@ class Sender:
         one commit: a chat's next message is read only after that commit, so order holds,
         and a round costs one fsync instead of one per message."""
         delivered = 0
+        await self._mark_unmarked()
         while not self._closing:
             await self._respect_pause()
             async with self.store.settled():
@@ -144,14 +151,15 @@ class Sender:
             if self.probing:
                 heads = heads[:1]
             if self.pacing is not None:
-                # After the probe's cut: a message admitted is taken from its chat's pace.
+                # After the probe's cut: a message admitted is taken from the limits.
                 heads = self.pacing.admit(heads, now_ms())
             if not heads:
-                return delivered  # every chat with a message due is at its pace
+                return delivered  # every message due waits for the bot's or its chat's pace
             self._in_hand += 1
             try:
                 results = await asyncio.gather(*(self._guarded(item) for item in heads))
-                await self._mark_delivered([r for r in results if isinstance(r, Delivered)])
+                self._unmarked = [r for r in results if isinstance(r, Delivered)]
+                await self._mark_unmarked()
             finally:
                 self._in_hand -= 1
                 self._settled.set()
@@ -262,12 +270,19 @@ class Sender:
         sent: list[int] = []
         for index in range(done, len(parts)):
             try:
+                if index > done:
+                    await self._pace_next_part()
                 sent.append(await self._send_one(chat, parts[index]))
             except TelegramError:
                 if index > done:
                     payload["done"] = index
                 raise
         return sent
+
+    async def _pace_next_part(self) -> None:
+        """The row was admitted as one message; each further part waits for the bot's limit."""
+        while self.pacing is not None and (wait_ms := self.pacing.next_part_wait_ms(now_ms())):
+            await asyncio.sleep(wait_ms / 1000)
 
     async def _send_one(self, chat: int, part: Rendered) -> int:
         await self._respect_pause()
@@ -291,19 +306,22 @@ class Sender:
         return int(message.message_id)
 
     async def _call(self, method: str, **params: object) -> Any:
-        """A Bot API call through PTB (its rate limiter, retries and errors) answered as the
-        JSON Telegram sent: PTB would parse each sent message into a Message object, 11% of
+        """A Bot API call through PTB (its parameters and errors) answered as the JSON
+        Telegram sent: PTB would parse each sent message into a Message object, 11% of
         the bot's busy CPU at one respondent (py-spy), for the one id the sender keeps."""
         return await self.bot._post(method, {k: v for k, v in params.items() if v is not None})
 
-    async def _mark_delivered(self, round_: list[Delivered]) -> None:
-        if not round_:
+    async def _mark_unmarked(self) -> None:
+        """Raises StorageError, the round kept, while the database cannot take it: the loop
+        stops and its supervisor starts it again after a pause."""
+        if not self._unmarked:
             return
         withdrawn: list[Delivered] = []
         async with self.store.transaction() as tx:
-            for done in round_:
+            for done in self._unmarked:
                 if not await self._record(tx, done):
                     withdrawn.append(done)
+        self._unmarked = []
         for done in withdrawn:
             # The respondent left while this was on its way: it must not stay on their screen.
             with contextlib.suppress(TelegramError):
