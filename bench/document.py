@@ -30,7 +30,7 @@ What each figure means:
   editMessageText, deleteMessages, ...) that each answer caused, counted on the fake from the
   answer to the respondent's next action (she waits for each reply before acting again).
   answerCallbackQuery, the acknowledgement of a tap, names no chat and is counted on its own
-  line (per answer, over the window); PTB's AIORateLimiter does not count it against the limit.
+  line (per answer, over the window); neither program counts it against the limit.
 - **RSS**: VmRSS of the child (/proc/PID/status) in the middle of the 1,000-concurrent
   window, with all 1,000 interviews open.
 - **KB stored per completed interview**: {footprint} interviews run to the end; the growth of
@@ -52,7 +52,7 @@ per question, so she never meets it.
 The baseline (bench/baselines/ptb_conversation.py) is the same preassessment built the way
 python-telegram-bot documents a conversation: one `ConversationHandler(persistent=True)`
 with a state per question, `PicklePersistence`, `run_polling()`; its screens are simpler
-(no language choice, no staircase rating, no review). It uses `AIORateLimiter` at the same
+(no language choice, no staircase rating, no review). It uses PTB's `AIORateLimiter` at the same
 limit when the bot has one. Both run as child processes against the same loopback fake Bot
 API (tests/fakes/bot_api.py), driven by the same simulated respondents
 (tests/reliability/swarm.py).

@@ -179,22 +179,16 @@ async def test_a_429_pauses_every_chat_until_retry_after(
 
 
 PACED = 0.025
-"""PTB's AIORateLimiter lets 30 requests a second through at once, then one every 1/30 s: a
-gap this long between two sends after a burst means the others wait in it."""
+"""The bot's limit lets 30 messages a second through at once, then one every 1/30 s: a gap
+this long between two sends after a burst means the others wait for it."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/channels/telegram/sender.py checks the pause (_respect_pause) before handing a "
-    "message to PTB; PTB's AIORateLimiter then holds it while its 30-a-second budget is spent "
-    "and sends it without looking again: messages queued there when a 429 arrives go out "
-    "during the flood wait (in Telegram each gets another 429)",
-)
 async def test_a_429_pauses_the_messages_already_waiting_for_the_rate_limiter(
     tmp_path: Path,
 ) -> None:
-    """More replies due at once than the rate limiter lets through: the 429 comes while the
-    rest wait in it. Nothing may reach Telegram before retry_after has passed."""
+    """More replies due at once than the bot's limit lets through: the 429 comes while the
+    rest wait for it. Nothing may reach Telegram before retry_after has passed (PTB's
+    AIORateLimiter, which held them, sent them into the pause)."""
     async with FakeBotApi(token=TOKEN) as api:
         settings = settings_for(api, tmp_path)
         created = await new_campaign(settings)

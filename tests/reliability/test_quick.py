@@ -186,12 +186,6 @@ def test_nothing_goes_to_a_flooded_chat_before_retry_after(faults: dict[str, Row
     assert_checks(faults["429 storm"], "nothing sent to a flooded chat before retry_after")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="only when the 429 comes while other messages wait in PTB's AIORateLimiter (its "
-    "30-a-second budget spent): those go out during the flood wait; the strict form is "
-    "tests/e2e/test_engine.py::test_a_429_pauses_the_messages_already_waiting_for_the_rate_limiter",
-)
 def test_nothing_goes_out_at_all_before_retry_after(faults: dict[str, Row]) -> None:
     assert_checks(
         faults["429 storm"], "nothing sent at all before retry_after (per-bot flood wait)"

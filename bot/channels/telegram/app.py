@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from aiohttp import web
 from telegram import BotCommand
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels import WebPages
 from bot.channels.telegram.dispatcher import Answered, Dispatcher
 from bot.channels.telegram.menus import RESPONDENT_COMMANDS, menu
 from bot.channels.telegram.outbox import TelegramOutbox
-from bot.channels.telegram.pacing import ChatPacing
+from bot.channels.telegram.pacing import Pacing
 from bot.channels.telegram.presenter import Presenter
 from bot.channels.telegram.receiver import ALLOWED_UPDATES, POLL_TIMEOUT, Receiver
 from bot.channels.telegram.router import Router
@@ -62,10 +62,7 @@ class TelegramBot:
 def build_application(settings: Settings) -> TelegramApplication:
     if settings.telegram_token is None:
         raise SettingsError("READINESS_TELEGRAM_TOKEN: not set (get one from @BotFather)")
-    # With max_retries=0 it logs every 429 at ERROR with a traceback before re-raising it;
-    # the sender handles the 429 and logs one WARNING line instead.
-    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
-    builder = (
+    return (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
@@ -73,23 +70,17 @@ def build_application(settings: Settings) -> TelegramApplication:
         .updater(None)
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(pool_size=1))
+        .build()
     )
-    limiter = rate_limiter(settings.telegram_rate_limit)
-    return (builder if limiter is None else builder.rate_limiter(limiter)).build()
 
 
-def rate_limiter(per_second: float) -> AIORateLimiter | None:
-    """The whole bot's pace (READINESS_TELEGRAM_RATE_LIMIT); None when it is 0 (off)."""
-    if per_second == 0:
+def pacing(settings: Settings) -> Pacing | None:
+    """Telegram's limits as the sender applies them: the whole bot's
+    (READINESS_TELEGRAM_RATE_LIMIT) and each chat's (READINESS_TELEGRAM_CHAT_RATE); none
+    with the rate limit at 0 (a self-hosted Bot API server, a benchmark)."""
+    if settings.telegram_rate_limit == 0:
         return None
-    return AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, max_retries=0)
-
-
-def chat_pacing(settings: Settings) -> ChatPacing | None:
-    """Each chat's pace (READINESS_TELEGRAM_CHAT_RATE); none with either setting at 0."""
-    if settings.telegram_rate_limit == 0 or settings.telegram_chat_rate == 0:
-        return None
-    return ChatPacing(per_second=settings.telegram_chat_rate)
+    return Pacing(chat_rate=settings.telegram_chat_rate, bot_rate=settings.telegram_rate_limit)
 
 
 async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> TelegramBot:
@@ -107,7 +98,7 @@ async def open_bot(settings: Settings, *, poll_timeout: int = POLL_TIMEOUT) -> T
     pause_ms = int(settings.answer_pause.total_seconds() * 1000)
     outbox = TelegramOutbox(presenter, addresses, answer_pause_ms=pause_ms)
     sender = Sender(store, application.bot, addresses, presenter, Reports(library, sealer))
-    sender.pacing = chat_pacing(settings)
+    sender.pacing = pacing(settings)
     answers = ButtonAnswers(application.bot)
 
     def committed(answered: list[Answered]) -> None:
