@@ -343,6 +343,9 @@ def match_columns(columns: Sequence[str], book: Workbook) -> list[Interview | No
         cell = column.strip().lstrip("#").strip()
         if not cell:
             matched.append(None)
+        elif cell.upper() in book.labels:
+            # Before numbers: a label drawn before 2026-12-04 may be all digits ("7796").
+            matched.append(book.interview(cell))
         elif cell.isdigit():
             number = int(cell)
             if not 1 <= number <= len(book.interviews):

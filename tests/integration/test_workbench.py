@@ -3,6 +3,7 @@ finalised Calculated Scorecard, and a second round."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from bot.services import workbench
 from bot.services.workbench import Refusal
 from bot.storage.db import Store
-from bot.storage.repos import Repos
+from bot.storage.repos import Repos, scoring
 from bot.storage.repos.scoring import LABEL_ALPHABET
 from questions.schema import DIMENSION_IDS
 from tests.helpers.report_samples import WORKED_EXAMPLE
@@ -67,8 +68,9 @@ async def test_labels_are_short_random_and_unique(store: Store) -> None:
     campaign_id = await full_assessment(store, interviews=12)
     found = await labels(store, campaign_id)
     assert len(set(found)) == 12
-    # Letters and digits of the label alphabet ("3467" is a label too: isupper() is not).
+    # Letters and digits of the label alphabet, a letter in each (so no label reads as "#7").
     assert all(len(label) == 4 and set(label) <= set(LABEL_ALPHABET) for label in found)
+    assert not any(label.isdigit() for label in found)
     assert list(found) == sorted(found)  # listed by label: unrelated to when they happened
 
 
@@ -222,6 +224,29 @@ async def test_paper_scorecards_import_by_label_or_number(store: Store) -> None:
     assert book is not None
     assert book.unagreed() == 0
     assert book.calculated().overall is not None
+
+
+def test_a_label_always_has_a_letter_so_it_never_reads_as_a_column_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawn = iter("7796" + "3467" + "K7QF")
+    monkeypatch.setattr(scoring.secrets, "choice", lambda alphabet: next(drawn))
+    assert scoring.fresh_label(set()) == "K7QF"
+
+
+async def test_a_label_of_digits_drawn_by_an_earlier_version_imports_as_that_interview(
+    store: Store, tmp_path: Path
+) -> None:
+    campaign_id = await full_assessment(store)
+    first = (await labels(store, campaign_id))[0]
+    with sqlite3.connect(tmp_path / "w.db") as db:
+        db.execute("UPDATE responses SET label = '7796' WHERE label = ?", (first,))
+    grid = {d: [Fraction(4)] for d in DIMENSION_IDS}
+    async with store.transaction() as tx:
+        scorer, count = await workbench.import_independent(tx, campaign_id, "Carla", ["7796"], grid)
+    book = await workbench.workbook(store.read, campaign_id)
+    assert book is not None and count == 1
+    assert book.handed_in(scorer) == ("7796",)
 
 
 @pytest.mark.parametrize("column", ["#4", "ZZZZ", "0"])
