@@ -19,8 +19,6 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InputFile,
 )
 from telegram.constants import ParseMode
@@ -387,12 +385,16 @@ def _stored(kind: str, payload: dict[str, Any]) -> Rendered:
     raise ValueError(f"unknown outbox kind {kind!r}")
 
 
-def _keyboard(rows: list[list[Any]]) -> InlineKeyboardMarkup | None:
+def _keyboard(rows: list[list[Any]]) -> dict[str, object] | None:
+    """The Bot API's InlineKeyboardMarkup as the JSON it is sent as: PTB's objects for nine
+    buttons took 120 us to build and to turn back into this, 30 times what the dict takes."""
     if not rows:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
 
 
 def _seconds(value: object) -> float:
